@@ -1,0 +1,65 @@
+/**
+ * One error vocabulary for Tsunagi. Every expected failure has a stable code from
+ * `ErrorCatalogue`; retry logic reads `retriable`, the gateway maps `httpStatus`.
+ * Messages must never contain personal data (My Number, names, addresses).
+ */
+export const ErrorCatalogue = {
+  CONFIG_INVALID: { httpStatus: 500, retriable: false },
+  INFRA_TOOL_MISSING: { httpStatus: 500, retriable: false },
+  INFRA_START_FAILED: { httpStatus: 500, retriable: true },
+  INPUT_INVALID: { httpStatus: 400, retriable: false },
+  MY_NUMBER_INVALID: { httpStatus: 400, retriable: false },
+  SCHEMA_NOT_FOUND: { httpStatus: 500, retriable: false },
+  SCHEMA_INCOMPATIBLE: { httpStatus: 409, retriable: false },
+  REGISTRY_UNAVAILABLE: { httpStatus: 503, retriable: true },
+  BROKER_UNAVAILABLE: { httpStatus: 503, retriable: true },
+  TRAIL_UNAVAILABLE: { httpStatus: 503, retriable: true },
+  STORE_UNAVAILABLE: { httpStatus: 503, retriable: true },
+  ANALYTICS_UNAVAILABLE: { httpStatus: 503, retriable: true },
+  IDENTITY_UNKNOWN: { httpStatus: 404, retriable: false },
+  KEY_VERSION_UNKNOWN: { httpStatus: 500, retriable: false },
+  NOT_FOUND: { httpStatus: 404, retriable: false },
+  FORBIDDEN: { httpStatus: 403, retriable: false },
+  UNAUTHENTICATED: { httpStatus: 401, retriable: false },
+  RATE_LIMITED: { httpStatus: 429, retriable: true },
+  INTERNAL: { httpStatus: 500, retriable: false },
+} as const satisfies Record<string, { httpStatus: number; retriable: boolean }>;
+
+export type ErrorCode = keyof typeof ErrorCatalogue;
+
+export interface TsunagiErrorOptions {
+  /** Where the problem is: a field path, a file:line, a URL path. */
+  path?: string;
+  cause?: unknown;
+  /** Overrides the catalogue's default, e.g. a non-retriable broker refusal. */
+  retriable?: boolean;
+}
+
+export class TsunagiError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly httpStatus: number;
+  readonly path: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: TsunagiErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TsunagiError';
+    this.code = code;
+    this.retriable = options.retriable ?? ErrorCatalogue[code].retriable;
+    this.httpStatus = ErrorCatalogue[code].httpStatus;
+    this.path = options.path;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; path?: string } {
+    return this.path === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, path: this.path };
+  }
+}
+
+export const isTsunagiError = (value: unknown): value is TsunagiError => value instanceof TsunagiError;
+
+/** For `switch` statements over discriminated unions: a compile error when a case is missed. */
+export function assertNever(value: never, what = 'value'): never {
+  throw new TsunagiError('INTERNAL', `unhandled ${what}: ${JSON.stringify(value)}`);
+}

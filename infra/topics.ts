@@ -1,0 +1,111 @@
+/**
+ * The topics of DESIGN.md §4. Names are suffixes; the configured TOPIC_PREFIX
+ * (default `tsunagi.`) is put in front. Partition counts are explicit so that
+ * keyed ordering (one resident's events on one partition) is stable.
+ */
+export interface TopicSpec {
+  /** Suffix after TOPIC_PREFIX. */
+  name: string;
+  partitions: number;
+  cleanupPolicy: 'delete' | 'compact';
+  /** Milliseconds; -1 keeps forever. Ignored for compacted topics. */
+  retentionMs: number;
+  /** What the key is, for humans. */
+  key: string;
+  description: string;
+}
+
+const FOREVER = -1;
+const DAYS = 24 * 60 * 60 * 1000;
+
+export const Topics = {
+  residentRecords: 'resident-records',
+  informationItems: 'information-items',
+  consents: 'consents',
+  certificateStatus: 'certificate-status',
+  accessTrail: 'access-trail',
+  deadLetters: 'dead-letters',
+  identityEnrolments: 'identity-enrolments',
+  agencyCodes: 'agency-codes',
+} as const;
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+export const TOPIC_SPECS: readonly TopicSpec[] = [
+  {
+    name: Topics.residentRecords,
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'linkage id',
+    description: 'resident record changed, with basic four information and per-resident sequence',
+  },
+  {
+    name: Topics.informationItems,
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'linkage id',
+    description: 'information item published / withdrawn by a provider',
+  },
+  {
+    name: Topics.consents,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'linkage id',
+    description: 'consent granted / revoked',
+  },
+  {
+    name: Topics.certificateStatus,
+    partitions: 3,
+    cleanupPolicy: 'compact',
+    retentionMs: FOREVER,
+    key: 'issuer + serial',
+    description: 'certificate revoked (CRL ingest or OCSP)',
+  },
+  {
+    name: Topics.accessTrail,
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'linkage id',
+    description: 'disclosure recorded: the legally required access trail',
+  },
+  {
+    name: Topics.deadLetters,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 365 * DAYS,
+    key: 'source key',
+    description: 'rejected input with reason and original bytes',
+  },
+  {
+    name: Topics.identityEnrolments,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'keyed hash of My Number',
+    description: 'internal, access-restricted: encrypted vault entries (keyed hash → linkage id)',
+  },
+  {
+    name: Topics.agencyCodes,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'agency id',
+    description: 'agency code issued to an agency when it first links a resident',
+  },
+];
+
+/** Per-agency notification topics carry agency codes only. */
+export const agencyNotificationTopic = (agencyId: string): string => `agency.${agencyId}.notifications`;
+
+export const AGENCY_NOTIFICATION_SPEC: Omit<TopicSpec, 'name'> = {
+  partitions: 3,
+  cleanupPolicy: 'delete',
+  retentionMs: 90 * DAYS,
+  key: 'agency code',
+  description: 'change notifications an agency is entitled to',
+};
+
+export const topicName = (prefix: string, suffix: string): string => `${prefix}${suffix}`;

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { port, readEnv } from './env.js';
+
+/**
+ * Where the infrastructure listens and where its data lives. All servers bind to
+ * loopback. Defaults avoid the well-known ports so a developer's own Kafka or
+ * ClickHouse does not collide with ours.
+ */
+export const InfraSettings = z.object({
+  /** Root of everything generated at run time: caches, data, logs, PIDs. Git-ignored. */
+  TSUNAGI_HOME: z.string().default('.tsunagi'),
+  KAFKA_PORT: port(19092),
+  KAFKA_CONTROLLER_PORT: port(19093),
+  REGISTRY_PORT: port(18081),
+  CLICKHOUSE_HTTP_PORT: port(18123),
+  CLICKHOUSE_TCP_PORT: port(19000),
+  /** Prefix of every topic name, so several environments can share one broker. */
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/)
+    .default('tsunagi.'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
+    .default('tsunagi'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type InfraSettings = z.infer<typeof InfraSettings>;
+
+export interface InfraConfig extends InfraSettings {
+  home: string;
+  kafkaBrokers: string[];
+  registryUrl: string;
+  /** The Confluent-compatible API of Apicurio, as `@kafkajs/confluent-schema-registry` expects. */
+  registryCcompatUrl: string;
+  clickhouseUrl: string;
+}
+
+export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
+  const settings = readEnv(InfraSettings, env);
+  const registryUrl = `http://127.0.0.1:${settings.REGISTRY_PORT}`;
+  return {
+    ...settings,
+    home: resolve(settings.TSUNAGI_HOME),
+    kafkaBrokers: [`127.0.0.1:${settings.KAFKA_PORT}`],
+    registryUrl,
+    registryCcompatUrl: `${registryUrl}/apis/ccompat/v7`,
+    clickhouseUrl: `http://127.0.0.1:${settings.CLICKHOUSE_HTTP_PORT}`,
+  };
+}
