@@ -20,10 +20,16 @@ export const InfraSettings = z.object({
     .string()
     .regex(/^[a-zA-Z0-9._-]*$/)
     .default('tsunagi.'),
+  /** 1 for the single-node stack; 3 in a real deployment. */
+  TOPIC_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
   CLICKHOUSE_DATABASE: z
     .string()
     .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/)
     .default('tsunagi'),
+  /** Overrides for a real deployment (comma-separated brokers, URLs); default: the loopback servers above. */
+  KAFKA_BROKERS: z.string().optional(),
+  REGISTRY_URL: z.url().optional(),
+  CLICKHOUSE_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type InfraSettings = z.infer<typeof InfraSettings>;
@@ -39,13 +45,15 @@ export interface InfraConfig extends InfraSettings {
 
 export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
   const settings = readEnv(InfraSettings, env);
-  const registryUrl = `http://127.0.0.1:${settings.REGISTRY_PORT}`;
+  const registryUrl = settings.REGISTRY_URL ?? `http://127.0.0.1:${settings.REGISTRY_PORT}`;
   return {
     ...settings,
     home: resolve(settings.TSUNAGI_HOME),
-    kafkaBrokers: [`127.0.0.1:${settings.KAFKA_PORT}`],
+    kafkaBrokers: settings.KAFKA_BROKERS?.split(',').map((b) => b.trim()) ?? [
+      `127.0.0.1:${settings.KAFKA_PORT}`,
+    ],
     registryUrl,
     registryCcompatUrl: `${registryUrl}/apis/ccompat/v7`,
-    clickhouseUrl: `http://127.0.0.1:${settings.CLICKHOUSE_HTTP_PORT}`,
+    clickhouseUrl: settings.CLICKHOUSE_URL ?? `http://127.0.0.1:${settings.CLICKHOUSE_HTTP_PORT}`,
   };
 }

@@ -34,7 +34,7 @@ export function createLogger(
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       name: options.name ?? 'tsunagi',
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      base: { service: options.name ?? 'tsunagi' },
+      base: undefined,
     },
     destination,
   );

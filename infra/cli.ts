@@ -1,0 +1,57 @@
+import { isTsunagiError } from '../core/errors.js';
+import { loadInfraConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { provision } from './provision.js';
+import { infraDown, infraReset, infraStatus, infraUp } from './stack.js';
+
+const USAGE = `usage: npm run infra -- <up|down|status|reset|provision>
+  up         fetch (once) and start Kafka, the schema registry and ClickHouse on loopback, then provision
+  down       stop the servers infra/ started (by recorded PID)
+  status     show each server's state, PID, endpoint and log file
+  reset      down, then delete their data (the download cache is kept)
+  provision  create topics, register schemas, create the ClickHouse database (idempotent)`;
+
+async function main(command: string | undefined): Promise<number> {
+  const config = loadInfraConfig();
+  const logger = createLogger({ name: 'infra' });
+  switch (command) {
+    case 'up': {
+      const report = await infraUp(config, logger);
+      await provision(config, logger);
+      console.log(
+        `infra up in ${(report.elapsedMs / 1000).toFixed(1)} s (started: ${report.started.join(', ') || 'none'}; already up: ${report.alreadyUp.join(', ') || 'none'})`,
+      );
+      return 0;
+    }
+    case 'down': {
+      const stopped = await infraDown(config, logger);
+      console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing of ours was running');
+      return 0;
+    }
+    case 'status': {
+      const rows = await infraStatus(config);
+      for (const r of rows)
+        console.log(
+          `${r.service.padEnd(11)} ${r.state.padEnd(9)} pid=${r.pid ?? '-'}  ${r.endpoint}  log=${r.log}`,
+        );
+      return rows.every((r) => r.state === 'up') ? 0 : 3;
+    }
+    case 'reset':
+      await infraReset(config, logger);
+      return 0;
+    case 'provision':
+      await provision(config, logger);
+      return 0;
+    default:
+      console.error(USAGE);
+      return command === undefined || command === 'help' ? 0 : 2;
+  }
+}
+
+main(process.argv[2]).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(isTsunagiError(error) ? `infra: ${error.code}: ${error.message}` : error);
+    process.exit(1);
+  },
+);

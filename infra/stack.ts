@@ -1,0 +1,73 @@
+import { rmSync } from 'node:fs';
+import type { InfraConfig } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { clickhouseService } from './clickhouse.js';
+import { kafkaService } from './kafka.js';
+import { infraPaths } from './paths.js';
+import { runningPid, stopProcess } from './process.js';
+import { registryService } from './registry.js';
+import { ensureUp, type InfraService, serviceState } from './service.js';
+
+/** Start order matters only for humans reading the log; each service is independent. */
+export const infraServices = (config: InfraConfig): InfraService[] => [
+  kafkaService(config),
+  registryService(config),
+  clickhouseService(config),
+];
+
+export interface UpReport {
+  started: string[];
+  alreadyUp: string[];
+  elapsedMs: number;
+}
+
+/**
+ * Brings every service up; idempotent. Kafka and ClickHouse start while the registry
+ * (the slowest, ~10 s of JVM start-up) warms up, so the three start concurrently.
+ */
+export async function infraUp(config: InfraConfig, logger: Logger): Promise<UpReport> {
+  const began = Date.now();
+  const services = infraServices(config);
+  const outcomes = await Promise.all(services.map(async (s) => [s.name, await ensureUp(s, logger)] as const));
+  const report: UpReport = {
+    started: outcomes.filter(([, o]) => o === 'started').map(([n]) => n),
+    alreadyUp: outcomes.filter(([, o]) => o === 'already-up').map(([n]) => n),
+    elapsedMs: Date.now() - began,
+  };
+  for (const s of services)
+    logger.info({ service: s.name, endpoint: s.endpoint, log: s.process.logFile }, 'up');
+  return report;
+}
+
+/** Stops only the processes infra/ started, by their recorded PIDs. */
+export async function infraDown(config: InfraConfig, logger: Logger): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const s of infraServices(config).reverse()) {
+    const pid = runningPid(s.process);
+    if (await stopProcess(s.process)) {
+      stopped.push(s.name);
+      logger.info({ service: s.name, pid }, 'stopped');
+    }
+  }
+  return stopped;
+}
+
+export async function infraStatus(config: InfraConfig) {
+  return Promise.all(
+    infraServices(config).map(async (s) => ({
+      service: s.name,
+      state: await serviceState(s),
+      pid: runningPid(s.process) ?? null,
+      endpoint: s.endpoint,
+      log: s.process.logFile,
+    })),
+  );
+}
+
+/** Stops everything and deletes the data (not the download cache). */
+export async function infraReset(config: InfraConfig, logger: Logger): Promise<void> {
+  await infraDown(config, logger);
+  const paths = infraPaths(config.home);
+  for (const s of infraServices(config)) rmSync(paths.data(s.name), { recursive: true, force: true });
+  logger.info({ home: config.home }, 'data removed; the download cache is kept');
+}

@@ -1,0 +1,40 @@
+import { provision } from '../infra/provision.js';
+import { infraUp } from '../infra/stack.js';
+import { loadInfraConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { demoEventTravels } from './demo-travel.js';
+import { say, seconds } from './run-step.js';
+
+/**
+ * The run command (`npm start`): infrastructure up, provisioning, the services that exist,
+ * and the demo flow. Servers stay up afterwards; `npm run infra -- down` stops them.
+ */
+const config = loadInfraConfig();
+const logger = createLogger({ name: 'tsunagi' });
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  say('infra: Kafka, schema registry, ClickHouse (downloads once into .tsunagi/cache)');
+  const up = await infraUp(config, logger);
+  console.log(
+    `nothing → infra up: ${seconds(up.elapsedMs)} (started: ${up.started.join(', ') || 'none'}; already up: ${up.alreadyUp.join(', ') || 'none'})`,
+  );
+
+  say('provisioning: topics, schemas, analytics database');
+  await provision(config, logger);
+
+  say('demo: an event travels through Kafka');
+  await demoEventTravels(config, logger);
+
+  console.log(
+    `\nTsunagi is up (${seconds(Date.now() - began)}). Status: npm run infra -- status · Stop: npm run infra -- down`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

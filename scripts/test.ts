@@ -1,0 +1,82 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { provision } from '../infra/provision.js';
+import { infraDown, infraUp } from '../infra/stack.js';
+import { loadInfraConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { runStep, say, seconds } from './run-step.js';
+
+/**
+ * The test command (`npm test`, and `.ci/run`): unit tier first (no servers), then the
+ * integration and e2e tiers against real Kafka, registry and ClickHouse brought up by
+ * infra/. Servers that were already running are reused and left running; servers this
+ * run started are stopped at the end (KEEP_INFRA=1 keeps them).
+ */
+const config = loadInfraConfig();
+const logger = createLogger({ name: 'test', level: 'warn' });
+const results = join(config.home, 'test-results');
+mkdirSync(results, { recursive: true });
+
+const vitest = (projects: string[], report: string) =>
+  runStep('npx', [
+    'vitest',
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${join(results, report)}`,
+  ]);
+
+function counts(report: string): { passed: number; failed: number; skipped: number } {
+  try {
+    const json = JSON.parse(readFileSync(join(results, report), 'utf8'));
+    return {
+      passed: json.numPassedTests,
+      failed: json.numFailedTests,
+      skipped: json.numPendingTests + json.numTodoTests,
+    };
+  } catch {
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+}
+
+async function main(): Promise<number> {
+  const began = Date.now();
+  say('unit tier (pure logic, no servers)');
+  const unitCode = await vitest(['unit'], 'unit.json');
+
+  say('bringing up Kafka, the schema registry and ClickHouse (reusing any already running)');
+  const up = await infraUp(config, logger);
+  await provision(config, logger);
+  console.log(`infra up in ${seconds(up.elapsedMs)} (started: ${up.started.join(', ') || 'none'})`);
+
+  let serverCode = 1;
+  try {
+    say('integration and e2e tiers (real servers)');
+    serverCode = await vitest(['int', 'e2e'], 'servers.json');
+  } finally {
+    if (up.started.length > 0 && process.env.KEEP_INFRA !== '1') {
+      say('stopping the servers this run started');
+      await infraDown(config, logger);
+    }
+  }
+  const unit = counts('unit.json');
+  const servers = counts('servers.json');
+  const passed = unit.passed + servers.passed;
+  const failed =
+    unit.failed +
+    servers.failed +
+    (unitCode !== 0 && unit.failed === 0 ? 1 : 0) +
+    (serverCode !== 0 && servers.failed === 0 ? 1 : 0);
+  console.log(`\nall tiers in ${seconds(Date.now() - began)}`);
+  console.log(`${passed} passed, ${failed} failed, ${unit.skipped + servers.skipped} skipped`);
+  return unitCode === 0 && serverCode === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
