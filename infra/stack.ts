@@ -64,10 +64,12 @@ export async function infraStatus(config: InfraConfig) {
   );
 }
 
-/** Stops everything and deletes the data (not the download cache). */
+/**
+ * Stops everything and deletes all data under TSUNAGI_HOME/data: the servers' and every
+ * local store derived from them (identity, views, checkpoints). The download cache stays.
+ */
 export async function infraReset(config: InfraConfig, logger: Logger): Promise<void> {
   await infraDown(config, logger);
-  const paths = infraPaths(config.home);
-  for (const s of infraServices(config)) rmSync(paths.data(s.name), { recursive: true, force: true });
+  rmSync(infraPaths(config.home).data(''), { recursive: true, force: true });
   logger.info({ home: config.home }, 'data removed; the download cache is kept');
 }

@@ -1,0 +1,4 @@
+export * from './api-schemas.js';
+export * from './check.js';
+export * from './decider.js';
+export * from './types.js';

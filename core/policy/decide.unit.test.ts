@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import { type DisclosureRequest, decideDisclosure } from './decide.js';
+import { type LegalBasisRow, parsePolicy } from './table.js';
+
+const CHIYODA = '131016';
+const OSAKA = '271004';
+const SAPPORO = '011002';
+
+const row = (overrides: Partial<LegalBasisRow> & Pick<LegalBasisRow, 'id'>): LegalBasisRow => ({
+  requester: 'any-municipality',
+  officeWork: 'nursing-care-insurance-premium',
+  provider: 'any-municipality',
+  item: 'LOCAL_TAX_INCOME',
+  effectiveFrom: '2017-11-13',
+  effectiveUntil: null,
+  consentRequired: false,
+  ...overrides,
+});
+
+const givenTable = (...rows: LegalBasisRow[]) => parsePolicy({ version: 1, revision: 'test-1', rows });
+
+const request = (overrides: Partial<DisclosureRequest> = {}): DisclosureRequest => ({
+  requester: OSAKA,
+  officeWork: 'nursing-care-insurance-premium',
+  provider: CHIYODA,
+  item: 'LOCAL_TAX_INCOME',
+  on: '2025-06-01',
+  ...overrides,
+});
+
+describe('decideDisclosure', () => {
+  it('permits a matching row in force and cites it with the table revision', () => {
+    const policy = givenTable(row({ id: 'LB-0004' }));
+    expect(decideDisclosure(policy, request())).toEqual({
+      ok: true,
+      row: policy.rows[0],
+      revision: 'test-1',
+      consentId: null,
+      nonDisclosureUntil: null,
+    });
+  });
+
+  it('denies by default when no row names the office work or item', () => {
+    const policy = givenTable(row({ id: 'LB-0004' }));
+    expect(decideDisclosure(policy, request({ officeWork: 'public-assistance' }))).toEqual({
+      ok: false,
+      reason: 'NO_LEGAL_BASIS',
+    });
+    expect(decideDisclosure(policy, request({ item: 'CARE_LEVEL' }))).toMatchObject({
+      reason: 'NO_LEGAL_BASIS',
+    });
+  });
+
+  it('resolves "any-municipality" only for 6-digit municipality codes', () => {
+    const policy = givenTable(row({ id: 'LB-0004' }));
+    expect(decideDisclosure(policy, request({ requester: SAPPORO })).ok).toBe(true);
+    expect(decideDisclosure(policy, request({ requester: 'jps' }))).toMatchObject({
+      reason: 'NO_LEGAL_BASIS',
+    });
+    expect(decideDisclosure(policy, request({ requester: 'any-municipality' }))).toMatchObject({
+      reason: 'NO_LEGAL_BASIS',
+    });
+    expect(decideDisclosure(policy, request({ provider: 'jps' }))).toMatchObject({
+      reason: 'PROVIDER_NOT_PERMITTED',
+    });
+  });
+
+  it('matches a named requester and provider exactly', () => {
+    const policy = givenTable(
+      row({
+        id: 'LB-0002',
+        requester: 'jps',
+        officeWork: 'pension-benefit-payment',
+        provider: 'resident-registry',
+        item: 'BASIC_FOUR_INFORMATION',
+      }),
+    );
+    const pension = request({
+      requester: 'jps',
+      officeWork: 'pension-benefit-payment',
+      provider: 'resident-registry',
+      item: 'BASIC_FOUR_INFORMATION',
+    });
+    expect(decideDisclosure(policy, pension).ok).toBe(true);
+    expect(decideDisclosure(policy, { ...pension, requester: 'hello-work' })).toMatchObject({
+      reason: 'NO_LEGAL_BASIS',
+    });
+    expect(decideDisclosure(policy, { ...pension, provider: OSAKA })).toMatchObject({
+      reason: 'PROVIDER_NOT_PERMITTED',
+    });
+  });
+
+  describe('previous-residence municipality', () => {
+    const policy = givenTable(
+      row({
+        id: 'LB-0001',
+        officeWork: 'child-allowance-eligibility',
+        provider: 'previous-residence-municipality',
+      }),
+    );
+    const childAllowance = request({ officeWork: 'child-allowance-eligibility', provider: CHIYODA });
+
+    it('permits asking the municipality the resident moved from', () => {
+      const decision = decideDisclosure(policy, childAllowance, { previousResidenceMunicipality: CHIYODA });
+      expect(decision).toMatchObject({ ok: true, row: { id: 'LB-0001' } });
+    });
+
+    it('refuses any other municipality', () => {
+      const decision = decideDisclosure(policy, childAllowance, { previousResidenceMunicipality: SAPPORO });
+      expect(decision).toEqual({ ok: false, reason: 'PROVIDER_NOT_PERMITTED' });
+    });
+
+    it('refuses with PREVIOUS_RESIDENCE_UNKNOWN when the caller does not know one', () => {
+      expect(decideDisclosure(policy, childAllowance)).toEqual({
+        ok: false,
+        reason: 'PREVIOUS_RESIDENCE_UNKNOWN',
+      });
+      expect(decideDisclosure(policy, childAllowance, { previousResidenceMunicipality: null })).toMatchObject(
+        {
+          reason: 'PREVIOUS_RESIDENCE_UNKNOWN',
+        },
+      );
+    });
+  });
+
+  describe('effective dates', () => {
+    const policy = givenTable(
+      row({ id: 'LB-0012', effectiveFrom: '2020-06-01', effectiveUntil: '2023-03-31' }),
+      row({ id: 'LB-0014', provider: 'jps', effectiveFrom: '2027-04-01' }),
+    );
+
+    it('includes both the first and the last effective day', () => {
+      expect(decideDisclosure(policy, request({ on: '2020-06-01' })).ok).toBe(true);
+      expect(decideDisclosure(policy, request({ on: '2023-03-31' })).ok).toBe(true);
+    });
+
+    it('refuses an expired row with BASIS_EXPIRED naming it', () => {
+      expect(decideDisclosure(policy, request({ on: '2023-04-01' }))).toEqual({
+        ok: false,
+        reason: 'BASIS_EXPIRED',
+        detail: 'effective until 2023-03-31',
+        rowId: 'LB-0012',
+      });
+    });
+
+    it('refuses a row not yet in force with BASIS_NOT_YET_EFFECTIVE', () => {
+      expect(decideDisclosure(policy, request({ provider: 'jps', on: '2027-03-31' }))).toEqual({
+        ok: false,
+        reason: 'BASIS_NOT_YET_EFFECTIVE',
+        detail: 'effective from 2027-04-01',
+        rowId: 'LB-0014',
+      });
+      expect(decideDisclosure(policy, request({ provider: 'jps', on: '2027-04-01' })).ok).toBe(true);
+    });
+
+    it('cites the successor row when one row follows another', () => {
+      const chained = givenTable(
+        row({ id: 'LB-0016', effectiveUntil: '2020-06-30' }),
+        row({ id: 'LB-0017', effectiveFrom: '2020-07-01' }),
+      );
+      expect(decideDisclosure(chained, request({ on: '2020-06-30' }))).toMatchObject({
+        row: { id: 'LB-0016' },
+      });
+      expect(decideDisclosure(chained, request({ on: '2020-07-01' }))).toMatchObject({
+        row: { id: 'LB-0017' },
+      });
+    });
+  });
+
+  describe('consent-required rows', () => {
+    const policy = givenTable(
+      row({
+        id: 'LB-0019',
+        requester: 'tsubame-bank',
+        officeWork: 'housing-loan-screening',
+        item: 'LOCAL_TAX_CERTIFICATE',
+        consentRequired: true,
+      }),
+    );
+    const loan = request({
+      requester: 'tsubame-bank',
+      officeWork: 'housing-loan-screening',
+      item: 'LOCAL_TAX_CERTIFICATE',
+    });
+
+    it('permits with an active consent and cites the consent', () => {
+      const decision = decideDisclosure(policy, loan, { consent: { ok: true, consentId: 'consent-0001' } });
+      expect(decision).toMatchObject({ ok: true, row: { id: 'LB-0019' }, consentId: 'consent-0001' });
+    });
+
+    it('refuses with CONSENT_REQUIRED when no consent was checked or none exists', () => {
+      expect(decideDisclosure(policy, loan)).toEqual({
+        ok: false,
+        reason: 'CONSENT_REQUIRED',
+        rowId: 'LB-0019',
+      });
+      expect(decideDisclosure(policy, loan, { consent: { ok: false, reason: 'NO_CONSENT' } })).toMatchObject({
+        reason: 'CONSENT_REQUIRED',
+      });
+    });
+
+    it('refuses with CONSENT_NOT_COVERING and the consent reason when a consent exists but does not cover', () => {
+      expect(decideDisclosure(policy, loan, { consent: { ok: false, reason: 'CONSENT_REVOKED' } })).toEqual({
+        ok: false,
+        reason: 'CONSENT_NOT_COVERING',
+        detail: 'CONSENT_REVOKED',
+        rowId: 'LB-0019',
+      });
+    });
+
+    it('ignores consent when a row without consent also permits', () => {
+      const both = givenTable(policy.rows[0] as LegalBasisRow, {
+        ...(policy.rows[0] as LegalBasisRow),
+        id: 'LB-0099',
+        consentRequired: false,
+      });
+      expect(decideDisclosure(both, loan)).toMatchObject({
+        ok: true,
+        row: { id: 'LB-0099' },
+        consentId: null,
+      });
+    });
+  });
+
+  describe('non-disclosure', () => {
+    it('hides a disclosure for the rule days after its date', () => {
+      const policy = givenTable(row({ id: 'LB-0013', nonDisclosure: { days: 365 } }));
+      expect(decideDisclosure(policy, request({ on: '2024-03-01' }))).toMatchObject({
+        nonDisclosureUntil: '2025-03-01',
+      });
+    });
+
+    it('hides until a fixed date, and not once that date has come', () => {
+      const policy = givenTable(row({ id: 'LB-0013', nonDisclosure: { until: '2026-01-01' } }));
+      expect(decideDisclosure(policy, request({ on: '2025-06-01' }))).toMatchObject({
+        nonDisclosureUntil: '2026-01-01',
+      });
+      expect(decideDisclosure(policy, request({ on: '2026-01-01' }))).toMatchObject({
+        nonDisclosureUntil: null,
+      });
+    });
+  });
+});

@@ -1,0 +1,5 @@
+export * from './decide.js';
+export * from './load.js';
+export * from './store.js';
+export * from './table.js';
+export * from './vocabulary.js';

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { TsunagiError } from '../errors.js';
+import { decideDisclosure } from './decide.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from './load.js';
+import { checkPolicy, parsePolicy } from './table.js';
+import { isValidLocalGovernmentCode, legalDateOf } from './vocabulary.js';
+
+const validRow = {
+  id: 'LB-0001',
+  requester: 'any-municipality',
+  officeWork: 'child-allowance-eligibility',
+  provider: 'previous-residence-municipality',
+  item: 'LOCAL_TAX_INCOME',
+  effectiveFrom: '2017-11-13',
+  effectiveUntil: null,
+  consentRequired: false,
+};
+const table = (...rows: unknown[]) => ({ version: 1, revision: 't', rows });
+
+function thrown(action: () => unknown): TsunagiError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof TsunagiError) return error;
+    throw error;
+  }
+  throw new Error('expected a TsunagiError');
+}
+
+describe('legal-basis table validation', () => {
+  it('names the row and field of a bad value', () => {
+    const error = thrown(() => parsePolicy(table(validRow, { ...validRow, id: 'LB-0002', item: 'SALARY' })));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.path).toBe('rows[1].item');
+    expect(error.message).toContain('rows[1].item (row LB-0002)');
+  });
+
+  it('reports a missing field and an unknown field with their rows', () => {
+    const { consentRequired: _dropped, ...missing } = validRow;
+    const checked = checkPolicy(table(missing, { ...validRow, id: 'LB-0002', consentRequird: true }));
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    expect(checked.issues).toContainEqual(
+      expect.objectContaining({
+        path: 'rows[0].consentRequired',
+        rowId: 'LB-0001',
+        field: 'consentRequired',
+      }),
+    );
+    expect(checked.issues).toContainEqual(expect.objectContaining({ path: 'rows[1]', rowId: 'LB-0002' }));
+  });
+
+  it('rejects duplicate row ids', () => {
+    const error = thrown(() =>
+      parsePolicy(table(validRow, { ...validRow, officeWork: 'public-assistance' })),
+    );
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.path).toBe('rows[1].id');
+    expect(error.message).toContain('duplicate row id LB-0001 (first at rows[0])');
+  });
+
+  it('rejects a row whose effectiveUntil is before its effectiveFrom', () => {
+    const error = thrown(() => parsePolicy(table({ ...validRow, effectiveUntil: '2017-11-12' })));
+    expect(error.path).toBe('rows[0].effectiveUntil');
+    expect(error.message).toContain('effectiveUntil 2017-11-12 is before effectiveFrom 2017-11-13');
+  });
+
+  it('rejects impossible dates, bad check digits and a previous-residence requester', () => {
+    const checked = checkPolicy(
+      table(
+        { ...validRow, effectiveFrom: '2023-02-30' },
+        { ...validRow, id: 'LB-0002', requester: '131017' },
+        { ...validRow, id: 'LB-0003', requester: 'previous-residence-municipality' },
+      ),
+    );
+    expect(checked.ok ? [] : checked.issues.map((issue) => issue.path)).toEqual([
+      'rows[0].effectiveFrom',
+      'rows[1].requester',
+      'rows[2].requester',
+    ]);
+  });
+
+  it('rejects an unknown version and an empty table', () => {
+    expect(thrown(() => parsePolicy({ version: 2, revision: 't', rows: [validRow] })).path).toBe('version');
+    expect(thrown(() => parsePolicy(table())).path).toBe('rows');
+  });
+});
+
+describe('the bundled table', () => {
+  it('is valid and decides the design sample rows', async () => {
+    const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
+    const inquiry = {
+      requester: 'isa',
+      officeWork: 'residence-status-review',
+      provider: '271004',
+      item: 'LOCAL_TAX_CERTIFICATE',
+      on: '2025-06-01',
+    } as const;
+    expect(decideDisclosure(policy, inquiry)).toMatchObject({ ok: true, row: { id: 'LB-0006' } });
+    expect(policy.rows.some((row) => row.consentRequired)).toBe(true);
+    expect(policy.rows.some((row) => row.effectiveUntil !== null && row.effectiveUntil < '2025-01-01')).toBe(
+      true,
+    );
+  });
+});
+
+describe('vocabulary', () => {
+  it('checks local government code check digits', () => {
+    expect(['131016', '271004', '011002'].every(isValidLocalGovernmentCode)).toBe(true);
+    expect(isValidLocalGovernmentCode('131017')).toBe(false);
+  });
+
+  it('dates an instant in Japan time', () => {
+    expect(legalDateOf(new Date('2025-03-31T15:00:00Z'))).toBe('2025-04-01');
+    expect(legalDateOf(new Date('2025-03-31T14:59:59Z'))).toBe('2025-03-31');
+  });
+});

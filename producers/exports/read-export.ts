@@ -1,0 +1,79 @@
+import { createReadStream } from 'node:fs';
+import { TsunagiError } from '../../core/errors.js';
+import { parseCsvLine } from './csv-line.js';
+import { readLines } from './read-lines.js';
+
+export type ExportFormat = 'csv' | 'jsonl';
+
+/** One record of an export, or why that line could not be read. `raw` is the line's exact bytes. */
+export type ExportItem =
+  | { ok: true; line: number; raw: Buffer; record: Record<string, unknown> }
+  | { ok: false; line: number; raw: Buffer; message: string };
+
+export interface ReadExportOptions {
+  /** Defaults to the file extension: `.csv`, or `.jsonl` / `.ndjson`. */
+  format?: ExportFormat;
+  /** A line longer than this is reported and skipped, so one broken line cannot exhaust memory. */
+  maxLineBytes?: number;
+}
+
+export function formatOfPath(path: string): ExportFormat {
+  if (/\.csv$/i.test(path)) return 'csv';
+  if (/\.(jsonl|ndjson)$/i.test(path)) return 'jsonl';
+  throw new TsunagiError('INPUT_INVALID', 'export file must end in .csv, .jsonl or .ndjson', { path });
+}
+
+/**
+ * Reads an export file as a stream: memory stays bounded by the longest line, whatever the
+ * file size. Items come in file order. A UTF-8 BOM, CRLF endings and blank lines are accepted;
+ * a malformed line yields an error item and reading goes on with the next line. A CSV file's
+ * first non-blank line is its header; the header itself is not yielded. Messages never quote
+ * the line's content.
+ */
+export async function* readExport(path: string, options: ReadExportOptions = {}): AsyncGenerator<ExportItem> {
+  const format = options.format ?? formatOfPath(path);
+  let header: string[] | undefined;
+  const lines = readLines(createReadStream(path), options.maxLineBytes ?? 1024 * 1024);
+  for await (const { line, raw, text, tooLong } of lines) {
+    if (tooLong) {
+      yield { ok: false, line, raw, message: 'line too long' };
+      continue;
+    }
+    if (text.trim() === '') continue;
+    if (format === 'jsonl') {
+      yield jsonItem(line, raw, text);
+      continue;
+    }
+    const cells = parseCsvLine(text);
+    if (header === undefined) {
+      if (!cells.ok)
+        throw new TsunagiError('INPUT_INVALID', `CSV header: ${cells.problem}`, { path: `${path}:${line}` });
+      header = cells.fields;
+      continue;
+    }
+    if (!cells.ok) {
+      yield { ok: false, line, raw, message: cells.problem };
+    } else if (cells.fields.length !== header.length) {
+      const message = `expected ${header.length} columns, found ${cells.fields.length}`;
+      yield { ok: false, line, raw, message };
+    } else {
+      const record: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) record[header[i] as string] = cells.fields[i];
+      yield { ok: true, line, raw, record };
+    }
+  }
+}
+
+function jsonItem(line: number, raw: Buffer, text: string): ExportItem {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse's own message quotes the input.
+    return { ok: false, line, raw, message: 'not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, line, raw, message: 'expected a JSON object' };
+  }
+  return { ok: true, line, raw, record: value as Record<string, unknown> };
+}

@@ -1,0 +1,106 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../core/clock.js';
+import { TsunagiError } from '../core/errors.js';
+import { generateDevKeys } from '../identity/dev-keys.js';
+import { scanForMyNumbers } from '../identity/privacy-scan.js';
+import { Topics, topicName } from '../infra/topics.js';
+import type { InfraConfig } from '../platform/config.js';
+import { createEventWire } from '../platform/event-wire.js';
+import { createKafka } from '../platform/kafka.js';
+import type { DeadLetterRecorded, TsunagiEvent } from '../schemas/events.js';
+import { testKafka, testLogger } from '../tests/support/infra.js';
+import { readTopic } from '../tests/support/read-topic.js';
+import { isolatedTopics } from '../tests/support/topics.js';
+import { openProducerHub, type ProducerHub } from './hub-wiring.js';
+import { ingestExport } from './ingest.js';
+import { createEventPublisher } from './publisher.js';
+import { generateExports, type Manifest } from './synthetic/generate.js';
+
+const logger = testLogger();
+const myNumbersIn = (file: string): string[] => [...readFileSync(file, 'utf8').matchAll(/\b\d{12}\b/g)].map((m) => m[0]);
+
+describe('ingesting a core-system export into Kafka', () => {
+  let config: InfraConfig;
+  let hub: ProducerHub;
+  let dir: string;
+  let manifest: Manifest;
+  const wire = () => createEventWire(config);
+  const deps = () => ({ publisher: hub.publisher, resolveLinkageId: (n: string) => hub.vault.enrol(n), clock: systemClock, logger, producer: 'producer-juki-test' });
+  const decodeAll = async (topic: string): Promise<TsunagiEvent[]> => {
+    const messages = await readTopic(testKafka(config), topicName(config.TOPIC_PREFIX, topic));
+    return Promise.all(messages.map((m) => wire().decode(m.value as Buffer)));
+  };
+
+  beforeAll(async () => {
+    config = await isolatedTopics('ingest');
+    dir = mkdtempSync(join(tmpdir(), 'tsunagi-ingest-'));
+    manifest = await generateExports({ seed: 7, residents: 40, outDir: join(dir, 'exports'), format: 'csv', invalidRate: 0.05 });
+    hub = openProducerHub({ ...config, home: join(dir, 'home') }, logger, { ...generateDevKeys() });
+  });
+  afterAll(async () => hub.close());
+
+  it('publishes every valid row, sends every invalid row to the dead-letter topic, and loses nothing', async () => {
+    const file = join(dir, 'exports', 'juki.csv');
+    const expected = manifest.files.juki;
+    const summary = await ingestExport(file, 'juki', deps(), { batchSize: 50 });
+
+    expect(summary.read).toBe(expected.rows);
+    expect(summary.rejected).toBe(expected.invalid.length);
+    expect(summary.published).toBe(expected.rows - expected.invalid.length);
+
+    const records = await decodeAll(Topics.residentRecords);
+    expect(records).toHaveLength(summary.published);
+    const deadLetters = (await decodeAll(Topics.deadLetters)) as DeadLetterRecorded[];
+    expect(deadLetters.map((d) => d.data.source).sort()).toEqual(expected.invalid.map((i) => `${file}:${i.line}`).sort());
+    for (const letter of deadLetters) {
+      const invalid = expected.invalid.find((i) => letter.data.source.endsWith(`:${i.line}`));
+      expect(letter.data.reason).toMatch(new RegExp(`^${invalid?.field}: `));
+      expect(letter.data.originalBytes.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps My Numbers off every topic, dead letters included', async () => {
+    const myNumbers = myNumbersIn(join(dir, 'exports', 'juki.csv'));
+    expect(myNumbers.length).toBeGreaterThan(40);
+    const kafka = testKafka(config);
+    for (const topic of Object.values(Topics)) {
+      const messages = await readTopic(kafka, topicName(config.TOPIC_PREFIX, topic));
+      const targets = messages.flatMap((m) => [m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0)]);
+      expect(scanForMyNumbers(myNumbers, targets), topic).toEqual([]);
+    }
+  });
+
+  it('gives the same event ids when the same file is ingested again, so no view applies a row twice', async () => {
+    const file = join(dir, 'exports', 'juki.csv');
+    const before = (await decodeAll(Topics.residentRecords)).map((e) => e.envelope.eventId);
+    await ingestExport(file, 'juki', deps(), { batchSize: 50 });
+    const after = (await decodeAll(Topics.residentRecords)).map((e) => e.envelope.eventId);
+    expect(after).toHaveLength(before.length * 2);
+    expect(new Set(after)).toEqual(new Set(before));
+  });
+
+  it('fails clearly when the broker is unreachable, and a re-run completes the file', async () => {
+    const file = join(dir, 'exports', 'local-tax.csv');
+    const deadBroker = createKafka({ kafkaBrokers: ['127.0.0.1:1'] }, logger, { retry: { retries: 0 }, connectionTimeout: 300 });
+    const publisher = createEventPublisher({ kafka: deadBroker, wire: wire(), topicPrefix: config.TOPIC_PREFIX, logger });
+    let acknowledgedLine = 0;
+    const failed = ingestExport(file, 'local-tax', { ...deps(), publisher }, {
+      batchSize: 50,
+      onBatchAcknowledged: (line) => {
+        acknowledgedLine = line;
+      },
+    });
+    await expect(failed).rejects.toThrow(TsunagiError);
+    await expect(failed).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', retriable: true });
+    expect(acknowledgedLine).toBe(0);
+    await publisher.close();
+
+    const summary = await ingestExport(file, 'local-tax', deps(), { batchSize: 50, resumeAfterLine: acknowledgedLine });
+    expect(summary.read).toBe(manifest.files['local-tax'].rows);
+    const items = await decodeAll(Topics.informationItems);
+    expect(items).toHaveLength(summary.published);
+  });
+});

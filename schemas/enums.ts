@@ -1,0 +1,70 @@
+/** Enum symbols; the .avsc files carry the same lists (a unit test holds them together). */
+export const CHANGE_TYPES = [
+  'REGISTRATION',
+  'BIRTH',
+  'MOVE_IN',
+  'MOVE_OUT',
+  'ADDRESS_CHANGE',
+  'NAME_CHANGE',
+  'DEATH',
+  'CORRECTION',
+] as const;
+export const GENDERS = ['MALE', 'FEMALE', 'UNSPECIFIED'] as const;
+/** Items a provider publishes on the information-items topic; each has its own payload record. */
+export const ITEM_KINDS = [
+  'LOCAL_TAX_INCOME',
+  'CHILD_ALLOWANCE_STATUS',
+  'CARE_LEVEL',
+  'PUBLIC_ASSISTANCE_STATUS',
+  'PENSION_BENEFIT_AMOUNT',
+  'DISABILITY_CERTIFICATE',
+] as const;
+/** What a disclosure or consent can concern: the published items plus the resident registry's own. */
+export const DISCLOSABLE_ITEMS = [
+  ...ITEM_KINDS,
+  'RESIDENT_RECORD',
+  'BASIC_FOUR_INFORMATION',
+  'ADDRESS',
+  'LOCAL_TAX_CERTIFICATE',
+] as const;
+export const ALLOWANCE_STATUSES = ['RECEIVING', 'SUSPENDED', 'TERMINATED', 'NOT_ELIGIBLE'] as const;
+export const CARE_LEVELS = [
+  'SUPPORT_1',
+  'SUPPORT_2',
+  'CARE_1',
+  'CARE_2',
+  'CARE_3',
+  'CARE_4',
+  'CARE_5',
+] as const;
+export const ASSISTANCE_STATUSES = ['RECEIVING', 'SUSPENDED', 'DISCONTINUED'] as const;
+export const PENSION_KINDS = ['OLD_AGE_BASIC', 'OLD_AGE_EMPLOYEES', 'DISABILITY', 'SURVIVORS'] as const;
+/** 身体障害者手帳, 療育手帳, 精神障害者保健福祉手帳. */
+export const DISABILITY_CERTIFICATE_KINDS = ['PHYSICAL', 'INTELLECTUAL', 'MENTAL_HEALTH'] as const;
+/** RFC 5280 §5.3.1 CRLReason, in code order (code 7 is unused). */
+export const REVOCATION_REASONS = [
+  'UNSPECIFIED',
+  'KEY_COMPROMISE',
+  'CA_COMPROMISE',
+  'AFFILIATION_CHANGED',
+  'SUPERSEDED',
+  'CESSATION_OF_OPERATION',
+  'CERTIFICATE_HOLD',
+  'REMOVE_FROM_CRL',
+  'PRIVILEGE_WITHDRAWN',
+  'AA_COMPROMISE',
+] as const;
+export const REVOCATION_SOURCES = ['CRL', 'OCSP'] as const;
+export const DISCLOSURE_OUTCOMES = ['DISCLOSED', 'REFUSED', 'NOT_FOUND'] as const;
+export const DISCLOSURE_CHANNELS = [
+  'INQUIRY',
+  'SUBSCRIPTION',
+  'SELF_INFORMATION',
+  'RESIDENT_PORTAL',
+] as const;
+
+/** The symbol of an RFC 5280 CRLReason code (as found in a CRL entry or OCSP answer); 7 is unused. */
+export function revocationReasonFromCode(code: number): (typeof REVOCATION_REASONS)[number] | undefined {
+  if (!Number.isInteger(code) || code === 7) return undefined;
+  return REVOCATION_REASONS[code < 7 ? code : code - 1];
+}

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import {
+  ALLOWANCE_STATUSES,
+  ASSISTANCE_STATUSES,
+  CARE_LEVELS,
+  CHANGE_TYPES,
+  DISABILITY_CERTIFICATE_KINDS,
+  DISCLOSABLE_ITEMS,
+  DISCLOSURE_CHANNELS,
+  DISCLOSURE_OUTCOMES,
+  GENDERS,
+  ITEM_KINDS,
+  PENSION_KINDS,
+  REVOCATION_REASONS,
+  REVOCATION_SOURCES,
+} from './enums.js';
+import { CalendarDate, LinkageId, MunicipalityCode, PartyId, type Primitives } from './primitives.js';
+
+const text = (max = 256) => z.string().min(1).max(max);
+const sequence = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Builds every event schema for one representation of instants, yen and bytes. */
+export function buildEventSchemas(p: Primitives) {
+  const Envelope = z.object({
+    /** Deterministic ids are allowed (e.g. derived from source file and line), so not always a UUID. */
+    eventId: text(128),
+    occurredAt: p.timestamp,
+    recordedAt: p.timestamp,
+    producer: text(128),
+    correlationId: text(128),
+  });
+  const event = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+    z.object({ type: z.literal(type), envelope: Envelope, data });
+
+  const Address = z.object({
+    municipalityCode: MunicipalityCode,
+    prefecture: text(16),
+    city: text(64),
+    street: text(),
+  });
+  const ResidentRecordChanged = event(
+    'ResidentRecordChanged',
+    z.object({
+      linkageId: LinkageId,
+      changeType: z.enum(CHANGE_TYPES),
+      name: text(),
+      nameKana: text(),
+      address: Address,
+      dateOfBirth: CalendarDate,
+      gender: z.enum(GENDERS),
+      householdId: text(64),
+      sequence,
+      sourceMunicipalityCode: MunicipalityCode,
+    }),
+  );
+
+  const fiscalYear = z.number().int().min(1900).max(2999);
+  const payloads = {
+    LOCAL_TAX_INCOME: z.object({
+      fiscalYear,
+      taxableIncome: p.yen,
+      municipalTax: p.yen,
+      prefecturalTax: p.yen,
+    }),
+    CHILD_ALLOWANCE_STATUS: z.object({
+      status: z.enum(ALLOWANCE_STATUSES),
+      monthlyAmount: p.yen,
+      eligibleChildren: z.number().int().min(0).max(99),
+      validFrom: CalendarDate,
+      validUntil: CalendarDate.nullable(),
+    }),
+    CARE_LEVEL: z.object({ level: z.enum(CARE_LEVELS), certifiedOn: CalendarDate, validUntil: CalendarDate }),
+    PUBLIC_ASSISTANCE_STATUS: z.object({ status: z.enum(ASSISTANCE_STATUSES), since: CalendarDate }),
+    PENSION_BENEFIT_AMOUNT: z.object({ pensionKind: z.enum(PENSION_KINDS), annualAmount: p.yen, fiscalYear }),
+    DISABILITY_CERTIFICATE: z.object({
+      certificateKind: z.enum(DISABILITY_CERTIFICATE_KINDS),
+      grade: text(16),
+      issuedOn: CalendarDate,
+      validUntil: CalendarDate.nullable(),
+    }),
+  };
+  const itemBase = { linkageId: LinkageId, provider: PartyId, sequence, validAsOf: CalendarDate };
+  const published = <K extends keyof typeof payloads>(kind: K) =>
+    z.object({ ...itemBase, itemKind: z.literal(kind), payload: payloads[kind] });
+  const InformationItemPublished = event(
+    'InformationItemPublished',
+    z.discriminatedUnion('itemKind', [
+      published('LOCAL_TAX_INCOME'),
+      published('CHILD_ALLOWANCE_STATUS'),
+      published('CARE_LEVEL'),
+      published('PUBLIC_ASSISTANCE_STATUS'),
+      published('PENSION_BENEFIT_AMOUNT'),
+      published('DISABILITY_CERTIFICATE'),
+    ]),
+  );
+  const InformationItemWithdrawn = event(
+    'InformationItemWithdrawn',
+    z.object({
+      linkageId: LinkageId,
+      provider: PartyId,
+      itemKind: z.enum(ITEM_KINDS),
+      sequence,
+      reason: text(),
+    }),
+  );
+
+  const ConsentGranted = event(
+    'ConsentGranted',
+    z.object({
+      consentId: text(128),
+      linkageId: LinkageId,
+      recipient: text(128),
+      purpose: text(),
+      items: z.array(z.enum(DISCLOSABLE_ITEMS)).min(1),
+      validFrom: p.timestamp,
+      validUntil: p.timestamp,
+      maxUses: z.number().int().min(1).max(2_147_483_647).nullable(),
+      /** Since v2: where the resident granted it (e.g. `resident-portal`); null when unknown. */
+      channel: text(64).nullable().default(null),
+    }),
+  );
+  const ConsentRevoked = event(
+    'ConsentRevoked',
+    z.object({ consentId: text(128), linkageId: LinkageId, reason: text() }),
+  );
+
+  const CertificateRevoked = event(
+    'CertificateRevoked',
+    z.object({
+      issuer: text(1024),
+      /** Lowercase hex without separators; RFC 5280 allows up to 20 octets. */
+      serialNumber: z.string().regex(/^[0-9a-f]{1,40}$/, 'expected a lowercase hex serial number'),
+      revokedAt: p.timestamp,
+      reason: z.enum(REVOCATION_REASONS),
+      source: z.enum(REVOCATION_SOURCES),
+    }),
+  );
+
+  const DisclosureRecorded = event(
+    'DisclosureRecorded',
+    z.object({
+      linkageId: LinkageId,
+      requester: PartyId,
+      officeWork: text(128),
+      legalBasisRowId: text(128).nullable(),
+      provider: PartyId,
+      itemKind: z.enum(DISCLOSABLE_ITEMS),
+      outcome: z.enum(DISCLOSURE_OUTCOMES),
+      refusalReason: text().nullable(),
+      channel: z.enum(DISCLOSURE_CHANNELS),
+      /** SHA-256 of exactly what was disclosed; null when nothing was. */
+      disclosedDigest: p.bytes.refine((b) => b.length === 32, 'expected a SHA-256 digest').nullable(),
+      /** Hidden from the resident until this date (e.g. an investigation); recorded all the same. */
+      nonDisclosureUntil: CalendarDate.nullable(),
+    }),
+  );
+
+  const DeadLetterRecorded = event(
+    'DeadLetterRecorded',
+    z.object({
+      source: text(1024),
+      reason: text(2048),
+      errorCode: text(64),
+      originalBytes: p.bytes,
+      originalKey: p.bytes.nullable(),
+    }),
+  );
+
+  const TsunagiEvent = z.discriminatedUnion('type', [
+    ResidentRecordChanged,
+    InformationItemPublished,
+    InformationItemWithdrawn,
+    ConsentGranted,
+    ConsentRevoked,
+    CertificateRevoked,
+    DisclosureRecorded,
+    DeadLetterRecorded,
+  ]);
+  return {
+    Envelope,
+    Address,
+    ResidentRecordChanged,
+    InformationItemPublished,
+    InformationItemWithdrawn,
+    ConsentGranted,
+    ConsentRevoked,
+    CertificateRevoked,
+    DisclosureRecorded,
+    DeadLetterRecorded,
+    TsunagiEvent,
+  };
+}

@@ -1,0 +1,150 @@
+import type { z } from 'zod';
+import { TsunagiError } from '../core/errors.js';
+import { type TopicName, Topics } from '../infra/topics.js';
+import { buildEventSchemas } from './event-schemas.js';
+import { domainPrimitives, jsonPrimitives, toHex } from './primitives.js';
+
+/**
+ * The domain events of Tsunagi: `{ type, envelope, data }`, a discriminated union on `type`.
+ * Conventions (docs/events.md): instants are `Date`, calendar dates `YYYY-MM-DD` strings, yen
+ * `bigint`, bytes `Uint8Array`. On the wire (Avro, see codec.ts) the envelope also carries `type`
+ * and the data fields sit beside `envelope` at the top level of the record.
+ */
+export {
+  ALLOWANCE_STATUSES,
+  ASSISTANCE_STATUSES,
+  CARE_LEVELS,
+  CHANGE_TYPES,
+  DISABILITY_CERTIFICATE_KINDS,
+  DISCLOSABLE_ITEMS,
+  DISCLOSURE_CHANNELS,
+  DISCLOSURE_OUTCOMES,
+  GENDERS,
+  ITEM_KINDS,
+  PENSION_KINDS,
+  REVOCATION_REASONS,
+  REVOCATION_SOURCES,
+  revocationReasonFromCode,
+} from './enums.js';
+export {
+  AgencyId,
+  CalendarDate,
+  isCalendarDate,
+  LinkageId,
+  MAX_YEN,
+  MunicipalityCode,
+  PartyId,
+} from './primitives.js';
+
+/** zod schemas of the domain events (Date, bigint, Uint8Array). */
+export const EventSchemas = buildEventSchemas(domainPrimitives);
+/** zod schemas of the JSON form (ISO instants, decimal-string yen, hex bytes); parse gives a domain event. */
+export const EventJsonSchemas = buildEventSchemas(jsonPrimitives);
+
+export type TsunagiEvent = z.output<typeof EventSchemas.TsunagiEvent>;
+export type EventType = TsunagiEvent['type'];
+export type EventOf<T extends EventType> = Extract<TsunagiEvent, { type: T }>;
+export type EventEnvelope = z.output<typeof EventSchemas.Envelope>;
+export type Address = z.output<typeof EventSchemas.Address>;
+
+export type ResidentRecordChanged = EventOf<'ResidentRecordChanged'>;
+export type InformationItemPublished = EventOf<'InformationItemPublished'>;
+export type InformationItemWithdrawn = EventOf<'InformationItemWithdrawn'>;
+export type ConsentGranted = EventOf<'ConsentGranted'>;
+export type ConsentRevoked = EventOf<'ConsentRevoked'>;
+export type CertificateRevoked = EventOf<'CertificateRevoked'>;
+export type DisclosureRecorded = EventOf<'DisclosureRecorded'>;
+export type DeadLetterRecorded = EventOf<'DeadLetterRecorded'>;
+
+export type ChangeType = ResidentRecordChanged['data']['changeType'];
+export type ItemKind = InformationItemPublished['data']['itemKind'];
+export type ItemPayload<K extends ItemKind> = Extract<
+  InformationItemPublished['data'],
+  { itemKind: K }
+>['payload'];
+export type DisclosableItem = DisclosureRecorded['data']['itemKind'];
+export type DisclosureOutcome = DisclosureRecorded['data']['outcome'];
+export type DisclosureChannel = DisclosureRecorded['data']['channel'];
+export type RevocationReason = CertificateRevoked['data']['reason'];
+
+export interface EventSubject {
+  /** Folder under schemas/ and the registry subject's suffix (`tsunagi.<subject>`). */
+  subject: string;
+  /** Topic suffix from infra/topics.ts. */
+  topic: TopicName;
+  /** The schema version producers write today; readers resolve older versions into it. */
+  version: number;
+}
+
+export const EVENT_SUBJECTS = {
+  ResidentRecordChanged: { subject: 'resident-record-changed', topic: Topics.residentRecords, version: 1 },
+  InformationItemPublished: {
+    subject: 'information-item-published',
+    topic: Topics.informationItems,
+    version: 1,
+  },
+  InformationItemWithdrawn: {
+    subject: 'information-item-withdrawn',
+    topic: Topics.informationItems,
+    version: 1,
+  },
+  ConsentGranted: { subject: 'consent-granted', topic: Topics.consents, version: 2 },
+  ConsentRevoked: { subject: 'consent-revoked', topic: Topics.consents, version: 1 },
+  CertificateRevoked: { subject: 'certificate-revoked', topic: Topics.certificateStatus, version: 1 },
+  DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 1 },
+  DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 1 },
+} as const satisfies Record<EventType, EventSubject>;
+
+export type EventSubjectName = (typeof EVENT_SUBJECTS)[EventType]['subject'];
+export const EVENT_TYPES = Object.keys(EVENT_SUBJECTS) as EventType[];
+
+/**
+ * The Kafka key of an event. Keys decide partitions, so one resident's events stay in order:
+ * linkage id for resident data; `serial:issuer` for certificate status (the topic is compacted, and
+ * a hex serial holds no `:`); the source for dead letters.
+ */
+export function eventKey(event: TsunagiEvent): string {
+  switch (event.type) {
+    case 'CertificateRevoked':
+      return `${event.data.serialNumber}:${event.data.issuer}`;
+    case 'DeadLetterRecorded':
+      return event.data.source;
+    default:
+      return event.data.linkageId;
+  }
+}
+
+/**
+ * Validates an unknown value as a domain event. Throws `INPUT_INVALID` with the failing path;
+ * the message never quotes the value (it may be personal data).
+ */
+export function parseEvent(value: unknown): TsunagiEvent {
+  return parseWith(EventSchemas.TsunagiEvent, value);
+}
+
+/** Parses the JSON form (as `eventToJson` writes it) back into a domain event. */
+export function eventFromJson(json: unknown): TsunagiEvent {
+  return parseWith(EventJsonSchemas.TsunagiEvent, json);
+}
+
+/** The JSON form: instants as ISO-8601, yen as decimal strings, bytes as lowercase hex. */
+export function eventToJson(event: TsunagiEvent): unknown {
+  return JSON.parse(
+    JSON.stringify(event, function (this: Record<string, unknown>, key, value) {
+      const original = this[key];
+      if (typeof original === 'bigint') return original.toString();
+      if (original instanceof Uint8Array) return toHex(original);
+      return value;
+    }),
+  );
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.join('.') ?? '';
+  throw new TsunagiError('INPUT_INVALID', `invalid event at ${path || '(root)'}: ${issue?.message}`, {
+    path,
+  });
+}

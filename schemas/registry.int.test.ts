@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import avro from 'avsc';
+import { describe, expect, it } from 'vitest';
+import { createEventWire } from '../platform/event-wire.js';
+import { SchemaType, testConfig, testRegistry, uniqueName } from '../tests/support/infra.js';
+import { schemaPath } from './catalogue.js';
+import { avroOptions, encodeEvent } from './codec.js';
+import { SAMPLE_EVENTS } from './samples.js';
+
+const read = (path: string): string => readFileSync(path, 'utf8');
+const v1 = read(schemaPath('consent-granted', 1));
+const v2 = read(schemaPath('consent-granted', 2));
+const incompatible = read(new URL('./testdata/consent-granted-incompatible.avsc', import.meta.url).pathname);
+
+describe('the registry enforces compatibility (global BACKWARD rule)', () => {
+  const registry = testRegistry();
+
+  it('rejects an incompatible change: a new required field without a default', async () => {
+    const subject = uniqueName('consent-granted');
+    await registry.register({ type: SchemaType.AVRO, schema: v1 }, { subject });
+    await expect(registry.register({ type: SchemaType.AVRO, schema: incompatible }, { subject })).rejects.toThrow(/incompatib|409|compat/i);
+  });
+
+  it('accepts a compatible v2 (an optional field with a default), whose data a v1 reader still reads', async () => {
+    const subject = uniqueName('consent-granted');
+    const first = await registry.register({ type: SchemaType.AVRO, schema: v1 }, { subject });
+    const second = await registry.register({ type: SchemaType.AVRO, schema: v2 }, { subject });
+    expect(second.id).not.toBe(first.id);
+
+    const event = SAMPLE_EVENTS['consent-granted']?.[2];
+    if (!event) throw new Error('sample missing');
+    const bodyV2 = encodeEvent(event, 2);
+    const reader = avro.Type.forSchema(JSON.parse(v1), { ...avroOptions });
+    const writer = avro.Type.forSchema(JSON.parse(v2), { ...avroOptions });
+    const seenByV1 = reader.fromBuffer(bodyV2, reader.createResolver(writer)) as { consentId: string; channel?: unknown };
+    expect(seenByV1.consentId).toBe(event.data.consentId);
+    expect(seenByV1).not.toHaveProperty('channel');
+  });
+
+  it('round-trips every provisioned event through the wire format', async () => {
+    const wire = createEventWire(testConfig());
+    for (const versions of Object.values(SAMPLE_EVENTS)) {
+      const latest = Object.entries(versions).sort(([a], [b]) => Number(b) - Number(a))[0]?.[1];
+      if (!latest) continue;
+      const framed = await wire.encode(latest);
+      expect(framed[0]).toBe(0);
+      expect(await wire.decode(framed)).toEqual(latest);
+    }
+  });
+
+  it('fails clearly when the registry is unreachable', async () => {
+    const wire = createEventWire({ registryCcompatUrl: 'http://127.0.0.1:1/apis/ccompat/v7' });
+    const event = SAMPLE_EVENTS['resident-record-changed']?.[1];
+    if (!event) throw new Error('sample missing');
+    await expect(wire.encode(event)).rejects.toMatchObject({ code: 'REGISTRY_UNAVAILABLE', retriable: true });
+  });
+});

@@ -1,0 +1,112 @@
+import type { EventOf, EventType, TsunagiEvent } from './events.js';
+
+/**
+ * One fictional event per subject version: the source of the golden fixtures (fixtures.ts) and
+ * handy test data for other modules. No real person; no My Number anywhere.
+ */
+const envelope = (n: number) => ({
+  eventId: `evt-0000000${n}`,
+  occurredAt: new Date('2025-04-01T00:30:00.000Z'),
+  recordedAt: new Date('2025-04-01T00:30:01.250Z'),
+  producer: 'juki-131016',
+  correlationId: `import-20250401-${n}`,
+});
+const linkageId = 'lk_7Yq2mN4pR8sT1vW3';
+const make = <T extends EventType>(type: T, n: number, data: EventOf<T>['data']) =>
+  ({ type, envelope: envelope(n), data }) as EventOf<T>;
+
+const consentData = {
+  consentId: 'consent-0001',
+  linkageId,
+  recipient: 'mykey-portal',
+  purpose: 'self-information: child-allowance application',
+  items: ['LOCAL_TAX_INCOME', 'CHILD_ALLOWANCE_STATUS'],
+  validFrom: new Date('2025-04-01T00:00:00.000Z'),
+  validUntil: new Date('2025-09-30T15:00:00.000Z'),
+  maxUses: 3,
+} as const;
+
+export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
+  'resident-record-changed': {
+    1: make('ResidentRecordChanged', 1, {
+      linkageId,
+      changeType: 'MOVE_IN',
+      name: '山田 太郎',
+      nameKana: 'ヤマダ タロウ',
+      address: { municipalityCode: '131016', prefecture: '東京都', city: '千代田区', street: '千代田1-1' },
+      dateOfBirth: '1969-12-31',
+      gender: 'MALE',
+      householdId: 'hh-131016-000042',
+      sequence: 7,
+      sourceMunicipalityCode: '131016',
+    }),
+  },
+  'information-item-published': {
+    1: make('InformationItemPublished', 2, {
+      linkageId,
+      provider: '271004',
+      itemKind: 'LOCAL_TAX_INCOME',
+      payload: {
+        fiscalYear: 2024,
+        taxableIncome: 999_999_999_999_999n,
+        municipalTax: 182_400n,
+        prefecturalTax: -1n,
+      },
+      sequence: 3,
+      validAsOf: '2024-06-01',
+    }),
+  },
+  'information-item-withdrawn': {
+    1: make('InformationItemWithdrawn', 3, {
+      linkageId,
+      provider: 'jps',
+      itemKind: 'PENSION_BENEFIT_AMOUNT',
+      sequence: 4,
+      reason: 'published in error',
+    }),
+  },
+  'consent-granted': {
+    1: make('ConsentGranted', 4, { ...consentData, items: [...consentData.items], channel: null }),
+    2: make('ConsentGranted', 4, {
+      ...consentData,
+      items: [...consentData.items],
+      channel: 'resident-portal',
+    }),
+  },
+  'consent-revoked': {
+    1: make('ConsentRevoked', 5, { consentId: 'consent-0001', linkageId, reason: 'resident request' }),
+  },
+  'certificate-revoked': {
+    1: make('CertificateRevoked', 6, {
+      issuer: 'CN=Japan Agency for Local Authority Information Systems,OU=JPKI,O=JPKI,C=JP',
+      serialNumber: '0a1b2c3d4e5f',
+      revokedAt: new Date('2025-03-31T15:00:00.000Z'),
+      reason: 'KEY_COMPROMISE',
+      source: 'CRL',
+    }),
+  },
+  'disclosure-recorded': {
+    1: make('DisclosureRecorded', 7, {
+      linkageId,
+      requester: '011002',
+      officeWork: 'child-allowance-eligibility',
+      legalBasisRowId: 'lb-0001',
+      provider: '271004',
+      itemKind: 'LOCAL_TAX_INCOME',
+      outcome: 'DISCLOSED',
+      refusalReason: null,
+      channel: 'INQUIRY',
+      disclosedDigest: Buffer.from('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'hex'),
+      nonDisclosureUntil: '2026-03-31',
+    }),
+  },
+  'dead-letter': {
+    1: make('DeadLetterRecorded', 8, {
+      source: 'exports/juki-20250401.csv:17',
+      reason: 'dateOfBirth: expected a calendar date YYYY-MM-DD',
+      errorCode: 'INPUT_INVALID',
+      originalBytes: Buffer.from('************,山田 太郎,1969-02-30\n', 'utf8'),
+      originalKey: null,
+    }),
+  },
+};
