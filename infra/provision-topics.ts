@@ -1,5 +1,6 @@
 import kafkajs, { type Admin } from 'kafkajs';
 import type { Logger } from '../platform/logger.js';
+import { waitForTopicLeaders } from './topic-leaders.js';
 import { type TopicSpec, topicName } from './topics.js';
 
 const topicConfig = (spec: Pick<TopicSpec, 'cleanupPolicy' | 'retentionMs'>) => [
@@ -24,7 +25,7 @@ export async function provisionTopics(
   const missing = wanted.filter((s) => !existing.has(s.topic));
   if (missing.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((s) => ({
         topic: s.topic,
         numPartitions: s.partitions,
@@ -32,6 +33,7 @@ export async function provisionTopics(
         configEntries: topicConfig(s),
       })),
     });
+    await waitForTopicLeaders(admin, missing.map((s) => s.topic));
   }
   const present = wanted.filter((s) => existing.has(s.topic));
   if (present.length > 0) {

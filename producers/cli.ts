@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   const system = values.system;
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'ingest', level: process.env.LOG_LEVEL ?? 'warn' });
-  const hub = openProducerHub(config, logger);
+  const hub = await openProducerHub(config, logger);
   const checkpoints = checkpointStore(infraPaths(config.home).data('ingest-checkpoints'));
   let failed = false;
   try {
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
         system,
         {
           publisher: hub.publisher,
-          resolveLinkageId: (myNumber) => hub.vault.enrol(myNumber),
+          resolveLinkageId: (myNumber) => hub.identity.vault.enrol(myNumber),
           clock: systemClock,
           logger,
           producer: values.producer ?? `producer-${system}`,

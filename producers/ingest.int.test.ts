@@ -28,7 +28,7 @@ describe('ingesting a core-system export into Kafka', () => {
   let dir: string;
   let manifest: Manifest;
   const wire = () => createEventWire(config);
-  const deps = () => ({ publisher: hub.publisher, resolveLinkageId: (n: string) => hub.vault.enrol(n), clock: systemClock, logger, producer: 'producer-juki-test' });
+  const deps = () => ({ publisher: hub.publisher, resolveLinkageId: (n: string) => hub.identity.vault.enrol(n), clock: systemClock, logger, producer: 'producer-juki-test' });
   const decodeAll = async (topic: string): Promise<TsunagiEvent[]> => {
     const messages = await readTopic(testKafka(config), topicName(config.TOPIC_PREFIX, topic));
     return Promise.all(messages.map((m) => wire().decode(m.value as Buffer)));
@@ -38,7 +38,7 @@ describe('ingesting a core-system export into Kafka', () => {
     config = await isolatedTopics('ingest');
     dir = mkdtempSync(join(tmpdir(), 'tsunagi-ingest-'));
     manifest = await generateExports({ seed: 7, residents: 40, outDir: join(dir, 'exports'), format: 'csv', invalidRate: 0.05 });
-    hub = openProducerHub({ ...config, home: join(dir, 'home') }, logger, { ...generateDevKeys() });
+    hub = await openProducerHub({ ...config, home: join(dir, 'home') }, logger, { ...generateDevKeys() });
   });
   afterAll(async () => hub.close());
 

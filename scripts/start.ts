@@ -2,6 +2,7 @@ import { provision } from '../infra/provision.js';
 import { infraUp } from '../infra/stack.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
+import { demoIngest } from './demo-ingest.js';
 import { demoEventTravels } from './demo-travel.js';
 import { say, seconds } from './run-step.js';
 
@@ -25,6 +26,9 @@ async function main(): Promise<void> {
 
   say('demo: an event travels through Kafka');
   await demoEventTravels(config, logger);
+
+  say('demo: synthetic exports of the five core systems → producers → Kafka');
+  await demoIngest(config, createLogger({ name: 'tsunagi', level: 'warn' }));
 
   console.log(
     `\nTsunagi is up (${seconds(Date.now() - began)}). Status: npm run infra -- status · Stop: npm run infra -- down`,

@@ -1,0 +1,60 @@
+import type { Kafka } from 'kafkajs';
+import type { Clock } from '../core/clock.js';
+import { Topics, topicName } from '../infra/topics.js';
+import type { Logger } from '../platform/logger.js';
+import { type CertificateBindings, createCertificateBindings } from './certificate-binding.js';
+import { type CodeRegistry, createCodeRegistry } from './code-registry.js';
+import { openIdentityStore } from './identity-store.js';
+import { createKafkaAgencyCodeLog, createKafkaEnrolmentLog } from './kafka-enrolment-log.js';
+import type { IdentityConfig } from './keys.js';
+import { createVault, type Vault } from './vault.js';
+
+export interface IdentityHub {
+  vault: Vault;
+  codes: CodeRegistry;
+  certificates: CertificateBindings;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the identity hub for production: the lmdb store in `config.storeDir`, the vault's log on
+ * `<prefix>identity-enrolments`, the code map's log on `<prefix>agency-codes`. Pass `rebuild: true`
+ * after restoring or losing the store: both views are replaced by a replay of their topics before use.
+ */
+export async function createIdentityHub(deps: {
+  config: IdentityConfig;
+  kafka: Kafka;
+  topicPrefix: string;
+  clock: Clock;
+  logger: Logger;
+  rebuild?: boolean;
+}): Promise<IdentityHub> {
+  const { config, kafka, topicPrefix, clock } = deps;
+  const logger = deps.logger.child({ component: 'identity' });
+  const store = openIdentityStore(config.storeDir);
+  const enrolments = createKafkaEnrolmentLog({
+    kafka,
+    topic: topicName(topicPrefix, Topics.identityEnrolments),
+    logger,
+  });
+  const codeLog = createKafkaAgencyCodeLog({
+    kafka,
+    topic: topicName(topicPrefix, Topics.agencyCodes),
+    logger,
+  });
+  const { hubKeys, vaultKeys } = config;
+  const hub: IdentityHub = {
+    vault: createVault({ store, log: enrolments, keys: vaultKeys, clock, logger }),
+    codes: createCodeRegistry({ store, log: codeLog, hubKeys, vaultKeys, clock, logger }),
+    certificates: createCertificateBindings({ store, vaultKeys, clock, logger }),
+    async close() {
+      await Promise.allSettled([enrolments.close(), codeLog.close()]);
+      await store.close();
+    },
+  };
+  if (deps.rebuild) {
+    await hub.vault.rebuildFromLog();
+    await hub.codes.rebuildFromLog();
+  }
+  return hub;
+}

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../core/clock.js';
+import { createTestTopic, testKafka, testLogger } from '../tests/support/infra.js';
+import { createCodeRegistry } from './code-registry.js';
+import { generateDevKeys } from './dev-keys.js';
+import { openIdentityStore } from './identity-store.js';
+import { createKafkaAgencyCodeLog, createKafkaEnrolmentLog } from './kafka-enrolment-log.js';
+import { parseKeyRing } from './keys.js';
+import type { LinkageId } from './linkage-id.js';
+import { scanForMyNumbers } from './privacy-scan.js';
+import { testMyNumbers } from './test-my-numbers.js';
+import { createVault } from './vault.js';
+
+describe('identity logs on real Kafka', () => {
+  const kafka = testKafka();
+  const logger = testLogger();
+  const clock = fixedClock('2026-04-01T09:00:00Z');
+  const keys = generateDevKeys();
+  const vaultKeys = parseKeyRing(keys.TSUNAGI_VAULT_KEYS, 'TSUNAGI_VAULT_KEYS');
+  const hubKeys = parseKeyRing(keys.TSUNAGI_HUB_KEYS, 'TSUNAGI_HUB_KEYS');
+  const dirs: string[] = [];
+  const logs: Array<{ close(): Promise<void> }> = [];
+  let admin: Admin;
+  const topics: string[] = [];
+
+  const createTopic = async (base: string): Promise<string> => {
+    const topic = await createTestTopic(admin, base);
+    topics.push(topic);
+    return topic;
+  };
+
+  const store = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsunagi-identity-int-'));
+    dirs.push(dir);
+    return openIdentityStore(dir);
+  };
+  const track = <L extends { close(): Promise<void> }>(log: L): L => {
+    logs.push(log);
+    return log;
+  };
+
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  afterAll(async () => {
+    for (const log of logs) await log.close();
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rebuilds a lost vault from the enrolment topic with the same linkage ids and no My Number on the topic', async () => {
+    const topic = await createTopic('identity-enrolments');
+    const people = testMyNumbers('kafka-vault', 5);
+    const log = track(createKafkaEnrolmentLog({ kafka, topic, logger }));
+    const vault = createVault({ store: store(), log, keys: vaultKeys, clock, logger });
+    const ids: LinkageId[] = [];
+    for (const person of people) ids.push(await vault.enrol(person));
+    expect(await vault.enrol(people[0] as string)).toBe(ids[0]);
+
+    const restored = createVault({ store: store(), log, keys: vaultKeys, clock, logger });
+    expect(await restored.rebuildFromLog()).toEqual({ entries: 5, residents: 5 });
+    for (const [i, person] of people.entries()) expect(await restored.lookup(person)).toBe(ids[i]);
+
+    const raw: Buffer[] = [];
+    const consumer = kafka.consumer({ groupId: `${topic}.scan` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      consumer.run({
+        eachMessage: async ({ message }) => {
+          raw.push(message.key ?? Buffer.alloc(0), message.value ?? Buffer.alloc(0));
+          if (raw.length === 10) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect(scanForMyNumbers(people, raw)).toEqual([]);
+    expect(raw.some((bytes) => ids.some((id) => bytes.includes(id)))).toBe(false);
+  });
+
+  it('rebuilds the code map from the agency code topic so codes stay convertible', async () => {
+    const topic = await createTopic('agency-codes');
+    const enrolmentTopic = await createTopic('identity-enrolments');
+    const log = track(createKafkaAgencyCodeLog({ kafka, topic, logger }));
+    const vault = createVault({
+      store: store(),
+      log: track(createKafkaEnrolmentLog({ kafka, topic: enrolmentTopic, logger })),
+      keys: vaultKeys,
+      clock,
+      logger,
+    });
+    const person = await vault.enrol(testMyNumbers('kafka-codes', 1)[0] as string);
+    const codes = createCodeRegistry({ store: store(), log, hubKeys, vaultKeys, clock, logger });
+    const pension = await codes.issueAgencyCode('pension-service', person);
+    const converted = await codes.convertCode('pension-service', pension, '131016');
+    expect(converted.ok).toBe(true);
+
+    const restored = createCodeRegistry({ store: store(), log, hubKeys, vaultKeys, clock, logger });
+    expect(await restored.rebuildFromLog()).toEqual({ entries: 2, codes: 2 });
+    expect(await restored.resolveAgencyCode('pension-service', pension)).toEqual({
+      ok: true,
+      linkageId: person,
+    });
+    expect(await restored.convertCode('pension-service', pension, '131016')).toEqual(converted);
+  });
+});
