@@ -1,0 +1,176 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isTsunagiError } from '../core/errors.js';
+import { toPem } from './pki.js';
+import type { RevocationChecker } from './revocation.js';
+import { createRevocationChecker } from './revocation-checker.js';
+import { emptyRevocationView, evolveAll } from './revocation-view.js';
+import { createTestPki, type TestPki } from './test-pki/index.js';
+import { answering, silentLogger } from './test-pki/support.js';
+import { type ValidationOptions, validateCertificate } from './validate.js';
+
+let pki: TestPki;
+let options: ValidationOptions;
+const good = answering({ status: 'good', source: 'OCSP' });
+
+beforeAll(async () => {
+  pki = await createTestPki({ now: new Date('2026-04-01T00:00:00Z') });
+  options = {
+    trustAnchors: pki.trustAnchors,
+    intermediates: pki.intermediates,
+    at: pki.now,
+    purpose: 'user-identification',
+    revocation: good,
+  };
+});
+
+const basicFour = {
+  name: '山田 太郎',
+  address: '東京都千代田区千代田1-1',
+  dateOfBirth: '1980-01-02',
+  gender: '1',
+};
+
+describe('validateCertificate', () => {
+  it('accepts a valid user-identification certificate and says who issued it and how revocation was checked', async () => {
+    const card = await pki.issueUserIdentification({ serialNumber: '1a2b3c' });
+    const result = await validateCertificate(card.der, options);
+    expect(result).toMatchObject({
+      ok: true,
+      serialNumber: '1a2b3c',
+      issuer: 'C=JP,O=Tsunagi Test JPKI,CN=Test Issuing CA',
+      subject: 'C=JP,CN=JPKI-TEST-1A2B3C',
+      revocationSource: 'OCSP',
+    });
+    expect(result.ok && result.notAfter.getTime()).toBe(card.certificate.notAfter.value.getTime());
+  });
+
+  it('accepts PEM as well as DER', async () => {
+    const card = await pki.issueUserIdentification();
+    const result = await validateCertificate(toPem(card.der, 'CERTIFICATE'), options);
+    expect(result.ok).toBe(true);
+  });
+
+  it('accepts a signing certificate for signing', async () => {
+    const signing = await pki.issueSigning(basicFour);
+    expect((await validateCertificate(signing.der, { ...options, purpose: 'signing' })).ok).toBe(true);
+  });
+
+  it.each([
+    ['expired', 'EXPIRED'],
+    ['not-yet-valid', 'NOT_YET_VALID'],
+    ['wrong-chain', 'CHAIN_UNTRUSTED'],
+    ['wrong-key-usage', 'KEY_USAGE_INVALID'],
+    ['no-digital-signature', 'KEY_USAGE_INVALID'],
+    ['tampered', 'SIGNATURE_INVALID'],
+    ['sha1', 'SIGNATURE_ALGORITHM_NOT_ALLOWED'],
+  ] as const)('refuses a %s certificate with %s', async (defect, reason) => {
+    const card = await pki.issueUserIdentification({ defect });
+    const result = await validateCertificate(card.der, options);
+    expect(result).toMatchObject({ ok: false, reason });
+  });
+
+  it('refuses a certificate whose issuing CA was not supplied', async () => {
+    const card = await pki.issueUserIdentification();
+    const result = await validateCertificate(card.der, { ...options, intermediates: [] });
+    expect(result).toMatchObject({ ok: false, reason: 'CHAIN_UNTRUSTED' });
+  });
+
+  it('refuses a signing certificate used to identify (wrong extended key usage)', async () => {
+    const signing = await pki.issueSigning(basicFour);
+    const result = await validateCertificate(signing.der, options);
+    expect(result).toMatchObject({ ok: false, reason: 'EXTENDED_KEY_USAGE_INVALID' });
+  });
+
+  it('refuses a user-identification certificate used to sign (no nonRepudiation)', async () => {
+    const card = await pki.issueUserIdentification();
+    const result = await validateCertificate(card.der, { ...options, purpose: 'signing' });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: 'KEY_USAGE_INVALID',
+      detail: 'keyUsage lacks nonRepudiation',
+    });
+  });
+
+  it('refuses a CA certificate presented as a card certificate', async () => {
+    const result = await validateCertificate(pki.intermediate.der, options);
+    expect(result).toMatchObject({ ok: false, reason: 'KEY_USAGE_INVALID' });
+  });
+
+  it('refuses bytes that are not a certificate as MALFORMED', async () => {
+    expect(await validateCertificate(new Uint8Array([0x30, 0x03, 1, 2, 3]), options)).toMatchObject({
+      ok: false,
+      reason: 'MALFORMED',
+    });
+    expect(
+      await validateCertificate('-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----', options),
+    ).toMatchObject({
+      ok: false,
+      reason: 'MALFORMED',
+    });
+  });
+
+  it('refuses a certificate revoked in the CRL view, with when and why', async () => {
+    const card = await pki.issueUserIdentification({ serialNumber: '0badc0de' });
+    const revokedAt = new Date('2026-03-20T09:00:00Z');
+    const view = evolveAll(emptyRevocationView, [
+      {
+        type: 'CertificateRevoked',
+        source: 'CRL',
+        issuer: 'C=JP,O=Tsunagi Test JPKI,CN=Test Issuing CA',
+        serialNumber: '0badc0de',
+        revokedAt,
+        reason: 'keyCompromise',
+      },
+    ]);
+    const revocation = createRevocationChecker({
+      clock: { now: () => pki.now },
+      logger: silentLogger(),
+      crlView: () => view,
+    });
+    const result = await validateCertificate(card.der, { ...options, revocation });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'REVOKED',
+      revokedAt,
+      revocationReason: 'keyCompromise',
+      detail: 'revoked per CRL',
+    });
+  });
+
+  it('answers REVOCATION_UNKNOWN when revocation status cannot be established', async () => {
+    const card = await pki.issueUserIdentification();
+    const unknown = answering({ status: 'unknown', source: 'CRL', fallbackReason: 'OCSP_UNREACHABLE' });
+    expect(await validateCertificate(card.der, { ...options, revocation: unknown })).toEqual({
+      ok: false,
+      reason: 'REVOCATION_UNKNOWN',
+      detail: 'OCSP_UNREACHABLE',
+    });
+    const failing = { check: async () => Promise.reject(new Error('boom')) };
+    expect(await validateCertificate(card.der, { ...options, revocation: failing })).toMatchObject({
+      ok: false,
+      reason: 'REVOCATION_UNKNOWN',
+    });
+  });
+
+  it('does not ask about revocation for a certificate that already failed', async () => {
+    let asked = 0;
+    const counting: RevocationChecker = {
+      check: async () => {
+        asked += 1;
+        return { status: 'good', source: 'OCSP' };
+      },
+    };
+    const card = await pki.issueUserIdentification({ defect: 'expired' });
+    await validateCertificate(card.der, { ...options, revocation: counting });
+    expect(asked).toBe(0);
+  });
+
+  it('throws CONFIG_INVALID for a trust anchor that is not a certificate', async () => {
+    const card = await pki.issueUserIdentification();
+    const error = await validateCertificate(card.der, {
+      ...options,
+      trustAnchors: [new Uint8Array([1, 2])],
+    }).catch((e: unknown) => e);
+    expect(isTsunagiError(error) && error.code).toBe('CONFIG_INVALID');
+  });
+});
