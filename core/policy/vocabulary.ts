@@ -1,22 +1,13 @@
 import { z } from 'zod';
+import { DISCLOSABLE_ITEMS } from '../../schemas/enums.js';
 
 /**
  * The words the legal-basis table, the consent artefact and the gateway share:
  * agencies, office work and information items. Pure; no I/O.
  */
 
-export const ITEM_KINDS = [
-  'LOCAL_TAX_INCOME',
-  'CHILD_ALLOWANCE_STATUS',
-  'CARE_LEVEL',
-  'PUBLIC_ASSISTANCE_STATUS',
-  'PENSION_BENEFIT_AMOUNT',
-  'DISABILITY_CERTIFICATE',
-  'BASIC_FOUR_INFORMATION',
-  'RESIDENT_RECORD',
-  'ADDRESS',
-  'LOCAL_TAX_CERTIFICATE',
-] as const;
+/** What the table, consents and inquiries can name: every disclosable item of the event model. */
+export const ITEM_KINDS = DISCLOSABLE_ITEMS;
 export const ItemKind = z.enum(ITEM_KINDS);
 export type ItemKind = z.infer<typeof ItemKind>;
 
