@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { TsunagiError } from '../core/errors.js';
+import { loadInfraConfig } from '../platform/config.js';
+import { createEventWire } from '../platform/event-wire.js';
+import { createKafka } from '../platform/kafka.js';
+import { createLogger } from '../platform/logger.js';
+import {
+  isProjectionName,
+  PROJECTION_NAMES,
+  type ProjectionName,
+  projectionStoreRoot,
+  projectionsFor,
+  projectionTopics,
+  readProjectionSettings,
+} from './catalogue.js';
+import { createProjectionMetrics } from './metrics.js';
+import { replayProjection } from './replay.js';
+import { createProjectionRunner } from './runner.js';
+
+/**
+ * `tsx projections/cli.ts run [--only <view>]... [--store DIR]` runs the projections until SIGTERM/SIGINT.
+ * `tsx projections/cli.ts replay <view> [--store DIR]` rebuilds one view from offset zero and promotes it.
+ * Topics come from TOPIC_PREFIX (platform/config.ts); the store root from PROJECTION_STORE_DIR or --store.
+ */
+const USAGE = `usage: projections/cli.ts run [--only VIEW]... [--store DIR]
+       projections/cli.ts replay VIEW [--store DIR]
+views: ${PROJECTION_NAMES.join(', ')}`;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { store: { type: 'string' }, only: { type: 'string', multiple: true } },
+  });
+  const [command, view] = positionals;
+  const config = loadInfraConfig();
+  const settings = readProjectionSettings();
+  const logger = createLogger({ name: 'projections', level: config.LOG_LEVEL });
+  const storeRoot = values.store ?? projectionStoreRoot(config, settings);
+  const kafka = createKafka(config, logger, { clientId: 'tsunagi-projections' });
+  const wire = createEventWire(config);
+  const projections = projectionsFor(projectionTopics(config.TOPIC_PREFIX));
+
+  if (command === 'replay') {
+    if (!view || !isProjectionName(view)) throw new TsunagiError('INPUT_INVALID', USAGE, { path: 'view' });
+    const result = await replayProjection({ projection: projections[view], kafka, storeRoot, wire, logger });
+    const rate = Math.round(result.records / (result.elapsedMs / 1000));
+    logger.info(
+      { view, records: result.records, elapsedMs: Math.round(result.elapsedMs), rate },
+      'replayed and promoted',
+    );
+    return;
+  }
+  if (command !== 'run') throw new TsunagiError('INPUT_INVALID', USAGE, { path: 'command' });
+
+  const only = values.only ?? [...PROJECTION_NAMES];
+  const unknown = only.find((name) => !isProjectionName(name));
+  if (unknown !== undefined) throw new TsunagiError('INPUT_INVALID', USAGE, { path: 'only' });
+  const metrics = createProjectionMetrics();
+  const runners = (only as ProjectionName[]).map((name) =>
+    createProjectionRunner({
+      projection: projections[name],
+      kafka,
+      storeRoot,
+      wire,
+      logger,
+      metrics,
+      fetchMaxBytes: settings.PROJECTION_FETCH_MAX_BYTES,
+    }),
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping projections');
+    await Promise.allSettled(runners.map((runner) => runner.stop()));
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  for (const runner of runners) await runner.start();
+  logger.info({ projections: only.length, storeRoot }, 'projections running');
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof TsunagiError ? `${error.code}: ${error.message}` : String(error);
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+import { type Database, open, type RootDatabase } from 'lmdb';
+import { TsunagiError } from '../core/errors.js';
+import { createGeneration, currentGeneration, promoteGeneration } from './generations.js';
+import type { RangeQuery, StoreTx } from './projection.js';
+import { SEQUENCES } from './sequence.js';
+
+/** Runner tables present in every projection store. */
+export const OFFSETS = 'offsets';
+export const GAPS = 'gaps';
+export const REJECTS = 'rejects';
+export const RUNNER_TABLES = [OFFSETS, SEQUENCES, GAPS, REJECTS] as const;
+
+export const offsetKey = (topic: string, partition: number): string => `${topic}/${partition}`;
+
+/**
+ * One projection's lmdb environment (one generation). lmdb allows one writer process and any
+ * number of reader processes on the same host; readers open it with `readOnly`.
+ */
+export interface ProjectionStore {
+  readonly generation: string;
+  /** Runs `work` in one synchronous write transaction: all its writes commit together or not at all. */
+  transaction<T>(work: (tx: StoreTx) => T): T;
+  /** Reads outside a write transaction (a consistent snapshot per call). */
+  readonly read: Pick<StoreTx, 'get' | 'range'>;
+  /** Next offset to consume per `topic/partition`, as committed with the state. */
+  offsets(): Map<string, string>;
+  /** Every table's entries in key order, for replay-equals-live comparisons. */
+  dump(): Record<string, Array<[string, unknown]>>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  tables: readonly string[];
+  readOnly?: boolean;
+}
+
+export function openStoreAt(generation: string, options: OpenStoreOptions): ProjectionStore {
+  const names = [...RUNNER_TABLES, ...options.tables];
+  let root: RootDatabase;
+  try {
+    root = open({ path: generation, maxDbs: names.length + 2, readOnly: options.readOnly ?? false });
+  } catch (cause) {
+    throw new TsunagiError('STORE_UNAVAILABLE', 'a projection store could not be opened', {
+      cause,
+      path: generation,
+    });
+  }
+  const dbs = new Map<string, Database<unknown, string>>(
+    names.map((name) => [name, root.openDB<unknown, string>({ name })]),
+  );
+  const db = (name: string) => {
+    const found = dbs.get(name);
+    if (!found) throw new TsunagiError('INTERNAL', `projection store has no table ${name}`);
+    return found;
+  };
+  const get = <T>(table: string, key: string) => db(table).get(key) as T | undefined;
+  const range = <T>(table: string, query: RangeQuery) => rangeOf<T>(db(table), query);
+  const tx: StoreTx = {
+    get,
+    range,
+    put: (table, key, value) => void db(table).putSync(key, value),
+    remove: (table, key) => void db(table).removeSync(key),
+  };
+  return {
+    generation,
+    transaction: (work) => root.transactionSync(() => work(tx)),
+    read: { get, range },
+    offsets: () => new Map(rangeOf<string>(db(OFFSETS), { prefix: '' }).map((e) => [e.key, e.value])),
+    dump: () =>
+      Object.fromEntries(
+        names.map((name) => [name, rangeOf(db(name), { prefix: '' }).map((e) => [e.key, e.value])]),
+      ),
+    close: () => root.close(),
+  };
+}
+
+function rangeOf<T>(db: Database<unknown, string>, query: RangeQuery): Array<{ key: string; value: T }> {
+  const { prefix, reverse = false, limit, startAfter } = query;
+  const top = `${prefix}\uffff`;
+  // lmdb ranges: start inclusive, end exclusive; reversed, start is the upper bound.
+  const options =
+    startAfter === undefined
+      ? reverse
+        ? { start: top, end: prefix, reverse }
+        : { start: prefix, end: top }
+      : reverse
+        ? { start: startAfter, end: prefix, reverse }
+        : { start: `${startAfter}\u0000`, end: top };
+  const out: Array<{ key: string; value: T }> = [];
+  for (const { key, value } of db.getRange({
+    ...options,
+    ...(limit === undefined ? {} : { limit: limit + 1 }),
+  })) {
+    if (!key.startsWith(prefix) || key === startAfter) continue;
+    out.push({ key, value: value as T });
+    if (limit !== undefined && out.length >= limit) break;
+  }
+  return out;
+}
+
+/** Opens the current generation of a projection for writing, creating and promoting one on first run. */
+export function openCurrentStore(
+  root: string,
+  projection: string,
+  tables: readonly string[],
+): ProjectionStore {
+  const generation = currentGeneration(root, projection);
+  if (generation) return openStoreAt(generation, { tables });
+  const created = createGeneration(root, projection);
+  const store = openStoreAt(created, { tables });
+  promoteGeneration(root, projection, created);
+  return store;
+}
