@@ -33,7 +33,10 @@ export async function provisionTopics(
         configEntries: topicConfig(s),
       })),
     });
-    await waitForTopicLeaders(admin, missing.map((s) => s.topic));
+    await waitForTopicLeaders(
+      admin,
+      missing.map((s) => s.topic),
+    );
   }
   const present = wanted.filter((s) => existing.has(s.topic));
   if (present.length > 0) {

@@ -12,7 +12,13 @@ export async function provision(config: InfraConfig, logger: Logger): Promise<vo
   const admin = createKafka(config, logger).admin();
   await admin.connect();
   try {
-    const topics = await provisionTopics(admin, config.TOPIC_PREFIX, config.TOPIC_REPLICATION_FACTOR, TOPIC_SPECS, logger);
+    const topics = await provisionTopics(
+      admin,
+      config.TOPIC_PREFIX,
+      config.TOPIC_REPLICATION_FACTOR,
+      TOPIC_SPECS,
+      logger,
+    );
     logger.info({ created: topics.created.length, existing: topics.existing.length }, 'topics provisioned');
   } finally {
     await admin.disconnect();

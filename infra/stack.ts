@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
+import { appServices } from './app-services.js';
 import { clickhouseService } from './clickhouse.js';
 import { kafkaService } from './kafka.js';
 import { infraPaths } from './paths.js';
@@ -39,10 +40,22 @@ export async function infraUp(config: InfraConfig, logger: Logger): Promise<UpRe
   return report;
 }
 
-/** Stops only the processes infra/ started, by their recorded PIDs. */
+/** Starts Tsunagi's own services (projector, gateway, ...) once the infrastructure is up. */
+export async function servicesUp(config: InfraConfig, logger: Logger): Promise<UpReport> {
+  const began = Date.now();
+  const started: string[] = [];
+  const alreadyUp: string[] = [];
+  for (const s of appServices(config)) {
+    (await ensureUp(s, logger)) === 'started' ? started.push(s.name) : alreadyUp.push(s.name);
+    logger.info({ service: s.name, endpoint: s.endpoint, log: s.process.logFile }, 'up');
+  }
+  return { started, alreadyUp, elapsedMs: Date.now() - began };
+}
+
+/** Stops only the processes infra/ started, by their recorded PIDs: our services first, then the servers. */
 export async function infraDown(config: InfraConfig, logger: Logger): Promise<string[]> {
   const stopped: string[] = [];
-  for (const s of infraServices(config).reverse()) {
+  for (const s of [...appServices(config).reverse(), ...infraServices(config).reverse()]) {
     const pid = runningPid(s.process);
     if (await stopProcess(s.process)) {
       stopped.push(s.name);
@@ -54,7 +67,7 @@ export async function infraDown(config: InfraConfig, logger: Logger): Promise<st
 
 export async function infraStatus(config: InfraConfig) {
   return Promise.all(
-    infraServices(config).map(async (s) => ({
+    [...infraServices(config), ...appServices(config)].map(async (s) => ({
       service: s.name,
       state: await serviceState(s),
       pid: runningPid(s.process) ?? null,

@@ -1,5 +1,5 @@
-import type { Admin } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
 import { TsunagiError } from '../core/errors.js';
 
 /**
@@ -12,10 +12,17 @@ export async function waitForTopicLeaders(admin: Admin, topics: string[], timeou
   while (Date.now() < deadline) {
     const ready = await admin
       .fetchTopicMetadata({ topics })
-      .then((m) => m.topics.length === topics.length && m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+      .then(
+        (m) =>
+          m.topics.length === topics.length &&
+          m.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)),
+      )
       .catch(() => false);
     if (ready) return;
     await sleep(100);
   }
-  throw new TsunagiError('BROKER_UNAVAILABLE', `topics have no leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+  throw new TsunagiError(
+    'BROKER_UNAVAILABLE',
+    `topics have no leaders after ${timeoutMs} ms: ${topics.join(', ')}`,
+  );
 }

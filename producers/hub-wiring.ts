@@ -20,7 +20,8 @@ export interface ProducerHub {
  * are generated once into TSUNAGI_HOME (docs/identity.md). The store lives under the data dir.
  */
 export function identityConfigFor(config: InfraConfig, env: NodeJS.ProcessEnv = process.env) {
-  const keyed = env.TSUNAGI_HUB_KEYS && env.TSUNAGI_VAULT_KEYS ? env : { ...env, ...ensureDevKeys(config.home, env) };
+  const keyed =
+    env.TSUNAGI_HUB_KEYS && env.TSUNAGI_VAULT_KEYS ? env : { ...env, ...ensureDevKeys(config.home, env) };
   return loadIdentityConfig({ TSUNAGI_IDENTITY_DIR: infraPaths(config.home).data('identity'), ...keyed });
 }
 
@@ -38,7 +39,12 @@ export async function openProducerHub(
     clock: systemClock,
     logger,
   });
-  const publisher = createEventPublisher({ kafka, wire: createEventWire(config), topicPrefix: config.TOPIC_PREFIX, logger });
+  const publisher = createEventPublisher({
+    kafka,
+    wire: createEventWire(config),
+    topicPrefix: config.TOPIC_PREFIX,
+    logger,
+  });
   return {
     identity,
     publisher,

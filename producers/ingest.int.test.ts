@@ -20,7 +20,8 @@ import { createEventPublisher } from './publisher.js';
 import { generateExports, type Manifest } from './synthetic/generate.js';
 
 const logger = testLogger();
-const myNumbersIn = (file: string): string[] => [...readFileSync(file, 'utf8').matchAll(/\b\d{12}\b/g)].map((m) => m[0]);
+const myNumbersIn = (file: string): string[] =>
+  [...readFileSync(file, 'utf8').matchAll(/\b\d{12}\b/g)].map((m) => m[0]);
 
 describe('ingesting a core-system export into Kafka', () => {
   let config: InfraConfig;
@@ -28,7 +29,13 @@ describe('ingesting a core-system export into Kafka', () => {
   let dir: string;
   let manifest: Manifest;
   const wire = () => createEventWire(config);
-  const deps = () => ({ publisher: hub.publisher, resolveLinkageId: (n: string) => hub.identity.vault.enrol(n), clock: systemClock, logger, producer: 'producer-juki-test' });
+  const deps = () => ({
+    publisher: hub.publisher,
+    resolveLinkageId: (n: string) => hub.identity.vault.enrol(n),
+    clock: systemClock,
+    logger,
+    producer: 'producer-juki-test',
+  });
   const decodeAll = async (topic: string): Promise<TsunagiEvent[]> => {
     const messages = await readTopic(testKafka(config), topicName(config.TOPIC_PREFIX, topic));
     return Promise.all(messages.map((m) => wire().decode(m.value as Buffer)));
@@ -37,7 +44,13 @@ describe('ingesting a core-system export into Kafka', () => {
   beforeAll(async () => {
     config = await isolatedTopics('ingest');
     dir = mkdtempSync(join(tmpdir(), 'tsunagi-ingest-'));
-    manifest = await generateExports({ seed: 7, residents: 40, outDir: join(dir, 'exports'), format: 'csv', invalidRate: 0.05 });
+    manifest = await generateExports({
+      seed: 7,
+      residents: 40,
+      outDir: join(dir, 'exports'),
+      format: 'csv',
+      invalidRate: 0.05,
+    });
     hub = await openProducerHub({ ...config, home: join(dir, 'home') }, logger, { ...generateDevKeys() });
   });
   afterAll(async () => hub.close());
@@ -54,7 +67,9 @@ describe('ingesting a core-system export into Kafka', () => {
     const records = await decodeAll(Topics.residentRecords);
     expect(records).toHaveLength(summary.published);
     const deadLetters = (await decodeAll(Topics.deadLetters)) as DeadLetterRecorded[];
-    expect(deadLetters.map((d) => d.data.source).sort()).toEqual(expected.invalid.map((i) => `${file}:${i.line}`).sort());
+    expect(deadLetters.map((d) => d.data.source).sort()).toEqual(
+      expected.invalid.map((i) => `${file}:${i.line}`).sort(),
+    );
     for (const letter of deadLetters) {
       const invalid = expected.invalid.find((i) => letter.data.source.endsWith(`:${i.line}`));
       expect(letter.data.reason).toMatch(new RegExp(`^${invalid?.field}: `));
@@ -84,21 +99,37 @@ describe('ingesting a core-system export into Kafka', () => {
 
   it('fails clearly when the broker is unreachable, and a re-run completes the file', async () => {
     const file = join(dir, 'exports', 'local-tax.csv');
-    const deadBroker = createKafka({ kafkaBrokers: ['127.0.0.1:1'] }, logger, { retry: { retries: 0 }, connectionTimeout: 300 });
-    const publisher = createEventPublisher({ kafka: deadBroker, wire: wire(), topicPrefix: config.TOPIC_PREFIX, logger });
-    let acknowledgedLine = 0;
-    const failed = ingestExport(file, 'local-tax', { ...deps(), publisher }, {
-      batchSize: 50,
-      onBatchAcknowledged: (line) => {
-        acknowledgedLine = line;
-      },
+    const deadBroker = createKafka({ kafkaBrokers: ['127.0.0.1:1'] }, logger, {
+      retry: { retries: 0 },
+      connectionTimeout: 300,
     });
+    const publisher = createEventPublisher({
+      kafka: deadBroker,
+      wire: wire(),
+      topicPrefix: config.TOPIC_PREFIX,
+      logger,
+    });
+    let acknowledgedLine = 0;
+    const failed = ingestExport(
+      file,
+      'local-tax',
+      { ...deps(), publisher },
+      {
+        batchSize: 50,
+        onBatchAcknowledged: (line) => {
+          acknowledgedLine = line;
+        },
+      },
+    );
     await expect(failed).rejects.toThrow(TsunagiError);
     await expect(failed).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE', retriable: true });
     expect(acknowledgedLine).toBe(0);
     await publisher.close();
 
-    const summary = await ingestExport(file, 'local-tax', deps(), { batchSize: 50, resumeAfterLine: acknowledgedLine });
+    const summary = await ingestExport(file, 'local-tax', deps(), {
+      batchSize: 50,
+      resumeAfterLine: acknowledgedLine,
+    });
     expect(summary.read).toBe(manifest.files['local-tax'].rows);
     const items = await decodeAll(Topics.informationItems);
     expect(items).toHaveLength(summary.published);

@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { z } from 'zod';
+import { infraPaths } from '../infra/paths.js';
 import { Topics, topicName } from '../infra/topics.js';
 import type { InfraConfig } from '../platform/config.js';
 import { readEnv } from '../platform/env.js';
@@ -25,7 +25,7 @@ export const readProjectionSettings = (env: NodeJS.ProcessEnv = process.env) =>
 export const projectionStoreRoot = (
   config: Pick<InfraConfig, 'home'>,
   settings: ProjectionSettings,
-): string => settings.PROJECTION_STORE_DIR ?? join(config.home, 'projections');
+): string => settings.PROJECTION_STORE_DIR ?? infraPaths(config.home).data('projections');
 
 /** Full topic names each projection reads; tests pass their own. */
 export interface ProjectionTopics {

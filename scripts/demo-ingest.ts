@@ -27,7 +27,9 @@ export async function demoIngest(config: InfraConfig, logger: Logger, residents 
         logger,
         producer: `demo-${system}`,
       });
-      console.log(`  ${system.padEnd(18)} read ${String(s.read).padStart(5)} · published ${String(s.published).padStart(5)} · dead-lettered ${s.rejected} · ${(s.elapsedMs / 1000).toFixed(1)} s`);
+      console.log(
+        `  ${system.padEnd(18)} read ${String(s.read).padStart(5)} · published ${String(s.published).padStart(5)} · dead-lettered ${s.rejected} · ${(s.elapsedMs / 1000).toFixed(1)} s`,
+      );
     }
   } finally {
     await hub.close();

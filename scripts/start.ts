@@ -1,9 +1,10 @@
 import { provision } from '../infra/provision.js';
-import { infraUp } from '../infra/stack.js';
+import { infraUp, servicesUp } from '../infra/stack.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { demoIngest } from './demo-ingest.js';
 import { demoEventTravels } from './demo-travel.js';
+import { demoViews } from './demo-views.js';
 import { say, seconds } from './run-step.js';
 
 /**
@@ -24,11 +25,21 @@ async function main(): Promise<void> {
   say('provisioning: topics, schemas, analytics database');
   await provision(config, logger);
 
+  say('services: projector (exactly-once views)');
+  const services = await servicesUp(config, logger);
+  console.log(
+    `services up in ${seconds(services.elapsedMs)} (started: ${services.started.join(', ') || 'none'}; already up: ${services.alreadyUp.join(', ') || 'none'})`,
+  );
+
   say('demo: an event travels through Kafka');
   await demoEventTravels(config, logger);
 
   say('demo: synthetic exports of the five core systems → producers → Kafka');
-  await demoIngest(config, createLogger({ name: 'tsunagi', level: 'warn' }));
+  const quiet = createLogger({ name: 'tsunagi', level: 'warn' });
+  await demoIngest(config, quiet);
+
+  say("demo: the projector's views");
+  await demoViews(config, quiet);
 
   console.log(
     `\nTsunagi is up (${seconds(Date.now() - began)}). Status: npm run infra -- status · Stop: npm run infra -- down`,

@@ -23,7 +23,10 @@ import { isolatedTopics } from '../support/topics.js';
  */
 describe('privacy scan: no My Number on any topic, store or log line', () => {
   const logLines: string[] = [];
-  const logger = createLogger({ name: 'privacy', level: 'debug' }, { write: (line: string) => logLines.push(line) });
+  const logger = createLogger(
+    { name: 'privacy', level: 'debug' },
+    { write: (line: string) => logLines.push(line) },
+  );
   let config: InfraConfig;
   let home: string;
   let hub: ProducerHub;
@@ -34,10 +37,20 @@ describe('privacy scan: no My Number on any topic, store or log line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsunagi-privacy-'));
     home = join(dir, 'home');
     const exports = join(dir, 'exports');
-    const manifest = await generateExports({ seed: 99, residents: 60, outDir: exports, format: 'csv', invalidRate: 0.05 });
+    const manifest = await generateExports({
+      seed: 99,
+      residents: 60,
+      outDir: exports,
+      format: 'csv',
+      invalidRate: 0.05,
+    });
     myNumbers = [
       ...new Set(
-        EXPORT_SYSTEMS.flatMap((s) => [...readFileSync(join(exports, manifest.files[s].file), 'utf8').matchAll(/\d{12}/g)].map((m) => m[0])),
+        EXPORT_SYSTEMS.flatMap((s) =>
+          [...readFileSync(join(exports, manifest.files[s].file), 'utf8').matchAll(/\d{12}/g)].map(
+            (m) => m[0],
+          ),
+        ),
       ),
     ];
     hub = await openProducerHub({ ...config, home }, logger, { ...generateDevKeys() });
@@ -63,8 +76,13 @@ describe('privacy scan: no My Number on any topic, store or log line', () => {
     for (const topic of Object.values(Topics)) {
       for (const m of await readTopic(kafka, topicName(config.TOPIC_PREFIX, topic))) {
         messages++;
-        const headers = Object.values(m.headers ?? {}).flatMap((h) => (h === undefined ? [] : [h].flat().map(String)));
-        expect(scanForMyNumbers(myNumbers, [m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0), ...headers]), topic).toEqual([]);
+        const headers = Object.values(m.headers ?? {}).flatMap((h) =>
+          h === undefined ? [] : [h].flat().map(String),
+        );
+        expect(
+          scanForMyNumbers(myNumbers, [m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0), ...headers]),
+          topic,
+        ).toEqual([]);
       }
     }
     expect(messages).toBeGreaterThan(myNumbers.length);

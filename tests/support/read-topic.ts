@@ -5,11 +5,16 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
  * Every message on a topic from the earliest offset to the end offsets seen at the call,
  * in partition then offset order. A throw-away consumer group; nothing is committed.
  */
-export async function readTopic(kafka: Kafka, topic: string): Promise<Array<KafkaMessage & { partition: number }>> {
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+): Promise<Array<KafkaMessage & { partition: number }>> {
   const admin = kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const ends = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
+  const ends = new Map(
+    offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
+  );
   const messages: Array<KafkaMessage & { partition: number }> = [];
   if (ends.size === 0) return messages;
   const consumer = kafka.consumer({ groupId: `test-read-${randomUUID()}` });

@@ -10,7 +10,10 @@ import { testConfig, testKafka, testLogger } from './infra.js';
  */
 export async function isolatedTopics(name: string): Promise<InfraConfig> {
   const base = testConfig();
-  const config = { ...base, TOPIC_PREFIX: `test.${name}.${Date.now().toString(36)}${randomBytes(2).toString('hex')}.` };
+  const config = {
+    ...base,
+    TOPIC_PREFIX: `test.${name}.${Date.now().toString(36)}${randomBytes(2).toString('hex')}.`,
+  };
   const admin = testKafka(config).admin();
   await admin.connect();
   try {

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { InfraConfig } from '../platform/config.js';
+import { infraPaths } from './paths.js';
+import { runningPid, startDetached } from './process.js';
+import type { InfraService } from './service.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** A Tsunagi service process: a TypeScript entry point run with tsx, ready when its log says so. */
+interface AppServiceSpec {
+  name: string;
+  /** Entry point relative to the repository root. */
+  script: string;
+  args?: string[];
+  ports?: number[];
+  /** A log message (pino `msg`) the service writes once it is serving. */
+  readyMessage: string;
+  endpoint: string;
+}
+
+function appService(config: InfraConfig, spec: AppServiceSpec): InfraService {
+  const paths = infraPaths(config.home);
+  const script = resolve(ROOT, spec.script);
+  const logFile = paths.log(spec.name);
+  const service: InfraService = {
+    name: spec.name,
+    // The absolute script path marks the process as ours (another checkout has another path).
+    process: { name: spec.name, pidFile: paths.pidFile(spec.name), logFile, marker: script },
+    ports: spec.ports ?? [],
+    startupTimeoutMs: 60_000,
+    endpoint: spec.endpoint,
+    async prepare() {},
+    launch() {
+      // Each start gets a fresh log, so readiness reads this run's lines only.
+      if (existsSync(logFile)) renameSync(logFile, `${logFile}.1`);
+      return startDetached(
+        service.process,
+        process.execPath,
+        ['--import', 'tsx', script, ...(spec.args ?? [])],
+        {
+          cwd: ROOT,
+          env: { ...process.env, TSUNAGI_HOME: config.home },
+        },
+      );
+    },
+    async isReady() {
+      if (runningPid(service.process) === undefined || !existsSync(logFile)) return false;
+      return readFileSync(logFile, 'utf8').includes(`"msg":"${spec.readyMessage}"`);
+    },
+  };
+  return service;
+}
+
+/** The services `npm start` runs beside the infrastructure; `npm run infra -- down` stops them first. */
+export const appServices = (config: InfraConfig): InfraService[] => [
+  appService(config, {
+    name: 'projector',
+    script: 'projections/cli.ts',
+    args: ['run'],
+    readyMessage: 'projections running',
+    endpoint: `views under ${infraPaths(config.home).data('projections')}`,
+  }),
+];
