@@ -17,6 +17,7 @@ interface AppServiceSpec {
   /** A log message (pino `msg`) the service writes once it is serving. */
   readyMessage: string;
   endpoint: string;
+  env?: NodeJS.ProcessEnv;
 }
 
 function appService(config: InfraConfig, spec: AppServiceSpec): InfraService {
@@ -40,7 +41,7 @@ function appService(config: InfraConfig, spec: AppServiceSpec): InfraService {
         ['--import', 'tsx', script, ...(spec.args ?? [])],
         {
           cwd: ROOT,
-          env: { ...process.env, TSUNAGI_HOME: config.home },
+          env: { ...process.env, ...spec.env, TSUNAGI_HOME: config.home },
         },
       );
     },
@@ -53,12 +54,20 @@ function appService(config: InfraConfig, spec: AppServiceSpec): InfraService {
 }
 
 /** The services `npm start` runs beside the infrastructure; `npm run infra -- down` stops them first. */
-export const appServices = (config: InfraConfig): InfraService[] => [
+export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): InfraService[] => [
   appService(config, {
     name: 'projector',
     script: 'projections/cli.ts',
     args: ['run'],
     readyMessage: 'projections running',
     endpoint: `views under ${infraPaths(config.home).data('projections')}`,
+  }),
+  appService(config, {
+    name: 'gateway',
+    script: 'gateway/main.ts',
+    ports: [Number(process.env.GATEWAY_PORT ?? 8443)],
+    readyMessage: 'gateway listening',
+    endpoint: `https://127.0.0.1:${process.env.GATEWAY_PORT ?? 8443} (mutual TLS; OpenAPI at /docs)`,
+    env,
   }),
 ];

@@ -41,11 +41,15 @@ export async function infraUp(config: InfraConfig, logger: Logger): Promise<UpRe
 }
 
 /** Starts Tsunagi's own services (projector, gateway, ...) once the infrastructure is up. */
-export async function servicesUp(config: InfraConfig, logger: Logger): Promise<UpReport> {
+export async function servicesUp(
+  config: InfraConfig,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = {},
+): Promise<UpReport> {
   const began = Date.now();
   const started: string[] = [];
   const alreadyUp: string[] = [];
-  for (const s of appServices(config)) {
+  for (const s of appServices(config, env)) {
     (await ensureUp(s, logger)) === 'started' ? started.push(s.name) : alreadyUp.push(s.name);
     logger.info({ service: s.name, endpoint: s.endpoint, log: s.process.logFile }, 'up');
   }

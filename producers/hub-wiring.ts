@@ -1,8 +1,6 @@
 import { systemClock } from '../core/clock.js';
-import { ensureDevKeys } from '../identity/dev-keys.js';
 import { createIdentityHub, type IdentityHub } from '../identity/identity-hub.js';
-import { loadIdentityConfig } from '../identity/keys.js';
-import { infraPaths } from '../infra/paths.js';
+import { identityConfigFor } from '../identity/hub-config.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
@@ -13,16 +11,6 @@ export interface ProducerHub {
   identity: IdentityHub;
   publisher: EventPublisher;
   close(): Promise<void>;
-}
-
-/**
- * Identity keys from TSUNAGI_HUB_KEYS / TSUNAGI_VAULT_KEYS; outside production, missing keys
- * are generated once into TSUNAGI_HOME (docs/identity.md). The store lives under the data dir.
- */
-export function identityConfigFor(config: InfraConfig, env: NodeJS.ProcessEnv = process.env) {
-  const keyed =
-    env.TSUNAGI_HUB_KEYS && env.TSUNAGI_VAULT_KEYS ? env : { ...env, ...ensureDevKeys(config.home, env) };
-  return loadIdentityConfig({ TSUNAGI_IDENTITY_DIR: infraPaths(config.home).data('identity'), ...keyed });
 }
 
 /** What a producer process needs: the identity hub (My Number → linkage id) and a publisher. */

@@ -50,6 +50,11 @@ export function toAvroRecord(event: TsunagiEvent): AvroRecord {
   if (event.type === 'InformationItemPublished') {
     data.payload = { [PAYLOAD_BRANCHES[event.data.itemKind]]: event.data.payload };
   }
+  if (event.type === 'AgencyNotified' && event.data.payload !== null) {
+    // An unknown branch (itemKind not a published item) leaves the record invalid: INPUT_INVALID.
+    const branch = PAYLOAD_BRANCHES[event.data.itemKind as ItemKind];
+    data.payload = branch === undefined ? {} : { [branch]: event.data.payload };
+  }
   return { envelope, ...data };
 }
 

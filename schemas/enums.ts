@@ -56,6 +56,8 @@ export const REVOCATION_REASONS = [
 ] as const;
 export const REVOCATION_SOURCES = ['CRL', 'OCSP'] as const;
 export const DISCLOSURE_OUTCOMES = ['DISCLOSED', 'REFUSED', 'NOT_FOUND'] as const;
+/** What an agency notification reports: an item published or withdrawn, or a resident record change. */
+export const NOTIFICATION_ACTIONS = ['PUBLISHED', 'WITHDRAWN', 'RECORD_CHANGED'] as const;
 export const DISCLOSURE_CHANNELS = [
   'INQUIRY',
   'SUBSCRIPTION',

@@ -10,6 +10,7 @@ import {
   DISCLOSURE_OUTCOMES,
   GENDERS,
   ITEM_KINDS,
+  NOTIFICATION_ACTIONS,
   PENSION_KINDS,
   REVOCATION_REASONS,
   REVOCATION_SOURCES,
@@ -136,6 +137,12 @@ export function buildEventSchemas(p: Primitives) {
     }),
   );
 
+  /** A verified CRL's validity window: until nextUpdate, "not in the list" means good for the issuer. */
+  const RevocationListIngested = event(
+    'RevocationListIngested',
+    z.object({ issuer: text(1024), thisUpdate: p.timestamp, nextUpdate: p.timestamp }),
+  );
+
   const DisclosureRecorded = event(
     'DisclosureRecorded',
     z.object({
@@ -153,6 +160,51 @@ export function buildEventSchemas(p: Primitives) {
       /** Hidden from the resident until this date (e.g. an investigation); recorded all the same. */
       nonDisclosureUntil: CalendarDate.nullable(),
     }),
+  );
+
+  const AnyPayload = z.union([
+    payloads.LOCAL_TAX_INCOME,
+    payloads.CHILD_ALLOWANCE_STATUS,
+    payloads.CARE_LEVEL,
+    payloads.PUBLIC_ASSISTANCE_STATUS,
+    payloads.PENSION_BENEFIT_AMOUNT,
+    payloads.DISABILITY_CERTIFICATE,
+  ]);
+  const ResidentExcerpt = z.object({
+    name: text().nullable(),
+    nameKana: text().nullable(),
+    address: Address.nullable(),
+    dateOfBirth: CalendarDate.nullable(),
+    gender: z.enum(GENDERS).nullable(),
+    householdId: text(64).nullable(),
+  });
+  /** Sent on the recipient's own topic, keyed by its own agency code; never carries a linkage id. */
+  const AgencyNotified = event(
+    'AgencyNotified',
+    z
+      .object({
+        recipient: PartyId,
+        agencyCode: text(128),
+        officeWork: text(128),
+        legalBasisRowId: text(128),
+        provider: PartyId,
+        itemKind: z.enum(DISCLOSABLE_ITEMS),
+        action: z.enum(NOTIFICATION_ACTIONS),
+        changeType: z.enum(CHANGE_TYPES).nullable(),
+        /** PUBLISHED: the item's payload, checked against `itemKind` below. */
+        payload: AnyPayload.nullable(),
+        validAsOf: CalendarDate.nullable(),
+        withdrawalReason: text().nullable(),
+        resident: ResidentExcerpt.nullable(),
+      })
+      .superRefine((data, ctx) => {
+        // The union keeps the fields of the branch it matched; they must be itemKind's fields.
+        if (data.payload === null) return;
+        const shape = (payloads as Record<string, z.ZodObject | undefined>)[data.itemKind]?.shape;
+        const fields = Object.keys(data.payload);
+        if (!shape || fields.length !== Object.keys(shape).length || fields.some((f) => !(f in shape)))
+          ctx.addIssue({ code: 'custom', path: ['payload'], message: 'payload does not match itemKind' });
+      }),
   );
 
   const DeadLetterRecorded = event(
@@ -173,7 +225,9 @@ export function buildEventSchemas(p: Primitives) {
     ConsentGranted,
     ConsentRevoked,
     CertificateRevoked,
+    RevocationListIngested,
     DisclosureRecorded,
+    AgencyNotified,
     DeadLetterRecorded,
   ]);
   return {
@@ -185,7 +239,9 @@ export function buildEventSchemas(p: Primitives) {
     ConsentGranted,
     ConsentRevoked,
     CertificateRevoked,
+    RevocationListIngested,
     DisclosureRecorded,
+    AgencyNotified,
     DeadLetterRecorded,
     TsunagiEvent,
   };

@@ -21,6 +21,7 @@ export {
   DISCLOSURE_OUTCOMES,
   GENDERS,
   ITEM_KINDS,
+  NOTIFICATION_ACTIONS,
   PENSION_KINDS,
   REVOCATION_REASONS,
   REVOCATION_SOURCES,
@@ -53,8 +54,10 @@ export type InformationItemWithdrawn = EventOf<'InformationItemWithdrawn'>;
 export type ConsentGranted = EventOf<'ConsentGranted'>;
 export type ConsentRevoked = EventOf<'ConsentRevoked'>;
 export type CertificateRevoked = EventOf<'CertificateRevoked'>;
+export type RevocationListIngested = EventOf<'RevocationListIngested'>;
 export type DisclosureRecorded = EventOf<'DisclosureRecorded'>;
 export type DeadLetterRecorded = EventOf<'DeadLetterRecorded'>;
+export type AgencyNotified = EventOf<'AgencyNotified'>;
 
 export type ChangeType = ResidentRecordChanged['data']['changeType'];
 export type ItemKind = InformationItemPublished['data']['itemKind'];
@@ -67,11 +70,18 @@ export type DisclosureOutcome = DisclosureRecorded['data']['outcome'];
 export type DisclosureChannel = DisclosureRecorded['data']['channel'];
 export type RevocationReason = CertificateRevoked['data']['reason'];
 
+/**
+ * AgencyNotified has no shared topic: each goes to its recipient's own topic
+ * (`agencyNotificationTopic(recipient)` in infra/topics.ts). The `*` makes it an invalid topic name,
+ * so a publisher that routes by `EVENT_SUBJECTS` fails loudly instead of mixing agencies' data.
+ */
+export const PER_AGENCY_TOPIC = 'agency.*.notifications';
+
 export interface EventSubject {
   /** Folder under schemas/ and the registry subject's suffix (`tsunagi.<subject>`). */
   subject: string;
   /** Topic suffix from infra/topics.ts. */
-  topic: TopicName;
+  topic: TopicName | typeof PER_AGENCY_TOPIC;
   /** The schema version producers write today; readers resolve older versions into it. */
   version: number;
 }
@@ -91,8 +101,14 @@ export const EVENT_SUBJECTS = {
   ConsentGranted: { subject: 'consent-granted', topic: Topics.consents, version: 2 },
   ConsentRevoked: { subject: 'consent-revoked', topic: Topics.consents, version: 1 },
   CertificateRevoked: { subject: 'certificate-revoked', topic: Topics.certificateStatus, version: 1 },
+  RevocationListIngested: {
+    subject: 'revocation-list-ingested',
+    topic: Topics.certificateStatus,
+    version: 1,
+  },
   DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 1 },
   DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 1 },
+  AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 1 },
 } as const satisfies Record<EventType, EventSubject>;
 
 export type EventSubjectName = (typeof EVENT_SUBJECTS)[EventType]['subject'];
@@ -101,14 +117,19 @@ export const EVENT_TYPES = Object.keys(EVENT_SUBJECTS) as EventType[];
 /**
  * The Kafka key of an event. Keys decide partitions, so one resident's events stay in order:
  * linkage id for resident data; `serial:issuer` for certificate status (the topic is compacted, and
- * a hex serial holds no `:`); the source for dead letters.
+ * a hex serial holds no `:`), the issuer alone for a CRL marker (compaction keeps the latest per
+ * issuer); the source for dead letters; the recipient's own agency code for a notification.
  */
 export function eventKey(event: TsunagiEvent): string {
   switch (event.type) {
     case 'CertificateRevoked':
       return `${event.data.serialNumber}:${event.data.issuer}`;
+    case 'RevocationListIngested':
+      return event.data.issuer;
     case 'DeadLetterRecorded':
       return event.data.source;
+    case 'AgencyNotified':
+      return event.data.agencyCode;
     default:
       return event.data.linkageId;
   }

@@ -33,7 +33,7 @@ function avroEnums(): Map<string, string[]> {
 
 describe('event catalogue', () => {
   it('maps every event type to an existing topic and schema file', () => {
-    const topics = new Set<string>(Object.values(Topics));
+    const topics = new Set<string>([...Object.values(Topics), events.PER_AGENCY_TOPIC]);
     for (const type of EVENT_TYPES) {
       const { subject, topic, version } = EVENT_SUBJECTS[type];
       expect(topics.has(topic)).toBe(true);
@@ -56,7 +56,8 @@ describe('event catalogue', () => {
     expect(avro.get('RevocationSource')).toEqual([...events.REVOCATION_SOURCES]);
     expect(avro.get('DisclosureOutcome')).toEqual([...events.DISCLOSURE_OUTCOMES]);
     expect(avro.get('DisclosureChannel')).toEqual([...events.DISCLOSURE_CHANNELS]);
-    expect(avro.size).toBe(13);
+    expect(avro.get('NotificationAction')).toEqual([...events.NOTIFICATION_ACTIONS]);
+    expect(avro.size).toBe(14);
   });
 });
 

@@ -85,6 +85,13 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
       source: 'CRL',
     }),
   },
+  'revocation-list-ingested': {
+    1: make('RevocationListIngested', 9, {
+      issuer: 'CN=Japan Agency for Local Authority Information Systems,OU=JPKI,O=JPKI,C=JP',
+      thisUpdate: new Date('2025-03-31T15:00:00.000Z'),
+      nextUpdate: new Date('2025-04-01T15:00:00.000Z'),
+    }),
+  },
   'disclosure-recorded': {
     1: make('DisclosureRecorded', 7, {
       linkageId,
@@ -98,6 +105,22 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
       channel: 'INQUIRY',
       disclosedDigest: Buffer.from('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'hex'),
       nonDisclosureUntil: '2026-03-31',
+    }),
+  },
+  'agency-notification': {
+    1: make('AgencyNotified', 10, {
+      recipient: '131016',
+      agencyCode: 'AC1-v1-7Q2XK4M9PZ3RB6TD8WJ5NC2HFA',
+      officeWork: 'child-allowance-eligibility',
+      legalBasisRowId: 'LB-0001',
+      provider: '271004',
+      itemKind: 'LOCAL_TAX_INCOME',
+      action: 'PUBLISHED',
+      changeType: null,
+      payload: { fiscalYear: 2024, taxableIncome: 3_250_000n, municipalTax: 182_400n, prefecturalTax: 121_600n },
+      validAsOf: '2024-06-01',
+      withdrawalReason: null,
+      resident: null,
     }),
   },
   'dead-letter': {

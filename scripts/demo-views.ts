@@ -1,23 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { infraPaths } from '../infra/paths.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { openProducerHub } from '../producers/hub-wiring.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
+import { firstDemoResident } from './demo-resident.js';
 
 /**
  * Shows the projector's views catching up with the demo data, for the first resident of the
  * demo's resident-registry export: counts and codes only, no personal data on the console.
  */
 export async function demoViews(config: InfraConfig, logger: Logger): Promise<void> {
-  const exportFile = join(infraPaths(config.home).data('demo'), 'exports', 'juki.csv');
-  const firstMyNumber = /\n[^,\n]*,(\d{12}),/.exec(readFileSync(exportFile, 'utf8'))?.[1];
-  if (!firstMyNumber) return;
   const hub = await openProducerHub(config, logger);
-  const linkageId = await hub.identity.vault.lookup(firstMyNumber).finally(() => hub.close());
+  const linkageId = await firstDemoResident(config, hub.identity).finally(() => hub.close());
   if (!linkageId) return;
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
   try {

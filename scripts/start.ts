@@ -3,6 +3,8 @@ import { infraUp, servicesUp } from '../infra/stack.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { demoIngest } from './demo-ingest.js';
+import { demoInquiries } from './demo-inquiry.js';
+import { gatewayTlsEnv } from './demo-pki.js';
 import { demoEventTravels } from './demo-travel.js';
 import { demoViews } from './demo-views.js';
 import { say, seconds } from './run-step.js';
@@ -25,8 +27,8 @@ async function main(): Promise<void> {
   say('provisioning: topics, schemas, analytics database');
   await provision(config, logger);
 
-  say('services: projector (exactly-once views)');
-  const services = await servicesUp(config, logger);
+  say('services: projector (exactly-once views), gateway (mutual TLS)');
+  const services = await servicesUp(config, logger, await gatewayTlsEnv(config));
   console.log(
     `services up in ${seconds(services.elapsedMs)} (started: ${services.started.join(', ') || 'none'}; already up: ${services.alreadyUp.join(', ') || 'none'})`,
   );
@@ -40,6 +42,9 @@ async function main(): Promise<void> {
 
   say("demo: the projector's views");
   await demoViews(config, quiet);
+
+  say('demo: agencies ask the gateway (mutual TLS); the trail is written before each answer');
+  await demoInquiries(config, quiet);
 
   console.log(
     `\nTsunagi is up (${seconds(Date.now() - began)}). Status: npm run infra -- status · Stop: npm run infra -- down`,

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ItemKind, LegalDate, OfficeWork } from '../core/policy/vocabulary.js';
+import { PartyId } from '../schemas/primitives.js';
+
+/** Request and response bodies of the agency APIs; no linkage id ever appears in one. */
+const Items = z
+  .array(ItemKind)
+  .min(1)
+  .max(10)
+  .refine((items) => new Set(items).size === items.length, { error: 'items must not repeat' });
+
+export const InquiryBody = z.strictObject({
+  /** The requesting agency's own code for the resident (機関別符号). */
+  agencyCode: z.string().min(1).max(128),
+  officeWork: OfficeWork,
+  items: Items,
+  provider: PartyId.optional(),
+  /** Hide this inquiry from the resident until this date (e.g. an investigation). */
+  nonDisclosureUntil: LegalDate.optional(),
+});
+
+export const SelfInformationBody = z.strictObject({
+  /** The service's PPID for the resident. */
+  ppid: z.string().min(1).max(128),
+  purpose: OfficeWork,
+  items: Items,
+  provider: PartyId.optional(),
+});
+
+export const TrailPositionView = z.object({ topic: z.string(), partition: z.int(), offset: z.string() });
+
+export const ItemAnswerView = z.object({
+  itemKind: ItemKind,
+  provider: z.string(),
+  outcome: z.enum(['DISCLOSED', 'REFUSED', 'NOT_FOUND']),
+  reason: z.string().nullable(),
+  legalBasisRowId: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  /** Hex SHA-256 of the canonical JSON of `data`, as recorded in the trail. */
+  digest: z.string().nullable(),
+  nonDisclosureUntil: z.string().nullable(),
+  trail: TrailPositionView,
+});
+
+export const InquiryAnswer = z.object({ inquiryId: z.string(), items: z.array(ItemAnswerView) });
+
+/** 403 and 404 answers: the error body plus what was recorded for each item. */
+export const RecordedRefusal = z.object({
+  code: z.string(),
+  message: z.string(),
+  path: z.string(),
+  reason: z.string().optional(),
+  inquiryId: z.string(),
+  items: z.array(ItemAnswerView),
+});

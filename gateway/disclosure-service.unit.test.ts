@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../core/clock.js';
+import type { Consent } from '../core/consent/types.js';
+import { TsunagiError } from '../core/errors.js';
+import type { LegalBasisPolicy } from '../core/policy/table.js';
+import type { StoredItem } from '../projections/duplicate-store.js';
+import type { ResidentRecord } from '../projections/resident-record.js';
+import type { DisclosureRecorded } from '../schemas/events.js';
+import type { DisclosureRecorder } from '../trail/recorder.js';
+import { createDisclosureService, type DisclosureRequest } from './disclosure-service.js';
+import type { InquiryReadModel } from './ports.js';
+
+const row = (overrides: Partial<LegalBasisPolicy['rows'][number]>): LegalBasisPolicy['rows'][number] => ({
+  id: 'LB-0001',
+  requester: 'any-municipality',
+  officeWork: 'child-allowance-eligibility',
+  provider: 'previous-residence-municipality',
+  item: 'LOCAL_TAX_INCOME',
+  effectiveFrom: '2017-11-13',
+  effectiveUntil: null,
+  consentRequired: false,
+  ...overrides,
+});
+const policy: LegalBasisPolicy = {
+  version: 1,
+  revision: 'test',
+  rows: [
+    row({}),
+    row({
+      id: 'LB-0013',
+      officeWork: 'investigation',
+      provider: 'any-municipality',
+      nonDisclosure: { days: 30 },
+    }),
+    row({
+      id: 'LB-0019',
+      requester: 'tsubame-bank',
+      officeWork: 'loan',
+      provider: 'any-municipality',
+      item: 'LOCAL_TAX_CERTIFICATE',
+      consentRequired: true,
+    }),
+  ],
+};
+const LINKAGE = 'L-AAAAAAAAAAAAAAAAAAAAAAAAAA';
+const resident = { currentMunicipality: '131016', previousMunicipality: '271004' } as ResidentRecord;
+const item: StoredItem = {
+  provider: '271004',
+  itemKind: 'LOCAL_TAX_INCOME',
+  sequence: 3,
+  validAsOf: '2024-06-01',
+  payload: { fiscalYear: 2024, taxableIncome: 5n, municipalTax: 1n, prefecturalTax: 2n },
+  publishedAt: new Date('2024-06-01T00:00:00Z'),
+  eventId: 'e1',
+};
+const readModel: InquiryReadModel = {
+  latestItem: (_l, provider, kind) =>
+    kind === 'LOCAL_TAX_INCOME' && provider !== '011002' ? { ...item, provider } : undefined,
+  residentRecord: () => resident,
+};
+
+function setup(options: { consents?: Consent[]; failTrail?: boolean } = {}) {
+  const recorded: DisclosureRecorded[] = [];
+  const recorder: DisclosureRecorder = {
+    async record(event) {
+      if (options.failTrail) throw new TsunagiError('TRAIL_UNAVAILABLE', 'down');
+      recorded.push(event);
+      return { topic: 'trail', partition: 0, offset: String(recorded.length - 1) };
+    },
+    close: async () => undefined,
+  };
+  const service = createDisclosureService({
+    policy: { current: () => policy },
+    consents: { consentsOf: () => options.consents ?? [] },
+    readModel,
+    recorder,
+    clock: fixedClock('2026-04-01T03:00:00Z'),
+    ids: () => 'evt-1',
+  });
+  return { service, recorded };
+}
+const request = (overrides: Partial<DisclosureRequest> = {}): DisclosureRequest => ({
+  requester: '131016',
+  officeWork: 'child-allowance-eligibility',
+  items: ['LOCAL_TAX_INCOME'],
+  linkageId: LINKAGE,
+  channel: 'INQUIRY',
+  correlationId: 'req-1',
+  ...overrides,
+});
+
+describe('disclosure service', () => {
+  it('given a permitting row, when asked without a provider, then the previous municipality discloses and it is recorded', async () => {
+    const { service, recorded } = setup();
+    const [answer] = await service.disclose(request());
+    expect(answer).toMatchObject({
+      provider: '271004',
+      outcome: 'DISCLOSED',
+      legalBasisRowId: 'LB-0001',
+      trail: { offset: '0' },
+    });
+    expect(answer?.data).toEqual({
+      fiscalYear: 2024,
+      taxableIncome: '5',
+      municipalTax: '1',
+      prefecturalTax: '2',
+      sequence: 3,
+      validAsOf: '2024-06-01',
+    });
+    expect(recorded[0]?.data).toMatchObject({ outcome: 'DISCLOSED', provider: '271004', channel: 'INQUIRY' });
+    expect(Buffer.from(recorded[0]?.data.disclosedDigest ?? []).toString('hex')).toBe(answer?.digest);
+  });
+
+  it('given no row, then REFUSED NO_LEGAL_BASIS is recorded with the unspecified provider', async () => {
+    const { service, recorded } = setup();
+    const [answer] = await service.disclose(request({ officeWork: 'unknown-work' }));
+    expect(answer).toMatchObject({ outcome: 'REFUSED', reason: 'NO_LEGAL_BASIS', provider: 'unspecified' });
+    expect(answer?.data).toBeUndefined();
+    expect(recorded[0]?.data).toMatchObject({ outcome: 'REFUSED', disclosedDigest: null });
+  });
+
+  it('records the later of the row and request non-disclosure dates', async () => {
+    const { service, recorded } = setup();
+    await service.disclose(request({ officeWork: 'investigation', nonDisclosureUntil: '2026-12-31' }));
+    await service.disclose(request({ officeWork: 'investigation' }));
+    expect(recorded.map((r) => r.data.nonDisclosureUntil)).toEqual(['2026-12-31', '2026-05-01']);
+  });
+
+  it('given a consent row and no consent, then CONSENT_REQUIRED; with one, the certificate is disclosed', async () => {
+    const bank = request({
+      requester: 'tsubame-bank',
+      officeWork: 'loan',
+      items: ['LOCAL_TAX_CERTIFICATE'],
+      channel: 'SELF_INFORMATION',
+    });
+    expect((await setup().service.disclose(bank))[0]).toMatchObject({
+      outcome: 'REFUSED',
+      reason: 'CONSENT_REQUIRED',
+    });
+    const consent = {
+      consentId: 'c-1',
+      linkageId: LINKAGE,
+      recipient: 'tsubame-bank',
+      purpose: 'loan',
+      items: ['LOCAL_TAX_CERTIFICATE'],
+      validFrom: new Date('2026-01-01T00:00:00Z'),
+      validUntil: new Date('2027-01-01T00:00:00Z'),
+      maxUses: null,
+      channel: null,
+      grantedAt: new Date('2026-01-01T00:00:00Z'),
+      uses: 0,
+      revoked: null,
+    } satisfies Consent;
+    const { service, recorded } = setup({ consents: [consent] });
+    expect((await service.disclose(bank))[0]).toMatchObject({ outcome: 'DISCLOSED', provider: '131016' });
+    expect(recorded[0]?.data.channel).toBe('SELF_INFORMATION');
+  });
+
+  it('requires consent for self-information even where the row does not', async () => {
+    const { service } = setup();
+    const [answer] = await service.disclose(request({ channel: 'SELF_INFORMATION' }));
+    expect(answer).toMatchObject({
+      outcome: 'REFUSED',
+      reason: 'CONSENT_REQUIRED',
+      legalBasisRowId: 'LB-0001',
+    });
+  });
+
+  it('given a permitted item the provider does not hold, then NOT_FOUND is recorded under the row', async () => {
+    const { service, recorded } = setup();
+    const [answer] = await service.disclose(request({ officeWork: 'investigation', provider: '011002' }));
+    expect(answer).toMatchObject({ outcome: 'NOT_FOUND', legalBasisRowId: 'LB-0013', digest: null });
+    expect(recorded[0]?.data).toMatchObject({
+      outcome: 'NOT_FOUND',
+      provider: '011002',
+      disclosedDigest: null,
+    });
+  });
+
+  it('fails with TRAIL_UNAVAILABLE, returning nothing, when the trail cannot be written', async () => {
+    const { service } = setup({ failTrail: true });
+    await expect(service.disclose(request())).rejects.toMatchObject({ code: 'TRAIL_UNAVAILABLE' });
+  });
+});

@@ -1,0 +1,38 @@
+import type { Consent } from '../core/consent/types.js';
+import type { Result } from '../core/result.js';
+import type { StoredItem } from '../projections/duplicate-store.js';
+import type { ResidentRecord } from '../projections/resident-record.js';
+import type { ItemKind } from '../schemas/events.js';
+
+/**
+ * What the gateway reads, as small ports: the projections' stores, the consent view and the
+ * identity hub implement them. Each may answer synchronously (lmdb reads) or asynchronously.
+ */
+export interface InquiryReadModel {
+  /** The latest item a provider published for a resident; undefined if none or withdrawn. */
+  latestItem(
+    linkageId: string,
+    provider: string,
+    itemKind: ItemKind,
+  ): StoredItem | undefined | Promise<StoredItem | undefined>;
+  residentRecord(linkageId: string): ResidentRecord | undefined | Promise<ResidentRecord | undefined>;
+  /** For /readyz: the stores are open. */
+  ready?(): boolean | Promise<boolean>;
+}
+
+export interface ConsentReadModel {
+  /** Every consent the resident ever granted (any status), in grant order. */
+  consentsOf(linkageId: string): readonly Consent[] | Promise<readonly Consent[]>;
+  ready?(): boolean | Promise<boolean>;
+}
+
+export type CodeRefusal = 'CODE_MALFORMED' | 'CODE_UNKNOWN';
+
+/** The subset of identity/'s CodeRegistry the gateway needs; the linkage id never leaves the hub. */
+export interface ResidentResolver {
+  resolveAgencyCode(
+    agencyId: string,
+    agencyCode: string,
+  ): Promise<Result<{ linkageId: string }, CodeRefusal>>;
+  resolvePpid(serviceId: string, ppid: string): Promise<Result<{ linkageId: string }, CodeRefusal>>;
+}

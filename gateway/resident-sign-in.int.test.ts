@@ -1,0 +1,148 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../core/clock.js';
+import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
+import { createCertificateBindings } from '../identity/certificate-binding.js';
+import { newLinkageId } from '../identity/linkage-id.js';
+import { createTestHub, type TestHub } from '../identity/test-support.js';
+import { formatName, serialHex } from '../jpki/pki.js';
+import { type RevocationService, startRevocationService } from '../jpki/revocation-service.js';
+import type { IssuedCertificate } from '../jpki/test-pki/certificate-builder.js';
+import { createTestPki, type TestPki } from '../jpki/test-pki/index.js';
+import { Topics, topicName } from '../infra/topics.js';
+import { createEventWire } from '../platform/event-wire.js';
+import { testKafka, testLogger } from '../tests/support/infra.js';
+import { isolatedTopics } from '../tests/support/topics.js';
+import { createDisclosureRecorder } from '../trail/recorder.js';
+import { createConsentView } from './consent-view.js';
+import { createDisclosureService } from './disclosure-service.js';
+import { createGatewayMetrics } from './metrics.js';
+import { bindCertificateForResident } from './resident/certificate-enrolment.js';
+import { createSessionTokens } from './resident/session-token.js';
+import { buildGateway } from './server.js';
+import { type AgencyPki, call, createAgencyPki } from './testing.js';
+
+/**
+ * Resident sign-in through the whole gateway: TLS with the gateway's server certificate (no
+ * agency client certificate), the JPKI chain, revocation from the certificate-status topic on
+ * real Kafka (a CRL ingested as events), and a session token bound to the portal PPID.
+ */
+const logger = testLogger();
+let jpki: TestPki;
+let agencies: AgencyPki;
+let hub: TestHub;
+let revocations: RevocationService;
+let app: FastifyInstance;
+let url: string;
+let enrolled: IssuedCertificate;
+let revokedCard: IssuedCertificate;
+let unenrolled: IssuedCertificate;
+const linkageId = newLinkageId();
+const closers: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  const config = await isolatedTopics('signin');
+  const kafka = testKafka(config);
+  const wire = createEventWire(config);
+  [jpki, agencies] = await Promise.all([createTestPki(), createAgencyPki()]);
+  [enrolled, revokedCard, unenrolled] = await Promise.all([
+    jpki.issueUserIdentification(),
+    jpki.issueUserIdentification(),
+    jpki.issueUserIdentification(),
+  ]);
+  hub = createTestHub();
+  const certificates = createCertificateBindings(hub);
+  for (const card of [enrolled, revokedCard]) await bindCertificateForResident(certificates, card.der, linkageId);
+
+  revocations = await startRevocationService({ kafka, wire, topicPrefix: config.TOPIC_PREFIX, clock: systemClock, logger });
+  const issuer = formatName(jpki.intermediate.certificate.subject);
+  await revocations.publisher.publish([
+    { type: 'RevocationListIngested', issuer, thisUpdate: new Date(Date.now() - 60_000), nextUpdate: new Date(Date.now() + 86_400_000) },
+    { type: 'CertificateRevoked', source: 'CRL', issuer, serialNumber: serialHex(revokedCard.certificate.serialNumber), revokedAt: new Date(), reason: 'keyCompromise' },
+  ]);
+  await revocations.feed.catchUp();
+
+  const recorder = createDisclosureRecorder({ kafka, wire, topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail), logger });
+  closers.push(() => recorder.close(), () => revocations.close(), () => hub.close());
+  const view = createConsentView();
+  app = await buildGateway({
+    tls: { cert: agencies.server.cert, key: agencies.server.key, agencyCa: agencies.caPem },
+    logger,
+    metrics: createGatewayMetrics(),
+    disclosures: createDisclosureService({
+      policy: await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger }),
+      consents: view,
+      readModel: { latestItem: () => undefined, residentRecord: () => undefined },
+      recorder,
+      clock: systemClock,
+      ids: randomUUID,
+    }),
+    residents: hub.codes,
+    consents: { log: { append: async () => undefined, close: async () => undefined } as never, view },
+    clock: systemClock,
+    ids: randomUUID,
+    portalAgencies: ['resident-portal'],
+    isRevoked: () => false,
+    readiness: [],
+    ratePerMinute: 1_000,
+    bodyLimitBytes: 16_384,
+    residentSignIn: {
+      clock: systemClock,
+      trustAnchors: jpki.trustAnchors,
+      intermediates: jpki.intermediates,
+      revocation: revocations.checker(),
+      certificates,
+      codes: hub.codes,
+      sessions: createSessionTokens({ key: randomBytes(32), clock: systemClock }),
+    },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  url = `https://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await app?.close();
+  for (const close of closers) await close().catch(() => undefined);
+});
+
+async function signIn(card: IssuedCertificate) {
+  const challenge = await call(`${url}/v1/resident/challenge`, { method: 'POST', ca: agencies.caPem });
+  expect(challenge.status).toBe(200);
+  const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', card.keys.privateKey, new TextEncoder().encode(challenge.body.challenge));
+  return call(`${url}/v1/resident/sign-in`, {
+    ca: agencies.caPem,
+    body: {
+      challengeId: challenge.body.challengeId,
+      certificate: Buffer.from(card.der).toString('base64'),
+      signature: Buffer.from(signature).toString('base64'),
+    },
+  });
+}
+
+describe('resident sign-in through the gateway over TLS', () => {
+  it('signs in an enrolled card with a session token bound to the portal PPID, never the linkage id', async () => {
+    const answer = await signIn(enrolled);
+    expect(answer.status).toBe(200);
+    expect(answer.body.ppid).toBe(await hub.codes.ppidFor('resident-portal', linkageId));
+    expect(answer.text).not.toContain(linkageId);
+  });
+
+  it('refuses a card revoked in the ingested CRL', async () => {
+    const answer = await signIn(revokedCard);
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ code: 'FORBIDDEN', reason: 'REVOKED' });
+  });
+
+  it('refuses a valid card that was never bound to a resident', async () => {
+    const answer = await signIn(unenrolled);
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatchObject({ code: 'FORBIDDEN', reason: 'CERTIFICATE_NOT_ENROLLED' });
+  });
+
+  it('still refuses agency routes without a client certificate', async () => {
+    const answer = await call(`${url}/v1/inquiries`, { ca: agencies.caPem, body: { agencyCode: 'x', officeWork: 'y', items: ['LOCAL_TAX_INCOME'] } });
+    expect(answer.status).toBe(401);
+  });
+});

@@ -1,0 +1,42 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TsunagiError } from '../../core/errors.js';
+import type { ResidentSession, SessionTokens } from './session-token.js';
+
+const sessions = new WeakMap<FastifyRequest, ResidentSession>();
+const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
+
+/**
+ * preHandler for the resident routes: requires `Authorization: Bearer <session token>` and makes
+ * the session available to the handler through `residentSessionOf(request)`. Refuses with 401
+ * UNAUTHENTICATED and a `reason` (TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_SIGNATURE_INVALID,
+ * TOKEN_EXPIRED); the token itself is never logged.
+ */
+export function requireResidentSession(tokens: SessionTokens) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const header = request.headers.authorization;
+    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    const verified = token === undefined ? undefined : tokens.verify(token);
+    if (verified?.ok) {
+      sessions.set(request, verified.session);
+      return;
+    }
+    const reason = header === undefined ? 'TOKEN_MISSING' : (verified?.reason ?? 'TOKEN_MALFORMED');
+    await reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="tsunagi-resident", error="invalid_token"')
+      .send({
+        code: 'UNAUTHENTICATED',
+        reason,
+        message: `resident session refused: ${reason}`,
+        path: 'headers.authorization',
+      });
+  };
+}
+
+/** The session `requireResidentSession` verified; throws if the route forgot the preHandler. */
+export function residentSessionOf(request: FastifyRequest): ResidentSession {
+  const session = sessions.get(request);
+  if (!session)
+    throw new TsunagiError('UNAUTHENTICATED', 'no resident session', { path: 'headers.authorization' });
+  return session;
+}

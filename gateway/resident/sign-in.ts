@@ -1,0 +1,133 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { z } from 'zod';
+import type { Clock } from '../../core/clock.js';
+import { DEFAULT_CHALLENGE_TTL_MS } from '../../jpki/challenge.js';
+import { ErrorBody } from '../errors.js';
+import { routeSchema, zodSerializerCompiler, zodValidatorCompiler } from '../zod-route.js';
+import { ChallengeAnswer, SignInAnswer, SignInBody } from './api-schemas.js';
+import { type ChallengeStore, createChallengeStore } from './challenge-store.js';
+import { createSignIn, type SignInDeps, type SignInRefusal } from './sign-in-service.js';
+
+export interface ResidentSignInOptions extends Omit<SignInDeps, 'challenges' | 'logger'> {
+  clock: Clock;
+  /** Default: the fastify instance's logger. */
+  logger?: SignInDeps['logger'];
+  /** Default 2 minutes (JPKI_CHALLENGE_TTL_MS). */
+  challengeTtlMs?: number;
+  /** Default: an in-memory store (one per gateway instance). */
+  challenges?: ChallengeStore;
+}
+
+/** Where each refusal points and which status it gets: 401 for the proof of possession, 403 for the certificate. */
+const REFUSAL: Record<SignInRefusal, { status: 400 | 401 | 403; path: string; message: string }> = {
+  CHALLENGE_UNKNOWN: { status: 401, path: 'body.challengeId', message: 'unknown or already used challenge' },
+  CHALLENGE_EXPIRED: { status: 401, path: 'body.challengeId', message: 'the challenge has expired' },
+  CHALLENGE_SIGNATURE_INVALID: {
+    status: 401,
+    path: 'body.signature',
+    message: 'the signature does not verify',
+  },
+  MALFORMED: { status: 400, path: 'body.certificate', message: 'not a usable X.509 certificate' },
+  CHAIN_UNTRUSTED: { status: 403, path: 'body.certificate', message: 'not issued by a trusted JPKI CA' },
+  SIGNATURE_INVALID: { status: 403, path: 'body.certificate', message: "the CA's signature does not verify" },
+  SIGNATURE_ALGORITHM_NOT_ALLOWED: {
+    status: 403,
+    path: 'body.certificate',
+    message: 'signature algorithm not allowed',
+  },
+  EXPIRED: { status: 403, path: 'body.certificate', message: 'the certificate has expired' },
+  NOT_YET_VALID: { status: 403, path: 'body.certificate', message: 'the certificate is not yet valid' },
+  KEY_USAGE_INVALID: { status: 403, path: 'body.certificate', message: 'key usage does not allow sign-in' },
+  EXTENDED_KEY_USAGE_INVALID: {
+    status: 403,
+    path: 'body.certificate',
+    message: 'not a user-identification certificate',
+  },
+  REVOKED: { status: 403, path: 'body.certificate', message: 'the certificate is revoked' },
+  REVOCATION_UNKNOWN: {
+    status: 403,
+    path: 'body.certificate',
+    message: 'revocation status cannot be determined',
+  },
+  CERTIFICATE_NOT_ENROLLED: {
+    status: 403,
+    path: 'body.certificate',
+    message: 'the certificate is not enrolled for any resident',
+  },
+};
+const CODE = { 400: 'INPUT_INVALID', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN' } as const;
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+
+/**
+ * Resident sign-in with the My Number Card's user-identification certificate:
+ * `POST /v1/resident/challenge`, then `POST /v1/resident/sign-in` with the card's signature over it.
+ * Answers a short-lived session token for the resident routes (`requireResidentSession`). Refusals
+ * are `{ code, reason, message, path }`: `reason` is the sign-in refusal or the certificate
+ * validation reason (e.g. REVOKED, EXPIRED). Residents' traffic must arrive over TLS: the gateway
+ * terminates it (server certificate only; residents have no client certificate).
+ */
+export const residentSignIn: FastifyPluginAsync<ResidentSignInOptions> = async (app, options) => {
+  // Encapsulated: these compilers apply to this plugin's routes whatever the parent uses.
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(zodSerializerCompiler);
+  const flow = createSignIn({
+    ...options,
+    logger: options.logger ?? app.log,
+    challenges:
+      options.challenges ??
+      createChallengeStore({
+        clock: options.clock,
+        ttlMs: options.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS,
+      }),
+  });
+
+  app.post(
+    '/v1/resident/challenge',
+    {
+      schema: routeSchema({
+        summary: 'Issue a single-use sign-in challenge for the My Number Card to sign',
+        tags: ['resident'],
+        response: { 200: ChallengeAnswer, ...errors },
+      }),
+    },
+    async () => {
+      const issued = flow.challenge();
+      return { ...issued, algorithm: 'RSASSA-PKCS1-v1_5-SHA256', expiresAt: issued.expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/v1/resident/sign-in',
+    {
+      schema: routeSchema({
+        summary: 'Sign in with the user-identification certificate and a signed challenge',
+        tags: ['resident'],
+        body: SignInBody,
+        response: { 200: SignInAnswer, ...errors },
+      }),
+    },
+    async (request, reply) => {
+      const body = request.body as z.output<typeof SignInBody>;
+      const result = await flow.signIn({
+        challengeId: body.challengeId,
+        certificate: new Uint8Array(Buffer.from(body.certificate, 'base64')),
+        signature: new Uint8Array(Buffer.from(body.signature, 'base64')),
+      });
+      if (result.ok) {
+        return {
+          token: result.token,
+          tokenType: 'Bearer',
+          expiresAt: result.expiresAt.toISOString(),
+          ppid: result.ppid,
+        };
+      }
+      const refusal = REFUSAL[result.reason];
+      return reply.code(refusal.status).send({
+        code: CODE[refusal.status],
+        reason: result.reason,
+        message: result.detail ? `${refusal.message} (${result.detail})` : refusal.message,
+        path: refusal.path,
+      });
+    },
+  );
+};

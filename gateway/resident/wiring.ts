@@ -1,0 +1,45 @@
+import type { Kafka } from 'kafkajs';
+import type { Clock } from '../../core/clock.js';
+import type { IdentityHub } from '../../identity/identity-hub.js';
+import { createOcspClient } from '../../jpki/ocsp-client.js';
+import { startRevocationService } from '../../jpki/revocation-service.js';
+import type { EventWire } from '../../platform/event-wire.js';
+import type { Logger } from '../../platform/logger.js';
+import { createSessionTokens } from './session-token.js';
+import { loadResidentSignInSettings } from './settings.js';
+import type { ResidentSignInOptions } from './sign-in.js';
+
+/**
+ * Resident sign-in for a gateway process, from JPKI_* and TSUNAGI_SESSION_* (docs/jpki.md):
+ * the revocation view fed from the certificate-status topic, OCSP when configured, session
+ * tokens bound to the portal PPID. Undefined when no JPKI trust anchor is configured.
+ */
+export async function residentSignInFromEnv(deps: {
+  kafka: Kafka;
+  wire: EventWire;
+  topicPrefix: string;
+  identity: IdentityHub;
+  clock: Clock;
+  logger: Logger;
+  env?: NodeJS.ProcessEnv;
+}): Promise<{ options: ResidentSignInOptions; close(): Promise<void> } | undefined> {
+  const env = deps.env ?? process.env;
+  if (!env.JPKI_TRUST_ANCHORS) return undefined;
+  const { kafka, wire, topicPrefix, identity, clock, logger } = deps;
+  const settings = await loadResidentSignInSettings(env);
+  const revocations = await startRevocationService({ kafka, wire, topicPrefix, clock, logger });
+  const ocsp = settings.ocsp ? createOcspClient({ ...settings.ocsp, clock, logger }) : undefined;
+  return {
+    options: {
+      clock,
+      trustAnchors: settings.trustAnchors,
+      intermediates: settings.intermediates,
+      challengeTtlMs: settings.challengeTtlMs,
+      revocation: revocations.checker(ocsp),
+      certificates: identity.certificates,
+      codes: identity.codes,
+      sessions: createSessionTokens({ key: settings.session.key, ttlMs: settings.session.ttlMs, clock }),
+    },
+    close: () => revocations.close(),
+  };
+}

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { TsunagiError } from '../core/errors.js';
+import { type DisclosureRecorded, EventSchemas } from '../schemas/events.js';
+
+/** What the gateway knows about one disclosure decision; the envelope comes from `DisclosureMeta`. */
+export type DisclosureFacts = DisclosureRecorded['data'];
+
+export interface DisclosureMeta {
+  eventId: string;
+  /** When the decision was taken (the injected clock). */
+  at: Date;
+  /** The service recording it, e.g. `gateway`. */
+  producer: string;
+  /** The request id, so all items of one inquiry can be found together. */
+  correlationId: string;
+}
+
+/** SHA-256 of exactly the bytes that were disclosed. */
+export const digestOf = (bytes: Uint8Array | string): Uint8Array =>
+  new Uint8Array(createHash('sha256').update(bytes).digest());
+
+/**
+ * Builds a DisclosureRecorded event and validates it against the event schema. A failure is a
+ * programming error (INTERNAL), never the caller's: the facts come from the gateway's own decision.
+ */
+export function disclosureRecorded(facts: DisclosureFacts, meta: DisclosureMeta): DisclosureRecorded {
+  const candidate = {
+    type: 'DisclosureRecorded' as const,
+    envelope: {
+      eventId: meta.eventId,
+      occurredAt: meta.at,
+      recordedAt: meta.at,
+      producer: meta.producer,
+      correlationId: meta.correlationId,
+    },
+    data: facts,
+  };
+  const parsed = EventSchemas.DisclosureRecorded.safeParse(candidate);
+  if (!parsed.success) {
+    const path = parsed.error.issues[0]?.path.join('.') ?? '';
+    throw new TsunagiError('INTERNAL', `a disclosure record is invalid at ${path}`, { path });
+  }
+  return parsed.data;
+}
