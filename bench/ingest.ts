@@ -31,6 +31,11 @@ const system = values.system as 'local-tax';
 const config = loadInfraConfig();
 const logger = createLogger({ name: 'bench', level: 'error' });
 
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 200);
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tsunagi-bench-'));
   const manifest = await generateExports({

@@ -60,7 +60,7 @@ export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): I
     script: 'projections/cli.ts',
     args: ['run'],
     readyMessage: 'projections running',
-    endpoint: `views under ${infraPaths(config.home).data('projections')}`,
+    endpoint: `views under ${infraPaths(config.home).data('projections')}; metrics http://127.0.0.1:${process.env.PROJECTION_METRICS_PORT ?? 9464}/metrics`,
   }),
   appService(config, {
     name: 'gateway',

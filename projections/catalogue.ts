@@ -15,6 +15,8 @@ export const ProjectionSettings = z.object({
   /** Root of the projection stores; default `<TSUNAGI_HOME>/projections`. */
   PROJECTION_STORE_DIR: z.string().optional(),
   /** Fetch size per partition: bigger batches, bigger transactions. */
+  /** Prometheus endpoint of `projections/cli.ts run` on 127.0.0.1 (applied, duplicates, gaps, lag); 0 disables it. */
+  PROJECTION_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   PROJECTION_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
 });
 export type ProjectionSettings = z.infer<typeof ProjectionSettings>;

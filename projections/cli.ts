@@ -4,6 +4,7 @@ import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
+import { serveMetrics } from '../platform/metrics-server.js';
 import {
   isProjectionName,
   PROJECTION_NAMES,
@@ -79,7 +80,8 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   for (const runner of runners) await runner.start();
-  logger.info({ projections: only.length, storeRoot }, 'projections running');
+  if (settings.PROJECTION_METRICS_PORT > 0) await serveMetrics(metrics.registry, settings.PROJECTION_METRICS_PORT);
+  logger.info({ projections: only.length, storeRoot, metricsPort: settings.PROJECTION_METRICS_PORT }, 'projections running');
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -79,6 +79,7 @@ describe('a projector killed with SIGKILL mid-batch', () => {
           ...process.env,
           TOPIC_PREFIX: prefix,
           PROJECTION_FETCH_MAX_BYTES: String(fetchMaxBytes),
+          PROJECTION_METRICS_PORT: '0',
           LOG_LEVEL: 'warn',
         },
         stdio: ['ignore', 'ignore', 'inherit'],
