@@ -41,7 +41,7 @@ function appService(config: InfraConfig, spec: AppServiceSpec): InfraService {
         ['--import', 'tsx', script, ...(spec.args ?? [])],
         {
           cwd: ROOT,
-          env: { ...process.env, ...spec.env, TSUNAGI_HOME: config.home },
+          env: { ...process.env, ...spec.env, TSUNAGI_HOME: config.home, TOPIC_PREFIX: config.TOPIC_PREFIX },
         },
       );
     },
@@ -53,6 +53,8 @@ function appService(config: InfraConfig, spec: AppServiceSpec): InfraService {
   return service;
 }
 
+export const gatewayPort = (env: NodeJS.ProcessEnv = {}): number => Number(env.GATEWAY_PORT ?? process.env.GATEWAY_PORT ?? 8443);
+
 /** The services `npm start` runs beside the infrastructure; `npm run infra -- down` stops them first. */
 export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): InfraService[] => [
   appService(config, {
@@ -60,14 +62,23 @@ export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): I
     script: 'projections/cli.ts',
     args: ['run'],
     readyMessage: 'projections running',
+    env,
     endpoint: `views under ${infraPaths(config.home).data('projections')}; metrics http://127.0.0.1:${process.env.PROJECTION_METRICS_PORT ?? 9464}/metrics`,
+  }),
+  appService(config, {
+    name: 'subscriptions',
+    script: 'consumers/cli.ts',
+    args: ['run'],
+    readyMessage: 'subscription service running',
+    endpoint: `agency topics ${config.TOPIC_PREFIX}agency.<agency>.notifications`,
+    env,
   }),
   appService(config, {
     name: 'gateway',
     script: 'gateway/main.ts',
-    ports: [Number(process.env.GATEWAY_PORT ?? 8443)],
+    ports: [gatewayPort(env)],
     readyMessage: 'gateway listening',
-    endpoint: `https://127.0.0.1:${process.env.GATEWAY_PORT ?? 8443} (mutual TLS; OpenAPI at /docs)`,
+    endpoint: `https://127.0.0.1:${gatewayPort(env)} (mutual TLS; OpenAPI at /docs)`,
     env,
   }),
 ];

@@ -56,6 +56,14 @@ export async function servicesUp(
   return { started, alreadyUp, elapsedMs: Date.now() - began };
 }
 
+/** Stops Tsunagi's own services (not the infrastructure), by their recorded PIDs. */
+export async function servicesDown(config: InfraConfig, logger: Logger): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const s of appServices(config).reverse()) if (await stopProcess(s.process)) stopped.push(s.name);
+  if (stopped.length > 0) logger.info({ stopped }, 'services stopped');
+  return stopped;
+}
+
 /** Stops only the processes infra/ started, by their recorded PIDs: our services first, then the servers. */
 export async function infraDown(config: InfraConfig, logger: Logger): Promise<string[]> {
   const stopped: string[] = [];

@@ -117,7 +117,12 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
       itemKind: 'LOCAL_TAX_INCOME',
       action: 'PUBLISHED',
       changeType: null,
-      payload: { fiscalYear: 2024, taxableIncome: 3_250_000n, municipalTax: 182_400n, prefecturalTax: 121_600n },
+      payload: {
+        fiscalYear: 2024,
+        taxableIncome: 3_250_000n,
+        municipalTax: 182_400n,
+        prefecturalTax: 121_600n,
+      },
       validAsOf: '2024-06-01',
       withdrawalReason: null,
       resident: null,

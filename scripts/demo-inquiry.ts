@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { systemClock } from '../core/clock.js';
 import { call } from '../gateway/testing.js';
 import { identityConfigFor } from '../identity/hub-config.js';
@@ -7,6 +8,7 @@ import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
+import { gatewayPort } from '../infra/app-services.js';
 import { ensureDemoPki } from './demo-pki.js';
 import { firstDemoResident } from './demo-resident.js';
 
@@ -15,7 +17,16 @@ import { firstDemoResident } from './demo-resident.js';
  * (271004) for nursing-care premiums, which the legal-basis table permits, and Hello Work
  * for local-tax income, which it does not. Both answers are recorded in the trail first.
  */
-export async function demoInquiries(config: InfraConfig, logger: Logger): Promise<void> {
+export interface DemoAnswer {
+  agency: string;
+  officeWork: string;
+  status: number;
+  outcome: string;
+  reason: string | null;
+  trail?: { topic: string; partition: number; offset: string };
+}
+
+export async function demoInquiries(config: InfraConfig, logger: Logger, port = gatewayPort()): Promise<DemoAnswer[]> {
   const pki = await ensureDemoPki(config);
   const identity = await createIdentityHub({
     config: identityConfigFor(config),
@@ -29,10 +40,13 @@ export async function demoInquiries(config: InfraConfig, logger: Logger): Promis
     const linkageId = await firstDemoResident(config, identity);
     const provider =
       linkageId && views.itemsOf(linkageId).latest.find((i) => i.itemKind === 'LOCAL_TAX_INCOME')?.provider;
-    if (!linkageId || !provider) return console.log('  no demo resident with local-tax income yet');
-    const url = `https://127.0.0.1:${process.env.GATEWAY_PORT ?? 8443}/v1/inquiries`;
-    const ca = await import('node:fs').then((fs) => fs.readFileSync(pki.caFile, 'utf8'));
-    const ask = async (agency: '271004' | 'hello-work', officeWork: string) => {
+    if (!linkageId || !provider) {
+      console.log('  no demo resident with local-tax income yet');
+      return [];
+    }
+    const url = `https://127.0.0.1:${port}/v1/inquiries`;
+    const ca = readFileSync(pki.caFile, 'utf8');
+    const ask = async (agency: '271004' | 'hello-work', officeWork: string): Promise<DemoAnswer> => {
       // The agency links the resident first (issuance is an event the agency is told about).
       const agencyCode = await identity.codes.issueAgencyCode(agency, linkageId as never);
       const answer = await call(url, {
@@ -47,9 +61,10 @@ export async function demoInquiries(config: InfraConfig, logger: Logger): Promis
       console.log(
         `  ${agency.padEnd(10)} ${officeWork.padEnd(31)} → HTTP ${answer.status} ${item?.outcome ?? answer.body.code} ${item?.reason ?? item?.legalBasisRowId ?? ''} ${where}`,
       );
+      const outcome = item?.outcome ?? answer.body.code;
+      return { agency, officeWork, status: answer.status, outcome, reason: item?.reason ?? null, trail: item?.trail };
     };
-    await ask('271004', 'nursing-care-insurance-premium');
-    await ask('hello-work', 'unemployment-benefit');
+    return [await ask('271004', 'nursing-care-insurance-premium'), await ask('hello-work', 'unemployment-benefit')];
   } finally {
     await views.close();
     await identity.close();

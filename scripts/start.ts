@@ -4,6 +4,7 @@ import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { demoIngest } from './demo-ingest.js';
 import { demoInquiries } from './demo-inquiry.js';
+import { demoNotifications } from './demo-notifications.js';
 import { gatewayTlsEnv } from './demo-pki.js';
 import { demoEventTravels } from './demo-travel.js';
 import { demoViews } from './demo-views.js';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   say('provisioning: topics, schemas, analytics database');
   await provision(config, logger);
 
-  say('services: projector (exactly-once views), gateway (mutual TLS)');
+  say('services: projector (exactly-once views), subscriptions (agency notifications), gateway (mutual TLS)');
   const services = await servicesUp(config, logger, await gatewayTlsEnv(config));
   console.log(
     `services up in ${seconds(services.elapsedMs)} (started: ${services.started.join(', ') || 'none'}; already up: ${services.alreadyUp.join(', ') || 'none'})`,
@@ -42,6 +43,9 @@ async function main(): Promise<void> {
 
   say("demo: the projector's views");
   await demoViews(config, quiet);
+
+  say('demo: agency subscriptions (each notification recorded in the trail before it is sent)');
+  await demoNotifications(config, quiet);
 
   say('demo: agencies ask the gateway (mutual TLS); the trail is written before each answer');
   await demoInquiries(config, quiet);

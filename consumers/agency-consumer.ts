@@ -1,0 +1,125 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Kafka } from 'kafkajs';
+import { isTsunagiError } from '../core/errors.js';
+import { loadInfraConfig } from '../platform/config.js';
+import { createEventWire, type EventWire } from '../platform/event-wire.js';
+import { createKafka } from '../platform/kafka.js';
+import { createLogger, type Logger } from '../platform/logger.js';
+import { type AgencyNotified, eventToJson } from '../schemas/events.js';
+import { agencyTopic } from './notification-publisher.js';
+
+/**
+ * What an agency runs: follow its own topic, decode, drop duplicates by event id (the hub may
+ * re-send after a crash, always with the same id), hand each new notification on. Offsets are
+ * committed after the handler returned, so a notification is handled at least once and, with
+ * `seen` restored from the agency's store, acted on once.
+ */
+export async function followAgencyNotifications(deps: {
+  kafka: Kafka;
+  wire: EventWire;
+  topic: string;
+  groupId: string;
+  fromBeginning: boolean;
+  /** Event ids already handled (restored from the agency's store). */
+  seen: Set<string>;
+  onNotification: (notification: AgencyNotified) => void | Promise<void>;
+  logger: Logger;
+}): Promise<{ stop(): Promise<void> }> {
+  const consumer = deps.kafka.consumer({ groupId: deps.groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic: deps.topic, fromBeginning: deps.fromBeginning });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      if (!message.value) return;
+      const event = await deps.wire.decode(message.value).catch((error: unknown) => {
+        if (isTsunagiError(error) && !error.retriable) return undefined;
+        throw error;
+      });
+      if (event?.type !== 'AgencyNotified') {
+        deps.logger.warn({ partition, offset: message.offset }, 'not a notification; skipped');
+        return;
+      }
+      if (deps.seen.has(event.envelope.eventId)) return;
+      await deps.onNotification(event);
+      deps.seen.add(event.envelope.eventId);
+    },
+  });
+  return { stop: () => consumer.disconnect() };
+}
+
+/** The event ids in an agency's JSONL store, so a restart does not act on a notification twice. */
+export function idsInStore(path: string): Set<string> {
+  if (!existsSync(path)) return new Set();
+  const ids = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => (JSON.parse(line) as { envelope?: { eventId?: string } }).envelope?.eventId)
+    .filter((id): id is string => typeof id === 'string');
+  return new Set(ids);
+}
+
+/** One console line: code, item, action; never the content (names, addresses) of the notification. */
+export const summaryLine = (n: AgencyNotified): string =>
+  [
+    n.envelope.occurredAt.toISOString(),
+    n.data.agencyCode,
+    n.data.officeWork,
+    n.data.itemKind,
+    n.data.changeType ? `${n.data.action}:${n.data.changeType}` : n.data.action,
+    `from ${n.data.provider}`,
+    `(${n.data.legalBasisRowId})`,
+  ].join('  ');
+
+const USAGE = `usage: tsx consumers/agency-consumer.ts --agency ID [--from-beginning] [--out FILE.jsonl] [--group ID]
+  Follows the agency's own notification topic and prints code, item and action of each new
+  notification; with --out, appends the whole notification (JSON form) to the agency's store.`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      agency: { type: 'string' },
+      'from-beginning': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      group: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.agency) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const config = loadInfraConfig();
+  const logger = createLogger({ name: `agency-${values.agency}`, level: config.LOG_LEVEL });
+  const out = values.out;
+  const following = await followAgencyNotifications({
+    kafka: createKafka(config, logger, { clientId: `agency-${values.agency}` }),
+    wire: createEventWire(config),
+    topic: agencyTopic(config.TOPIC_PREFIX, values.agency),
+    groupId: values.group ?? `agency-${values.agency}`,
+    fromBeginning: values['from-beginning'],
+    seen: out ? idsInStore(out) : new Set(),
+    onNotification: (n) => {
+      if (out) appendFileSync(out, `${JSON.stringify(eventToJson(n))}\n`);
+      console.log(summaryLine(n));
+    },
+    logger,
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await following.stop();
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(isTsunagiError(error) ? `${error.code}: ${error.message}` : String(error));
+      process.exit(1);
+    },
+  );
+}

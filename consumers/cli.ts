@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { systemClock } from '../core/clock.js';
+import { isTsunagiError } from '../core/errors.js';
+import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
+import { identityConfigFor } from '../identity/hub-config.js';
+import { createIdentityHub } from '../identity/identity-hub.js';
+import { Topics, topicName } from '../infra/topics.js';
+import { loadInfraConfig } from '../platform/config.js';
+import { createEventWire } from '../platform/event-wire.js';
+import { createKafka } from '../platform/kafka.js';
+import { createLogger } from '../platform/logger.js';
+import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
+import { openProjectionViews } from '../projections/views.js';
+import { createDisclosureRecorder } from '../trail/recorder.js';
+import { createNotificationPublisher } from './notification-publisher.js';
+import { startSubscriptionService } from './subscription-service.js';
+import { BUNDLED_SUBSCRIPTIONS_PATH, itemsWithoutBasis, loadSubscriptionsFile } from './subscriptions.js';
+
+const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy FILE] [--group ID] [--from-beginning]
+  Notifies agencies of the resident-record and information-item changes they subscribed to and
+  the legal-basis table permits, each on its own topic, after recording the disclosure in the
+  access trail. Reads the resident record view of the projector (run it too). SIGINT/SIGTERM stop.`;
+
+async function run(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const config = loadInfraConfig();
+  const logger = createLogger({ name: 'subscriptions', level: config.LOG_LEVEL });
+  const file = await loadSubscriptionsFile(
+    String(values.subscriptions ?? BUNDLED_SUBSCRIPTIONS_PATH.pathname),
+  );
+  const policy = await createPolicyStore({
+    path: String(values.policy ?? BUNDLED_POLICY_PATH.pathname),
+    logger,
+    watch: true,
+  });
+  for (const unmet of itemsWithoutBasis(file.subscriptions, policy.current()))
+    logger.warn(unmet, 'subscribed item has no legal-basis row; it will never be notified');
+  const kafka = createKafka(config, logger, { clientId: 'tsunagi-subscriptions' });
+  const wire = createEventWire(config);
+  const identity = await createIdentityHub({
+    config: identityConfigFor(config),
+    kafka,
+    topicPrefix: config.TOPIC_PREFIX,
+    clock: systemClock,
+    logger,
+  });
+  const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
+  const recorder = createDisclosureRecorder({
+    kafka,
+    wire,
+    topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
+    logger,
+  });
+  const publisher = createNotificationPublisher({
+    kafka,
+    wire,
+    topicPrefix: config.TOPIC_PREFIX,
+    replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+    logger,
+  });
+  const service = await startSubscriptionService({
+    kafka,
+    wire,
+    topicPrefix: config.TOPIC_PREFIX,
+    ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
+    fromBeginning: values['from-beginning'] === true,
+    subscriptions: () => file.subscriptions,
+    policy: () => policy.current(),
+    residentRecord: (linkageId) => views.residentRecord(linkageId),
+    codes: identity.codes,
+    recorder,
+    publisher,
+    clock: systemClock,
+    logger,
+  });
+  logger.info(
+    { subscriptions: file.subscriptions.length, revision: file.revision },
+    'subscription service running',
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await service.stop();
+  await Promise.allSettled([publisher.close(), recorder.close(), identity.close(), views.close()]);
+  policy.close();
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      subscriptions: { type: 'string' },
+      policy: { type: 'string' },
+      group: { type: 'string' },
+      'from-beginning': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || positionals[0] !== 'run') {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  await run(values);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(isTsunagiError(error) ? `${error.code}: ${error.message}` : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,147 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import type { Clock } from '../core/clock.js';
+import { isTsunagiError } from '../core/errors.js';
+import { type LegalBasisPolicy, legalDateOf } from '../core/policy/index.js';
+import type { CodeRegistry } from '../identity/code-registry.js';
+import { isLinkageId } from '../identity/linkage-id.js';
+import { Topics, topicName } from '../infra/topics.js';
+import type { EventWire } from '../platform/event-wire.js';
+import type { Logger } from '../platform/logger.js';
+import { evolveResidentRecord, type ResidentRecord } from '../projections/resident-record.js';
+import type { AgencyNotified, TsunagiEvent } from '../schemas/events.js';
+import type { DisclosureRecorder } from '../trail/recorder.js';
+import { buildNotification, disclosureFor, type NotifiableEvent } from './notification.js';
+import type { NotificationPublisher } from './notification-publisher.js';
+import { routeEvent } from './router.js';
+import type { Subscription } from './subscriptions.js';
+
+export interface NotifyDeps {
+  /** Read on every batch, so a reloaded table or subscription file applies from the next batch. */
+  subscriptions: () => readonly Subscription[];
+  policy: () => LegalBasisPolicy;
+  /** The resident record view (projections' `views.residentRecord`). */
+  residentRecord: (linkageId: string) => ResidentRecord | undefined;
+  codes: Pick<CodeRegistry, 'issueAgencyCode'>;
+  recorder: Pick<DisclosureRecorder, 'record'>;
+  publisher: Pick<NotificationPublisher, 'publish'>;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The view may lag the topic: a record change is applied to it here unless the view already has it. */
+function residentAfter(event: TsunagiEvent, view: ResidentRecord | undefined): ResidentRecord | undefined {
+  if (event.type !== 'ResidentRecordChanged') return view;
+  return view && view.sequence >= event.data.sequence ? view : evolveResidentRecord(view, event);
+}
+
+/**
+ * Notifies every entitled agency of a batch of source events, in order. "No trail, no answer":
+ * every notification's DisclosureRecorded is acknowledged by the trail (acks=all) before any
+ * notification of the batch is published; if one is not, nothing is published and this rejects
+ * (TRAIL_UNAVAILABLE), so the caller does not commit and the batch comes again. Returns how many
+ * notifications were published (acks=all) and how many subscriptions were withheld.
+ */
+export async function notifyForEvents(
+  events: readonly TsunagiEvent[],
+  deps: NotifyDeps,
+): Promise<{ notified: number; withheld: number }> {
+  const subscriptions = deps.subscriptions();
+  const policy = deps.policy();
+  const notifications: AgencyNotified[] = [];
+  const acknowledged: Array<Promise<unknown>> = [];
+  let withheld = 0;
+  for (const event of events) {
+    if (
+      event.type !== 'ResidentRecordChanged' &&
+      event.type !== 'InformationItemPublished' &&
+      event.type !== 'InformationItemWithdrawn'
+    )
+      continue;
+    const source: NotifiableEvent = event;
+    const linkageId = source.data.linkageId;
+    if (!isLinkageId(linkageId)) {
+      // Not minted by the vault, so no agency code can exist for it; retrying would not help.
+      deps.logger.warn({ eventType: source.type }, 'event without a hub linkage id skipped');
+      continue;
+    }
+    const at = deps.clock.now();
+    const resident = residentAfter(source, deps.residentRecord(linkageId));
+    const routing = routeEvent(source, { subscriptions, policy, resident, sendingOn: legalDateOf(at) });
+    withheld += routing.withheld.length;
+    for (const plan of routing.notify) {
+      const agencyCode = await deps.codes.issueAgencyCode(plan.recipient, linkageId);
+      const notification = buildNotification(source, plan, agencyCode, at);
+      acknowledged.push(deps.recorder.record(disclosureFor(source, plan, notification, at)));
+      notifications.push(notification);
+    }
+  }
+  // allSettled: wait for every record to settle before deciding, so nothing is in flight after a refusal.
+  const results = await Promise.allSettled(acknowledged);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  await deps.publisher.publish(notifications);
+  return { notified: notifications.length, withheld };
+}
+
+export interface SubscriptionService {
+  stop(): Promise<void>;
+}
+
+/**
+ * Consumes resident-records and information-items and notifies agencies. Crash-safe, at least
+ * once: offsets are committed only after the batch's notifications were acknowledged, so a crash
+ * re-sends some notifications, with the same deterministic event ids (agencies drop duplicates),
+ * and may record a disclosure twice, with the same trail event id (the trail index keeps one).
+ */
+export async function startSubscriptionService(
+  deps: NotifyDeps & {
+    kafka: Kafka;
+    wire: EventWire;
+    topicPrefix: string;
+    groupId?: string;
+    /** Where a group without committed offsets starts; default false (only new changes). */
+    fromBeginning?: boolean;
+  },
+): Promise<SubscriptionService> {
+  const logger = deps.logger.child({ component: 'subscription-service' });
+  const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId ?? 'tsunagi-subscriptions' });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [
+      topicName(deps.topicPrefix, Topics.residentRecords),
+      topicName(deps.topicPrefix, Topics.informationItems),
+    ],
+    fromBeginning: deps.fromBeginning ?? false,
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch, heartbeat }) => {
+      const events: TsunagiEvent[] = [];
+      for (const message of batch.messages) {
+        if (!message.value) continue;
+        try {
+          events.push(await deps.wire.decode(message.value));
+        } catch (error) {
+          if (!isTsunagiError(error) || error.retriable) throw error;
+          logger.warn(
+            { topic: batch.topic, partition: batch.partition, offset: message.offset, code: error.code },
+            'undecodable record skipped',
+          );
+        }
+      }
+      const { notified, withheld } = await notifyForEvents(events, deps);
+      await heartbeat();
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      logger.debug(
+        { topic: batch.topic, partition: batch.partition, events: events.length, notified, withheld },
+        'batch notified',
+      );
+    },
+  });
+  return {
+    async stop() {
+      await consumer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../core/clock.js';
+import { TsunagiError } from '../core/errors.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
+import { createLogger } from '../platform/logger.js';
+import type { AgencyNotified, DisclosureRecorded } from '../schemas/events.js';
+import { type NotifyDeps, notifyForEvents } from './subscription-service.js';
+import { itemPublished, recordChanged, resident, SUBSCRIPTIONS } from './test-events.js';
+
+const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
+const { linkageId, record } = resident();
+
+function fakes(options: { trailFails?: boolean } = {}) {
+  const steps: string[] = [];
+  const published: AgencyNotified[] = [];
+  const deps: NotifyDeps = {
+    subscriptions: () => SUBSCRIPTIONS,
+    policy: () => policy,
+    residentRecord: () => record,
+    codes: { issueAgencyCode: async (agency) => `AC1-v1-${agency.toUpperCase()}` as never },
+    recorder: {
+      record: async (event: DisclosureRecorded) => {
+        await new Promise((r) => setTimeout(r, 5));
+        if (options.trailFails) throw new TsunagiError('TRAIL_UNAVAILABLE', 'down');
+        steps.push(`trail:${event.data.requester}`);
+        return { topic: 'trail', partition: 0, offset: String(steps.length) };
+      },
+    },
+    publisher: {
+      publish: async (notifications) => {
+        for (const n of notifications) steps.push(`publish:${n.data.recipient}`);
+        published.push(...notifications);
+      },
+    },
+    clock: fixedClock('2025-04-01T03:00:00Z'),
+    logger: createLogger({ level: 'silent' }),
+  };
+  return { deps, steps, published };
+}
+
+describe('notifyForEvents', () => {
+  it('records every disclosure in the trail before publishing any notification', async () => {
+    const { deps, steps, published } = fakes();
+    const result = await notifyForEvents(
+      [recordChanged(linkageId, 'a1'), itemPublished(linkageId, 'a2', '271004')],
+      deps,
+    );
+    expect(result.notified).toBe(4);
+    const firstPublish = steps.findIndex((s) => s.startsWith('publish:'));
+    expect(steps.slice(0, firstPublish).sort()).toEqual(
+      ['trail:131016', 'trail:hello-work', 'trail:jps', 'trail:vehicle-registration'].sort(),
+    );
+    expect(published.map((n) => n.data.recipient)).toEqual([
+      'jps',
+      'hello-work',
+      'vehicle-registration',
+      '131016',
+    ]);
+    expect(published.every((n) => n.data.agencyCode === `AC1-v1-${n.data.recipient.toUpperCase()}`)).toBe(
+      true,
+    );
+  });
+
+  it('publishes nothing when the trail does not acknowledge, and rejects with TRAIL_UNAVAILABLE', async () => {
+    const { deps, published } = fakes({ trailFails: true });
+    await expect(notifyForEvents([recordChanged(linkageId, 'b1')], deps)).rejects.toMatchObject({
+      code: 'TRAIL_UNAVAILABLE',
+    });
+    expect(published).toEqual([]);
+  });
+
+  it('skips an event whose linkage id the vault never minted (no code can exist for it)', async () => {
+    const { deps, published } = fakes();
+    expect(await notifyForEvents([recordChanged('lk_notAHubId', 'c1')], deps)).toEqual({
+      notified: 0,
+      withheld: 0,
+    });
+    expect(published).toEqual([]);
+  });
+});

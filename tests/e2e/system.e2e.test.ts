@@ -1,0 +1,127 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanForMyNumbers } from '../../identity/privacy-scan.js';
+import { infraPaths } from '../../infra/paths.js';
+import { servicesDown, servicesUp } from '../../infra/stack.js';
+import { Topics, topicName } from '../../infra/topics.js';
+import type { InfraConfig } from '../../platform/config.js';
+import { createEventWire } from '../../platform/event-wire.js';
+import { openProducerHub } from '../../producers/hub-wiring.js';
+import { projectionStoreRoot, readProjectionSettings } from '../../projections/catalogue.js';
+import { openProjectionViews } from '../../projections/views.js';
+import type { DisclosureRecorded } from '../../schemas/events.js';
+import { demoIngest } from '../../scripts/demo-ingest.js';
+import { type DemoAnswer, demoInquiries } from '../../scripts/demo-inquiry.js';
+import { demoNotifications } from '../../scripts/demo-notifications.js';
+import { gatewayTlsEnv } from '../../scripts/demo-pki.js';
+import { firstDemoResident } from '../../scripts/demo-resident.js';
+import { testKafka, testLogger } from '../support/infra.js';
+import { readTopic } from '../support/read-topic.js';
+import { isolatedTopics } from '../support/topics.js';
+
+/**
+ * The running system through its public interfaces: the projector, the subscription service
+ * and the gateway run as their own processes (started the way `npm start` starts them, under
+ * an isolated home and topic prefix); exports go in through the producers; agencies ask over
+ * mutual TLS; the trail, the agency topics and the views are then checked from outside.
+ */
+const logger = testLogger();
+let config: InfraConfig;
+let port: number;
+let answers: DemoAnswer[];
+let notifications: Map<string, number>;
+let linkageId: string | undefined;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port: chosen } = server.address() as { port: number };
+      server.close(() => resolve(chosen));
+    });
+  });
+
+async function trail(): Promise<Array<{ partition: number; offset: string; event: DisclosureRecorded }>> {
+  const wire = createEventWire(config);
+  const messages = await readTopic(testKafka(config), topicName(config.TOPIC_PREFIX, Topics.accessTrail));
+  return Promise.all(
+    messages.map(async (m) => ({ partition: m.partition, offset: m.offset, event: (await wire.decode(m.value as Buffer)) as DisclosureRecorded })),
+  );
+}
+
+beforeAll(async () => {
+  config = { ...(await isolatedTopics('e2e')), home: mkdtempSync(join(tmpdir(), 'tsunagi-e2e-')) };
+  port = await freePort();
+  const env = { GATEWAY_PORT: String(port), PROJECTION_METRICS_PORT: '0', ...(await gatewayTlsEnv(config, {})) };
+  await servicesUp(config, logger, env);
+  await demoIngest(config, logger, 80);
+  const hub = await openProducerHub(config, logger);
+  linkageId = await firstDemoResident(config, hub.identity).finally(() => hub.close());
+  const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
+  for (let waited = 0; waited < 60_000 && !(linkageId && views.itemsOf(linkageId).latest.length > 0); waited += 250) await sleep(250);
+  await views.close();
+  notifications = await demoNotifications(config, logger);
+  answers = await demoInquiries(config, logger, port);
+});
+
+afterAll(async () => {
+  if (config) await servicesDown(config, logger);
+});
+
+describe('the running system', () => {
+  it('answers a permitted inquiry and refuses one without legal basis, each recorded in the trail at the position it names', async () => {
+    const [permitted, refused] = answers;
+    expect(permitted).toMatchObject({ status: 200, outcome: 'DISCLOSED' });
+    expect(refused).toMatchObject({ status: 403, outcome: 'REFUSED', reason: 'NO_LEGAL_BASIS' });
+    const entries = await trail();
+    for (const answer of [permitted, refused]) {
+      const at = entries.find((e) => e.partition === answer?.trail?.partition && e.offset === answer?.trail?.offset);
+      expect(at?.event.data).toMatchObject({ requester: answer?.agency, officeWork: answer?.officeWork, channel: 'INQUIRY', outcome: answer?.outcome });
+    }
+  });
+
+  it('notifies subscribed agencies on their own topics, each notification recorded in the trail', async () => {
+    const total = [...notifications.values()].reduce((a, b) => a + b, 0);
+    expect(notifications.get('jps')).toBeGreaterThan(0);
+    const subscriptionRecords = (await trail()).filter((e) => e.event.data.channel === 'SUBSCRIPTION');
+    expect(subscriptionRecords.length).toBeGreaterThanOrEqual(total);
+  });
+
+  it('shows the resident their own access trail through the projector, newest first', async () => {
+    if (!linkageId) throw new Error('demo resident not enrolled');
+    const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
+    try {
+      let entries: ReturnType<typeof views.trailOf>['entries'] = [];
+      for (let waited = 0; waited < 30_000; waited += 250) {
+        entries = views.trailOf(linkageId, { limit: 50 }).entries;
+        if (entries.filter((e) => e.channel === 'INQUIRY').length >= 2) break;
+        await sleep(250);
+      }
+      expect(entries.filter((e) => e.channel === 'INQUIRY').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await views.close();
+    }
+  });
+
+  it('leaves no My Number on any topic, in any store or in any service log', async () => {
+    const exports = join(infraPaths(config.home).data('demo'), 'exports');
+    const myNumbers = [...new Set([...readFileSync(join(exports, 'juki.csv'), 'utf8').matchAll(/\d{12}/g)].map((m) => m[0]))];
+    expect(myNumbers.length).toBeGreaterThan(50);
+    const kafka = testKafka(config);
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(config.TOPIC_PREFIX));
+    await admin.disconnect();
+    for (const topic of topics) {
+      const bytes = (await readTopic(kafka, topic)).flatMap((m) => [m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0)]);
+      expect(scanForMyNumbers(myNumbers, bytes), topic).toEqual([]);
+    }
+    const home = infraPaths(config.home);
+    const stores = ['identity', 'projections'].map((d) => ({ path: home.data(d) }));
+    const logs = ['projector', 'subscriptions', 'gateway'].map((s) => ({ path: home.log(s) }));
+    expect(scanForMyNumbers(myNumbers, [...stores, ...logs])).toEqual([]);
+  });
+});
