@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { TsunagiError } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
+import { readToEnd } from '../platform/read-to-end.js';
 import type { AgencyCodeIssued, EventLog, IdentityEnrolled } from './event-log.js';
 import { agencyCodeIssuedCodec, type EventCodec, identityEnrolledCodec } from './identity-codecs.js';
 
@@ -69,36 +69,15 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
     },
 
     async replay(onEntry) {
-      const admin = kafka.admin();
-      await admin.connect();
-      const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-      const ends = new Map<number, bigint>();
-      for (const o of offsets) if (BigInt(o.high) > BigInt(o.low)) ends.set(o.partition, BigInt(o.high));
-      if (ends.size === 0) return;
-      const consumer = kafka.consumer({ groupId: `tsunagi-identity-replay-${randomUUID()}` });
-      await consumer.connect();
-      try {
-        await consumer.subscribe({ topic, fromBeginning: true });
-        await new Promise<void>((resolve, reject) => {
-          const done = new Set<number>();
-          consumer
-            .run({
-              autoCommit: false,
-              eachMessage: async ({ partition, message }) => {
-                const end = ends.get(partition);
-                if (end === undefined || BigInt(message.offset) >= end || !message.value) return;
-                await onEntry(codec.decode(message.value));
-                if (BigInt(message.offset) + 1n >= end) done.add(partition);
-                if (done.size === ends.size) resolve();
-              },
-            })
-            .catch(reject);
-          consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
-        });
-      } finally {
-        await consumer.disconnect();
-      }
-      logger.info({ topic, partitions: ends.size }, 'event log replayed');
+      await readToEnd(
+        kafka,
+        topic,
+        async (message) => {
+          if (message.value) await onEntry(codec.decode(message.value));
+        },
+        'tsunagi-identity-replay',
+      );
+      logger.info({ topic }, 'event log replayed');
     },
 
     async close() {
