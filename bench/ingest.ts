@@ -32,7 +32,7 @@ const config = loadInfraConfig();
 const logger = createLogger({ name: 'bench', level: 'error' });
 
 let peakRss = 0;
-const sampler = setInterval(() => {
+const _sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 200);
 

@@ -64,7 +64,14 @@ async function main(): Promise<void> {
   const following = await followConsents({ kafka, wire, topic: consentsTopic, view, logger });
   const consentLog = createKafkaConsentLog({ kafka, wire, topic: consentsTopic });
   const metrics = createGatewayMetrics();
-  const signIn = await residentSignInFromEnv({ kafka, wire, topicPrefix: infra.TOPIC_PREFIX, identity, clock, logger });
+  const signIn = await residentSignInFromEnv({
+    kafka,
+    wire,
+    topicPrefix: infra.TOPIC_PREFIX,
+    identity,
+    clock,
+    logger,
+  });
   // The duplicate store and resident records, read from the projector's lmdb views (read-only).
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(infra, readProjectionSettings()) });
   const readModel = { latestItem: views.latestItem, residentRecord: views.residentRecord, ready: () => true };
@@ -106,7 +113,14 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => void Promise.all([policy.reload(), revocations.reload()]));
   const stop = async () => {
     await app.close();
-    await Promise.allSettled([recorder.close(), consentLog.close(), following.stop(), identity.close(), views.close(), signIn?.close()]);
+    await Promise.allSettled([
+      recorder.close(),
+      consentLog.close(),
+      following.stop(),
+      identity.close(),
+      views.close(),
+      signIn?.close(),
+    ]);
     policy.close();
     revocations.close();
   };

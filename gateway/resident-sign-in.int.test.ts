@@ -7,11 +7,11 @@ import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js'
 import { createCertificateBindings } from '../identity/certificate-binding.js';
 import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/test-support.js';
+import { Topics, topicName } from '../infra/topics.js';
 import { formatName, serialHex } from '../jpki/pki.js';
 import { type RevocationService, startRevocationService } from '../jpki/revocation-service.js';
 import type { IssuedCertificate } from '../jpki/test-pki/certificate-builder.js';
 import { createTestPki, type TestPki } from '../jpki/test-pki/index.js';
-import { Topics, topicName } from '../infra/topics.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { isolatedTopics } from '../tests/support/topics.js';
@@ -54,18 +54,46 @@ beforeAll(async () => {
   ]);
   hub = createTestHub();
   const certificates = createCertificateBindings(hub);
-  for (const card of [enrolled, revokedCard]) await bindCertificateForResident(certificates, card.der, linkageId);
+  for (const card of [enrolled, revokedCard])
+    await bindCertificateForResident(certificates, card.der, linkageId);
 
-  revocations = await startRevocationService({ kafka, wire, topicPrefix: config.TOPIC_PREFIX, clock: systemClock, logger });
+  revocations = await startRevocationService({
+    kafka,
+    wire,
+    topicPrefix: config.TOPIC_PREFIX,
+    clock: systemClock,
+    logger,
+  });
   const issuer = formatName(jpki.intermediate.certificate.subject);
   await revocations.publisher.publish([
-    { type: 'RevocationListIngested', issuer, thisUpdate: new Date(Date.now() - 60_000), nextUpdate: new Date(Date.now() + 86_400_000) },
-    { type: 'CertificateRevoked', source: 'CRL', issuer, serialNumber: serialHex(revokedCard.certificate.serialNumber), revokedAt: new Date(), reason: 'keyCompromise' },
+    {
+      type: 'RevocationListIngested',
+      issuer,
+      thisUpdate: new Date(Date.now() - 60_000),
+      nextUpdate: new Date(Date.now() + 86_400_000),
+    },
+    {
+      type: 'CertificateRevoked',
+      source: 'CRL',
+      issuer,
+      serialNumber: serialHex(revokedCard.certificate.serialNumber),
+      revokedAt: new Date(),
+      reason: 'keyCompromise',
+    },
   ]);
   await revocations.feed.catchUp();
 
-  const recorder = createDisclosureRecorder({ kafka, wire, topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail), logger });
-  closers.push(() => recorder.close(), () => revocations.close(), () => hub.close());
+  const recorder = createDisclosureRecorder({
+    kafka,
+    wire,
+    topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
+    logger,
+  });
+  closers.push(
+    () => recorder.close(),
+    () => revocations.close(),
+    () => hub.close(),
+  );
   const view = createConsentView();
   app = await buildGateway({
     tls: { cert: agencies.server.cert, key: agencies.server.key, agencyCa: agencies.caPem },
@@ -110,7 +138,11 @@ afterAll(async () => {
 async function signIn(card: IssuedCertificate) {
   const challenge = await call(`${url}/v1/resident/challenge`, { method: 'POST', ca: agencies.caPem });
   expect(challenge.status).toBe(200);
-  const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', card.keys.privateKey, new TextEncoder().encode(challenge.body.challenge));
+  const signature = await crypto.subtle.sign(
+    'RSASSA-PKCS1-v1_5',
+    card.keys.privateKey,
+    new TextEncoder().encode(challenge.body.challenge),
+  );
   return call(`${url}/v1/resident/sign-in`, {
     ca: agencies.caPem,
     body: {
@@ -142,7 +174,10 @@ describe('resident sign-in through the gateway over TLS', () => {
   });
 
   it('still refuses agency routes without a client certificate', async () => {
-    const answer = await call(`${url}/v1/inquiries`, { ca: agencies.caPem, body: { agencyCode: 'x', officeWork: 'y', items: ['LOCAL_TAX_INCOME'] } });
+    const answer = await call(`${url}/v1/inquiries`, {
+      ca: agencies.caPem,
+      body: { agencyCode: 'x', officeWork: 'y', items: ['LOCAL_TAX_INCOME'] },
+    });
     expect(answer.status).toBe(401);
   });
 });

@@ -39,7 +39,7 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
   // for many enrolments. Each caller still resolves only once its own entry is acknowledged.
   type Pending = { message: { key: string; value: Buffer }; resolve(): void; reject(error: unknown): void };
   let queue: Pending[] = [];
-  let sending: Promise<void> | undefined;
+  let _sending: Promise<void> | undefined;
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
       let batch: Pending[] = [];
@@ -52,7 +52,9 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
       } catch (cause) {
         producer = undefined;
         const failed = batch.length > 0 ? batch : queue.splice(0);
-        const error = new TsunagiError('BROKER_UNAVAILABLE', `append to ${topic} was not acknowledged`, { cause });
+        const error = new TsunagiError('BROKER_UNAVAILABLE', `append to ${topic} was not acknowledged`, {
+          cause,
+        });
         for (const p of failed) p.reject(error);
       }
     }
@@ -62,8 +64,8 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
     append(event) {
       return new Promise<void>((resolve, reject) => {
         queue.push({ message: { key: keyOf(event), value: codec.encode(event) }, resolve, reject });
-        sending ??= drain().finally(() => {
-          sending = undefined;
+        _sending ??= drain().finally(() => {
+          _sending = undefined;
         });
       });
     },

@@ -53,7 +53,8 @@ function appService(config: InfraConfig, spec: AppServiceSpec): InfraService {
   return service;
 }
 
-export const gatewayPort = (env: NodeJS.ProcessEnv = {}): number => Number(env.GATEWAY_PORT ?? process.env.GATEWAY_PORT ?? 8443);
+export const gatewayPort = (env: NodeJS.ProcessEnv = {}): number =>
+  Number(env.GATEWAY_PORT ?? process.env.GATEWAY_PORT ?? 8443);
 
 /** The services `npm start` runs beside the infrastructure; `npm run infra -- down` stops them first. */
 export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): InfraService[] => [

@@ -8,14 +8,21 @@ import type { Registry } from 'prom-client';
 export async function serveMetrics(registry: Registry, port: number): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"NOT_FOUND","message":"only GET /metrics","path":"url"}');
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"code":"NOT_FOUND","message":"only GET /metrics","path":"url"}');
       return;
     }
     registry.metrics().then(
       (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      () => response.writeHead(500, { 'content-type': 'application/json' }).end('{"code":"INTERNAL","message":"metrics unavailable"}'),
+      () =>
+        response
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end('{"code":"INTERNAL","message":"metrics unavailable"}'),
     );
   });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once('error', reject).listen(port, '127.0.0.1', resolve),
+  );
   return server;
 }

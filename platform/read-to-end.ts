@@ -15,7 +15,9 @@ export async function readToEnd(
   const admin = kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
-  const ends = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
+  const ends = new Map(
+    offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]),
+  );
   if (ends.size === 0) return;
   const consumer = kafka.consumer({ groupId: `${groupPrefix}-${randomUUID()}` });
   await consumer.connect();

@@ -1,6 +1,6 @@
 import { systemClock } from '../core/clock.js';
-import { createIdentityHub, type IdentityHub } from '../identity/identity-hub.js';
 import { identityConfigFor } from '../identity/hub-config.js';
+import { createIdentityHub, type IdentityHub } from '../identity/identity-hub.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';

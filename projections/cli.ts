@@ -80,8 +80,12 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   for (const runner of runners) await runner.start();
-  if (settings.PROJECTION_METRICS_PORT > 0) await serveMetrics(metrics.registry, settings.PROJECTION_METRICS_PORT);
-  logger.info({ projections: only.length, storeRoot, metricsPort: settings.PROJECTION_METRICS_PORT }, 'projections running');
+  if (settings.PROJECTION_METRICS_PORT > 0)
+    await serveMetrics(metrics.registry, settings.PROJECTION_METRICS_PORT);
+  logger.info(
+    { projections: only.length, storeRoot, metricsPort: settings.PROJECTION_METRICS_PORT },
+    'projections running',
+  );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

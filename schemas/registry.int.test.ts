@@ -18,7 +18,9 @@ describe('the registry enforces compatibility (global BACKWARD rule)', () => {
   it('rejects an incompatible change: a new required field without a default', async () => {
     const subject = uniqueName('consent-granted');
     await registry.register({ type: SchemaType.AVRO, schema: v1 }, { subject });
-    await expect(registry.register({ type: SchemaType.AVRO, schema: incompatible }, { subject })).rejects.toThrow(/incompatib|409|compat/i);
+    await expect(
+      registry.register({ type: SchemaType.AVRO, schema: incompatible }, { subject }),
+    ).rejects.toThrow(/incompatib|409|compat/i);
   });
 
   it('accepts a compatible v2 (an optional field with a default), whose data a v1 reader still reads', async () => {
@@ -32,7 +34,10 @@ describe('the registry enforces compatibility (global BACKWARD rule)', () => {
     const bodyV2 = encodeEvent(event, 2);
     const reader = avro.Type.forSchema(JSON.parse(v1), { ...avroOptions });
     const writer = avro.Type.forSchema(JSON.parse(v2), { ...avroOptions });
-    const seenByV1 = reader.fromBuffer(bodyV2, reader.createResolver(writer)) as { consentId: string; channel?: unknown };
+    const seenByV1 = reader.fromBuffer(bodyV2, reader.createResolver(writer)) as {
+      consentId: string;
+      channel?: unknown;
+    };
     expect(seenByV1.consentId).toBe(event.data.consentId);
     expect(seenByV1).not.toHaveProperty('channel');
   });

@@ -3,12 +3,12 @@ import { systemClock } from '../core/clock.js';
 import { call } from '../gateway/testing.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
+import { gatewayPort } from '../infra/app-services.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
-import { gatewayPort } from '../infra/app-services.js';
 import { ensureDemoPki } from './demo-pki.js';
 import { firstDemoResident } from './demo-resident.js';
 
@@ -26,7 +26,11 @@ export interface DemoAnswer {
   trail?: { topic: string; partition: number; offset: string };
 }
 
-export async function demoInquiries(config: InfraConfig, logger: Logger, port = gatewayPort()): Promise<DemoAnswer[]> {
+export async function demoInquiries(
+  config: InfraConfig,
+  logger: Logger,
+  port = gatewayPort(),
+): Promise<DemoAnswer[]> {
   const pki = await ensureDemoPki(config);
   const identity = await createIdentityHub({
     config: identityConfigFor(config),
@@ -62,9 +66,19 @@ export async function demoInquiries(config: InfraConfig, logger: Logger, port = 
         `  ${agency.padEnd(10)} ${officeWork.padEnd(31)} → HTTP ${answer.status} ${item?.outcome ?? answer.body.code} ${item?.reason ?? item?.legalBasisRowId ?? ''} ${where}`,
       );
       const outcome = item?.outcome ?? answer.body.code;
-      return { agency, officeWork, status: answer.status, outcome, reason: item?.reason ?? null, trail: item?.trail };
+      return {
+        agency,
+        officeWork,
+        status: answer.status,
+        outcome,
+        reason: item?.reason ?? null,
+        trail: item?.trail,
+      };
     };
-    return [await ask('271004', 'nursing-care-insurance-premium'), await ask('hello-work', 'unemployment-benefit')];
+    return [
+      await ask('271004', 'nursing-care-insurance-premium'),
+      await ask('hello-work', 'unemployment-benefit'),
+    ];
   } finally {
     await views.close();
     await identity.close();

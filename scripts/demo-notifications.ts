@@ -24,7 +24,9 @@ export async function demoNotifications(config: InfraConfig, logger: Logger): Pr
       for (const agency of agencies) {
         const topic = agencyTopic(config.TOPIC_PREFIX, agency);
         if (!topics.has(topic)) for (const t of await admin.listTopics()) topics.add(t);
-        const count = topics.has(topic) ? (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0) : 0;
+        const count = topics.has(topic)
+          ? (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0)
+          : 0;
         counts.set(agency, count);
         total += count;
       }
@@ -35,6 +37,9 @@ export async function demoNotifications(config: InfraConfig, logger: Logger): Pr
   } finally {
     await admin.disconnect();
   }
-  for (const [agency, count] of counts) console.log(`  ${agency.padEnd(22)} ${String(count).padStart(5)} notifications on ${agencyTopic(config.TOPIC_PREFIX, agency)}`);
+  for (const [agency, count] of counts)
+    console.log(
+      `  ${agency.padEnd(22)} ${String(count).padStart(5)} notifications on ${agencyTopic(config.TOPIC_PREFIX, agency)}`,
+    );
   return counts;
 }

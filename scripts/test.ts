@@ -7,7 +7,7 @@ import { createLogger } from '../platform/logger.js';
 import { runStep, say, seconds } from './run-step.js';
 
 /**
- * The test command (`npm test`, and `.ci/run`): unit tier first (no servers), then the
+ * The test command (`npm test`, and `.ci/run`): style and type checks, the unit tier (no servers), then the
  * integration and e2e tiers against real Kafka, registry and ClickHouse brought up by
  * infra/. Servers that were already running are reused and left running; servers this
  * run started are stopped at the end (KEEP_INFRA=1 keeps them).
@@ -42,6 +42,16 @@ function counts(report: string): { passed: number; failed: number; skipped: numb
 
 async function main(): Promise<number> {
   const began = Date.now();
+  say('style and types (biome check, tsc --noEmit)');
+  const lintCode = await runStep('npx', ['biome', 'check', '.']);
+  const typeCode = await runStep('npx', ['tsc', '--noEmit', '-p', '.']);
+  if (lintCode !== 0 || typeCode !== 0) {
+    console.log(
+      'style or type check failed: fix these before the tiers run (`npm run lint`, `npm run typecheck`)',
+    );
+    return 1;
+  }
+
   say('unit tier (pure logic, no servers)');
   const unitCode = await vitest(['unit'], 'unit.json');
 

@@ -48,20 +48,33 @@ async function trail(): Promise<Array<{ partition: number; offset: string; event
   const wire = createEventWire(config);
   const messages = await readTopic(testKafka(config), topicName(config.TOPIC_PREFIX, Topics.accessTrail));
   return Promise.all(
-    messages.map(async (m) => ({ partition: m.partition, offset: m.offset, event: (await wire.decode(m.value as Buffer)) as DisclosureRecorded })),
+    messages.map(async (m) => ({
+      partition: m.partition,
+      offset: m.offset,
+      event: (await wire.decode(m.value as Buffer)) as DisclosureRecorded,
+    })),
   );
 }
 
 beforeAll(async () => {
   config = { ...(await isolatedTopics('e2e')), home: mkdtempSync(join(tmpdir(), 'tsunagi-e2e-')) };
   port = await freePort();
-  const env = { GATEWAY_PORT: String(port), PROJECTION_METRICS_PORT: '0', ...(await gatewayTlsEnv(config, {})) };
+  const env = {
+    GATEWAY_PORT: String(port),
+    PROJECTION_METRICS_PORT: '0',
+    ...(await gatewayTlsEnv(config, {})),
+  };
   await servicesUp(config, logger, env);
   await demoIngest(config, logger, 80);
   const hub = await openProducerHub(config, logger);
   linkageId = await firstDemoResident(config, hub.identity).finally(() => hub.close());
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
-  for (let waited = 0; waited < 60_000 && !(linkageId && views.itemsOf(linkageId).latest.length > 0); waited += 250) await sleep(250);
+  for (
+    let waited = 0;
+    waited < 60_000 && !(linkageId && views.itemsOf(linkageId).latest.length > 0);
+    waited += 250
+  )
+    await sleep(250);
   await views.close();
   notifications = await demoNotifications(config, logger);
   answers = await demoInquiries(config, logger, port);
@@ -78,8 +91,15 @@ describe('the running system', () => {
     expect(refused).toMatchObject({ status: 403, outcome: 'REFUSED', reason: 'NO_LEGAL_BASIS' });
     const entries = await trail();
     for (const answer of [permitted, refused]) {
-      const at = entries.find((e) => e.partition === answer?.trail?.partition && e.offset === answer?.trail?.offset);
-      expect(at?.event.data).toMatchObject({ requester: answer?.agency, officeWork: answer?.officeWork, channel: 'INQUIRY', outcome: answer?.outcome });
+      const at = entries.find(
+        (e) => e.partition === answer?.trail?.partition && e.offset === answer?.trail?.offset,
+      );
+      expect(at?.event.data).toMatchObject({
+        requester: answer?.agency,
+        officeWork: answer?.officeWork,
+        channel: 'INQUIRY',
+        outcome: answer?.outcome,
+      });
     }
   });
 
@@ -108,7 +128,9 @@ describe('the running system', () => {
 
   it('leaves no My Number on any topic, in any store or in any service log', async () => {
     const exports = join(infraPaths(config.home).data('demo'), 'exports');
-    const myNumbers = [...new Set([...readFileSync(join(exports, 'juki.csv'), 'utf8').matchAll(/\d{12}/g)].map((m) => m[0]))];
+    const myNumbers = [
+      ...new Set([...readFileSync(join(exports, 'juki.csv'), 'utf8').matchAll(/\d{12}/g)].map((m) => m[0])),
+    ];
     expect(myNumbers.length).toBeGreaterThan(50);
     const kafka = testKafka(config);
     const admin = kafka.admin();
@@ -116,7 +138,10 @@ describe('the running system', () => {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(config.TOPIC_PREFIX));
     await admin.disconnect();
     for (const topic of topics) {
-      const bytes = (await readTopic(kafka, topic)).flatMap((m) => [m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0)]);
+      const bytes = (await readTopic(kafka, topic)).flatMap((m) => [
+        m.value ?? Buffer.alloc(0),
+        m.key ?? Buffer.alloc(0),
+      ]);
       expect(scanForMyNumbers(myNumbers, bytes), topic).toEqual([]);
     }
     const home = infraPaths(config.home);

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Admin } from 'kafkajs';
-import { waitForTopicLeaders } from '../../infra/topic-leaders.js';
 import { type InfraConfig, loadInfraConfig } from '../../platform/config.js';
 import { createKafka } from '../../platform/kafka.js';
 import { createLogger, type Logger } from '../../platform/logger.js';
