@@ -37,6 +37,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   const kafka = createKafka(config, logger, { clientId: 'tsunagi-subscriptions' });
   const wire = createEventWire(config);
   const identity = await createIdentityHub({
+    wire,
     config: identityConfigFor(config),
     kafka,
     topicPrefix: config.TOPIC_PREFIX,

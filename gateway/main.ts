@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const kafka = createKafka(infra, logger, { requestTimeout: settings.GATEWAY_TRAIL_TIMEOUT_MS });
   const wire = createEventWire(infra);
   const identity = await createIdentityHub({
+    wire,
     config: identityConfigFor(infra),
     kafka,
     topicPrefix: infra.TOPIC_PREFIX,

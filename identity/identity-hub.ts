@@ -4,6 +4,7 @@ import { Topics, topicName } from '../infra/topics.js';
 import type { Logger } from '../platform/logger.js';
 import { type CertificateBindings, createCertificateBindings } from './certificate-binding.js';
 import { type CodeRegistry, createCodeRegistry } from './code-registry.js';
+import type { RecordWire } from './identity-codecs.js';
 import { openIdentityStore } from './identity-store.js';
 import { createKafkaAgencyCodeLog, createKafkaEnrolmentLog } from './kafka-enrolment-log.js';
 import type { IdentityConfig } from './keys.js';
@@ -18,27 +19,31 @@ export interface IdentityHub {
 
 /**
  * Wires the identity hub for production: the lmdb store in `config.storeDir`, the vault's log on
- * `<prefix>identity-enrolments`, the code map's log on `<prefix>agency-codes`. Pass `rebuild: true`
+ * `<prefix>identity-enrolments`, the code map's log on `<prefix>agency-codes` (both registry-framed). Pass `rebuild: true`
  * after restoring or losing the store: both views are replaced by a replay of their topics before use.
  */
 export async function createIdentityHub(deps: {
   config: IdentityConfig;
   kafka: Kafka;
+  /** Frames the identity topics' records (platform/event-wire.ts). */
+  wire: RecordWire;
   topicPrefix: string;
   clock: Clock;
   logger: Logger;
   rebuild?: boolean;
 }): Promise<IdentityHub> {
-  const { config, kafka, topicPrefix, clock } = deps;
+  const { config, kafka, wire, topicPrefix, clock } = deps;
   const logger = deps.logger.child({ component: 'identity' });
   const store = openIdentityStore(config.storeDir);
   const enrolments = createKafkaEnrolmentLog({
     kafka,
+    wire,
     topic: topicName(topicPrefix, Topics.identityEnrolments),
     logger,
   });
   const codeLog = createKafkaAgencyCodeLog({
     kafka,
+    wire,
     topic: topicName(topicPrefix, Topics.agencyCodes),
     logger,
   });

@@ -1,10 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import avro from 'avsc';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.js';
-import { createTestTopic, testKafka, testLogger } from '../tests/support/infra.js';
+import { createEventWire } from '../platform/event-wire.js';
+import { loadSchema, registrySubject } from '../schemas/catalogue.js';
+import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
+import { readTopic } from '../tests/support/read-topic.js';
 import { createCodeRegistry } from './code-registry.js';
 import { generateDevKeys } from './dev-keys.js';
 import { openIdentityStore } from './identity-store.js';
@@ -18,6 +22,7 @@ import { createVault } from './vault.js';
 describe('identity logs on real Kafka', () => {
   const kafka = testKafka();
   const logger = testLogger();
+  const wire = createEventWire(testConfig());
   const clock = fixedClock('2026-04-01T09:00:00Z');
   const keys = generateDevKeys();
   const vaultKeys = parseKeyRing(keys.TSUNAGI_VAULT_KEYS, 'TSUNAGI_VAULT_KEYS');
@@ -57,7 +62,7 @@ describe('identity logs on real Kafka', () => {
   it('rebuilds a lost vault from the enrolment topic with the same linkage ids and no My Number on the topic', async () => {
     const topic = await createTopic('identity-enrolments');
     const people = testMyNumbers('kafka-vault', 5);
-    const log = track(createKafkaEnrolmentLog({ kafka, topic, logger }));
+    const log = track(createKafkaEnrolmentLog({ kafka, topic, wire, logger }));
     const vault = createVault({ store: store(), log, keys: vaultKeys, clock, logger });
     const ids: LinkageId[] = [];
     for (const person of people) ids.push(await vault.enrol(person));
@@ -84,13 +89,56 @@ describe('identity logs on real Kafka', () => {
     expect(raw.some((bytes) => ids.some((id) => bytes.includes(id)))).toBe(false);
   });
 
+  it('frames every identity record with the registry id of its RecordNameStrategy subject', async () => {
+    const topic = await createTopic('identity-enrolments');
+    const log = track(createKafkaEnrolmentLog({ kafka, topic, wire, logger }));
+    const vault = createVault({ store: store(), log, keys: vaultKeys, clock, logger });
+    for (const person of testMyNumbers('kafka-framing', 3)) await vault.enrol(person);
+    const config = testConfig();
+    const subject = encodeURIComponent(registrySubject('identity-enrolled'));
+    const latest = (await (
+      await fetch(`${config.registryCcompatUrl}/subjects/${subject}/versions/latest`)
+    ).json()) as { id: number };
+    const values = (await readTopic(kafka, topic)).map((m) => m.value as Buffer);
+    expect(values).toHaveLength(3);
+    for (const value of values) {
+      expect(value[0]).toBe(0);
+      expect(value.readInt32BE(1)).toBe(latest.id);
+    }
+  });
+
+  it('refuses to rebuild from a topic holding an unframed (plain Avro) record, instead of misreading it', async () => {
+    const topic = await createTopic('agency-codes');
+    const plain = avro.Type.forSchema(loadSchema('agency-code-issued', 1) as avro.Schema).toBuffer({
+      codeKind: 'AGENCY_CODE',
+      agencyId: 'pension-service',
+      agencyCode: `AC1-v1-${'A'.repeat(32)}`,
+      keyVersion: 1,
+      sealedLinkageId: Buffer.alloc(44, 2),
+      nonce: Buffer.alloc(12, 3),
+      sealKeyVersion: 1,
+      issuedAt: 1_775_034_000_000,
+    });
+    expect(plain[0]).toBe(0);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ key: 'pension-service', value: plain }] });
+    await producer.disconnect();
+    const log = track(createKafkaAgencyCodeLog({ kafka, topic, wire, logger }));
+    const codes = createCodeRegistry({ store: store(), log, hubKeys, vaultKeys, clock, logger });
+    await expect(codes.rebuildFromLog()).rejects.toMatchObject({
+      code: 'SCHEMA_NOT_FOUND',
+      message: `schema id ${plain.readInt32BE(1)} is not registered`,
+    });
+  });
+
   it('rebuilds the code map from the agency code topic so codes stay convertible', async () => {
     const topic = await createTopic('agency-codes');
     const enrolmentTopic = await createTopic('identity-enrolments');
-    const log = track(createKafkaAgencyCodeLog({ kafka, topic, logger }));
+    const log = track(createKafkaAgencyCodeLog({ kafka, topic, wire, logger }));
     const vault = createVault({
       store: store(),
-      log: track(createKafkaEnrolmentLog({ kafka, topic: enrolmentTopic, logger })),
+      log: track(createKafkaEnrolmentLog({ kafka, topic: enrolmentTopic, wire, logger })),
       keys: vaultKeys,
       clock,
       logger,

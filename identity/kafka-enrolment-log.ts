@@ -3,7 +3,12 @@ import { TsunagiError } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { readToEnd } from '../platform/read-to-end.js';
 import type { AgencyCodeIssued, EventLog, IdentityEnrolled } from './event-log.js';
-import { agencyCodeIssuedCodec, type EventCodec, identityEnrolledCodec } from './identity-codecs.js';
+import {
+  agencyCodeIssuedCodec,
+  type EventCodec,
+  identityEnrolledCodec,
+  type RecordWire,
+} from './identity-codecs.js';
 
 export interface KafkaEventLog<E> extends EventLog<E> {
   close(): Promise<void>;
@@ -37,21 +42,31 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
 
   // Appends made while a send is in flight go out together in the next send: one round trip
   // for many enrolments. Each caller still resolves only once its own entry is acknowledged.
-  type Pending = { message: { key: string; value: Buffer }; resolve(): void; reject(error: unknown): void };
+  // Encoding may wait for the registry (first schema id lookup); the queue keeps append order.
+  type Message = { key: string; value: Buffer };
+  type Pending = { message: Promise<Message>; resolve(): void; reject(error: unknown): void };
   let queue: Pending[] = [];
   let _sending: Promise<void> | undefined;
   const drain = async (): Promise<void> => {
     while (queue.length > 0) {
-      let batch: Pending[] = [];
+      const encoded: Array<{ pending: Pending; message: Message }> = [];
       try {
         const ready = await connectedProducer();
-        batch = queue;
+        const batch = queue;
         queue = [];
-        await ready.send({ topic, acks: -1, messages: batch.map((p) => p.message) });
-        for (const p of batch) p.resolve();
+        const settled = await Promise.allSettled(batch.map((p) => p.message));
+        for (const [i, result] of settled.entries()) {
+          const pending = batch[i] as Pending;
+          if (result.status === 'fulfilled') encoded.push({ pending, message: result.value });
+          else pending.reject(result.reason);
+        }
+        if (encoded.length > 0) {
+          await ready.send({ topic, acks: -1, messages: encoded.map((e) => e.message) });
+        }
+        for (const { pending } of encoded) pending.resolve();
       } catch (cause) {
         producer = undefined;
-        const failed = batch.length > 0 ? batch : queue.splice(0);
+        const failed = encoded.length > 0 ? encoded.map((e) => e.pending) : queue.splice(0);
         const error = new TsunagiError('BROKER_UNAVAILABLE', `append to ${topic} was not acknowledged`, {
           cause,
         });
@@ -63,7 +78,9 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
   return {
     append(event) {
       return new Promise<void>((resolve, reject) => {
-        queue.push({ message: { key: keyOf(event), value: codec.encode(event) }, resolve, reject });
+        const message = codec.encode(event).then((value) => ({ key: keyOf(event), value }));
+        message.catch(() => undefined); // reported to this caller by drain, not as an unhandled rejection
+        queue.push({ message, resolve, reject });
         _sending ??= drain().finally(() => {
           _sending = undefined;
         });
@@ -75,7 +92,7 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
         kafka,
         topic,
         async (message) => {
-          if (message.value) await onEntry(codec.decode(message.value));
+          if (message.value) await onEntry(await codec.decode(message.value));
         },
         'tsunagi-identity-replay',
       );
@@ -90,18 +107,20 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
   };
 }
 
-/** The vault's log: topic `identity-enrolments`, keyed by the hex keyed hash. */
-export const createKafkaEnrolmentLog = (options: { kafka: Kafka; topic: string; logger: Logger }) =>
+type IdentityLogOptions = { kafka: Kafka; topic: string; wire: RecordWire; logger: Logger };
+
+/** The vault's log: topic `identity-enrolments`, registry-framed, keyed by the hex keyed hash. */
+export const createKafkaEnrolmentLog = ({ wire, ...options }: IdentityLogOptions) =>
   createKafkaEventLog<IdentityEnrolled>({
     ...options,
-    codec: identityEnrolledCodec,
+    codec: identityEnrolledCodec(wire),
     keyOf: (event) => event.keyedHash.toString('hex'),
   });
 
-/** The code map's log: topic `agency-codes`, keyed by the holder (agency or service) id. */
-export const createKafkaAgencyCodeLog = (options: { kafka: Kafka; topic: string; logger: Logger }) =>
+/** The code map's log: topic `agency-codes`, registry-framed, keyed by the holder (agency or service) id. */
+export const createKafkaAgencyCodeLog = ({ wire, ...options }: IdentityLogOptions) =>
   createKafkaEventLog<AgencyCodeIssued>({
     ...options,
-    codec: agencyCodeIssuedCodec,
+    codec: agencyCodeIssuedCodec(wire),
     keyOf: (event) => event.agencyId,
   });

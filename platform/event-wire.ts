@@ -1,89 +1,58 @@
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { TsunagiError } from '../core/errors.js';
-import { registrySubject } from '../schemas/catalogue.js';
 import { avroOptions, currentVersion, decodeEvent, encodeEvent, subjectOf } from '../schemas/codec.js';
 import type { TsunagiEvent } from '../schemas/events.js';
 import { frame, unframe } from '../schemas/wire-format.js';
 import type { InfraConfig } from './config.js';
+import { type CatalogueEntry, registrySchemaIds, type SchemaIds } from './schema-ids.js';
 
 /** The registry client (used for registration); our logical types are passed to avsc. */
 export const createSchemaRegistry = (config: Pick<InfraConfig, 'registryCcompatUrl'>): SchemaRegistry =>
   new SchemaRegistry({ host: config.registryCcompatUrl }, { AVRO: { ...avroOptions } });
 
+/** A framed record read back: which catalogue version wrote the body, under which registry id. */
+export interface FramedRecord extends CatalogueEntry {
+  schemaId: number;
+  body: Buffer;
+}
+
 /**
- * Encodes domain events to framed Avro with our own codec (so the bytes are canonical and
- * match the golden fixtures) and decodes any registered version into the current one.
- * Schema ids are looked up once per subject version through the Confluent-compatible API
- * and cached; the registry keeps them stable across restarts (file-backed storage).
+ * The one wire of every topic whose schema is registered: the Confluent format (magic byte 0, 4-byte
+ * schema id, Avro body), so stock Confluent deserializers read our topics. Events are encoded with our
+ * own codec (canonical bytes, matching the golden fixtures) and any registered version decodes into the
+ * current one. `frame`/`unframe` carry records that are not domain events (the identity topics).
+ *
+ * A value that is not a frame, or names an id the registry does not hold, or an id whose schema is not
+ * in schemas/, is refused (INPUT_INVALID / SCHEMA_NOT_FOUND), never read as something else.
  */
 export interface EventWire {
   encode(event: TsunagiEvent): Promise<Buffer>;
   decode(bytes: Uint8Array): Promise<TsunagiEvent>;
+  /** Frames an Avro body written with `version` of the schema folder `subject`. */
+  frame(subject: string, version: number, body: Uint8Array): Promise<Buffer>;
+  unframe(bytes: Uint8Array): Promise<FramedRecord>;
 }
 
-const PREFIX = registrySubject('');
+export const createEventWire = (config: Pick<InfraConfig, 'registryCcompatUrl'>): EventWire =>
+  eventWireOver(registrySchemaIds(config));
 
-export function createEventWire(config: Pick<InfraConfig, 'registryCcompatUrl'>): EventWire {
-  const idBySubjectVersion = new Map<string, number>();
-  const subjectVersionById = new Map<number, { subject: string; version: number }>();
-  const remember = (id: number, subject: string, version: number) => {
-    idBySubjectVersion.set(`${subject}@${version}`, id);
-    subjectVersionById.set(id, { subject, version });
+/** The wire over any id lookup (tests pass a fixed table; production the registry). */
+export function eventWireOver(ids: SchemaIds): EventWire {
+  const frameBody = async (subject: string, version: number, body: Uint8Array) =>
+    frame(await ids.idOf(subject, version), body);
+  const unframeBody = async (bytes: Uint8Array): Promise<FramedRecord> => {
+    const { schemaId, body } = unframe(bytes);
+    return { ...(await ids.writerOf(schemaId)), schemaId, body };
   };
-
-  async function schemaId(subject: string, version: number): Promise<number> {
-    const cached = idBySubjectVersion.get(`${subject}@${version}`);
-    if (cached !== undefined) return cached;
-    const { id } = await getJson<{ id: number }>(
-      config.registryCcompatUrl,
-      `/subjects/${encodeURIComponent(registrySubject(subject))}/versions/${version}`,
-      `schema ${registrySubject(subject)} v${version}`,
-    );
-    remember(id, subject, version);
-    return id;
-  }
-
-  async function subjectVersion(id: number): Promise<{ subject: string; version: number }> {
-    const cached = subjectVersionById.get(id);
-    if (cached) return cached;
-    const uses = await getJson<Array<{ subject: string; version: number }>>(
-      config.registryCcompatUrl,
-      `/schemas/ids/${id}/versions`,
-      `schema id ${id}`,
-    );
-    const ours = uses.find((u) => u.subject.startsWith(PREFIX));
-    if (!ours) throw new TsunagiError('SCHEMA_NOT_FOUND', `schema id ${id} is not one of Tsunagi's subjects`);
-    remember(id, ours.subject.slice(PREFIX.length), ours.version);
-    return { subject: ours.subject.slice(PREFIX.length), version: ours.version };
-  }
-
   return {
-    async encode(event) {
+    frame: frameBody,
+    unframe: unframeBody,
+    encode(event) {
       const version = currentVersion(event.type);
-      return frame(await schemaId(subjectOf(event.type), version), encodeEvent(event, version));
+      return frameBody(subjectOf(event.type), version, encodeEvent(event, version));
     },
     async decode(bytes) {
-      const { schemaId: id, body } = unframe(bytes);
-      const { subject, version } = await subjectVersion(id);
+      const { subject, version, body } = await unframeBody(bytes);
       return decodeEvent(subject, version, body);
     },
   };
-}
-
-async function getJson<T>(base: string, path: string, what: string): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(10_000) });
-  } catch (cause) {
-    throw new TsunagiError('REGISTRY_UNAVAILABLE', `schema registry unreachable while looking up ${what}`, {
-      cause,
-    });
-  }
-  if (response.status === 404) throw new TsunagiError('SCHEMA_NOT_FOUND', `${what} is not registered`);
-  if (!response.ok)
-    throw new TsunagiError(
-      'REGISTRY_UNAVAILABLE',
-      `schema registry answered HTTP ${response.status} for ${what}`,
-    );
-  return (await response.json()) as T;
 }

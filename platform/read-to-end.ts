@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { isTsunagiError } from '../core/errors.js';
 
 /**
  * Delivers every record of a topic from the earliest offset up to the end offsets seen when
  * it was called, in offset order per partition, then resolves. Uses a throw-away consumer
- * group and commits nothing, so it neither disturbs nor depends on other readers.
+ * group and commits nothing, so it neither disturbs nor depends on other readers. A TsunagiError
+ * thrown by `onMessage` rejects the call as it is (not wrapped by kafkajs).
  */
 export async function readToEnd(
   kafka: Kafka,
@@ -25,7 +27,8 @@ export async function readToEnd(
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const done = new Set<number>();
-      consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
+      // kafkajs wraps what onMessage threw; callers get our own typed error back.
+      consumer.on(consumer.events.CRASH, (event) => reject(unwrap(event.payload.error)));
       consumer
         .run({
           autoCommit: false,
@@ -37,9 +40,14 @@ export async function readToEnd(
             if (done.size === ends.size) resolve();
           },
         })
-        .catch(reject);
+        .catch((error: unknown) => reject(unwrap(error)));
     });
   } finally {
     await consumer.disconnect();
   }
 }
+
+const unwrap = (error: unknown): unknown => {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return isTsunagiError(cause) ? cause : error;
+};

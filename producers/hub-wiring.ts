@@ -20,7 +20,9 @@ export async function openProducerHub(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProducerHub> {
   const kafka = createKafka(config, logger);
+  const wire = createEventWire(config);
   const identity = await createIdentityHub({
+    wire,
     config: identityConfigFor(config, env),
     kafka,
     topicPrefix: config.TOPIC_PREFIX,
@@ -29,7 +31,7 @@ export async function openProducerHub(
   });
   const publisher = createEventPublisher({
     kafka,
-    wire: createEventWire(config),
+    wire,
     topicPrefix: config.TOPIC_PREFIX,
     logger,
   });

@@ -17,13 +17,13 @@ export function applyAgencyCode(event: AgencyCodeIssued, tx: StoreTx): ApplyOutc
 }
 
 /**
- * The `agency-codes` topic is hub-internal plain Avro without registry framing (identity/identity-codecs.ts),
- * so this projection brings its own decoder. The linkage id stays sealed in the row.
+ * The `agency-codes` topic carries identity records, not domain events, so this projection decodes
+ * with identity's codec over the runner's wire (registry-framed). The linkage id stays sealed in the row.
  */
 export const codeMapProjection = (topic: string): Projection<AgencyCodeIssued> => ({
   name: 'code-map',
   topics: [topic],
   tables: [CODES],
-  decode: (bytes) => agencyCodeIssuedCodec.decode(bytes),
+  decode: (bytes, wire) => agencyCodeIssuedCodec(wire).decode(bytes),
   apply: (event, tx) => applyAgencyCode(event, tx),
 });

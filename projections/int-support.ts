@@ -46,14 +46,18 @@ export async function produceEvents(
   }
 }
 
-export async function produceAgencyCodes(kafka: Kafka, topic: string, events: readonly AgencyCodeIssued[]) {
+export async function produceAgencyCodes(
+  kafka: Kafka,
+  wire: EventWire,
+  topic: string,
+  events: readonly AgencyCodeIssued[],
+) {
+  const codec = agencyCodeIssuedCodec(wire);
+  const messages = [];
+  for (const event of events) messages.push({ key: event.agencyId, value: await codec.encode(event) });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: events.map((event) => ({ key: event.agencyId, value: agencyCodeIssuedCodec.encode(event) })),
-  });
+  await producer.send({ topic, acks: -1, messages });
   await producer.disconnect();
 }
 

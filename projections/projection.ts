@@ -1,3 +1,5 @@
+import type { EventWire } from '../platform/event-wire.js';
+
 /**
  * A projection folds the events of some topics into named tables of a local store. `apply` is the
  * projection's evolve: it reads the current rows through `tx` and writes the new ones, with no other
@@ -11,8 +13,8 @@ export interface Projection<E = unknown> {
   readonly topics: readonly string[];
   /** Named tables this projection writes (besides the runner's own `offsets`, `sequences`, `gaps`, `rejects`). */
   readonly tables: readonly string[];
-  /** Bytes → event; default: the registry-framed Avro of platform/event-wire.ts. */
-  readonly decode?: (bytes: Buffer) => Promise<E> | E;
+  /** Bytes → event for records that are not domain events; default: `wire.decode`. */
+  readonly decode?: (bytes: Buffer, wire: EventWire) => Promise<E> | E;
   apply(event: E, tx: StoreTx, at: RecordPosition): ApplyOutcome;
 }
 

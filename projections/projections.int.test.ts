@@ -112,7 +112,7 @@ describe('projections on real Kafka', () => {
       topics.accessTrail,
       Array.from({ length: 30 }, (_, n) => disclosureRecorded(residents[n % 3] as string, n)),
     );
-    await produceAgencyCodes(kafka, topics.agencyCodes, [...codes, codes[0] as AgencyCodeIssued]);
+    await produceAgencyCodes(kafka, wire, topics.agencyCodes, [...codes, codes[0] as AgencyCodeIssued]);
 
     runners = Object.values(projections()).map((projection) =>
       createProjectionRunner({ projection, kafka, storeRoot: root, wire, logger, metrics }),

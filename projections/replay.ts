@@ -41,7 +41,8 @@ export async function replayProjection(options: {
   projection: Projection<unknown>;
   kafka: Kafka;
   storeRoot: string;
-  wire: Pick<EventWire, 'decode'>;
+  /** The runner's wire (platform/event-wire.ts); decodes events unless the projection brings a decoder. */
+  wire: EventWire;
   logger: Logger;
   /** Build the generation but leave `current` alone (for comparisons). */
   promote?: boolean;

@@ -15,7 +15,7 @@ export interface ProjectionRunnerOptions<E> {
   /** Folder holding every projection's store (`<storeRoot>/<projection>/current`). */
   storeRoot: string;
   /** Decodes registry-framed records when the projection brings no decoder of its own. */
-  wire: Pick<EventWire, 'decode'>;
+  wire: EventWire;
   logger: Logger;
   metrics: ProjectionMetrics;
   /** Replay: build this (not yet current) generation and finish at these end offsets (`topic/partition` → offset). */
@@ -43,7 +43,8 @@ export interface ProjectionRunner {
 export function createProjectionRunner<E>(options: ProjectionRunnerOptions<E>): ProjectionRunner {
   const { projection, kafka, storeRoot, metrics, replay } = options;
   const logger = options.logger.child({ component: 'projections', projection: projection.name });
-  const decode = projection.decode ?? ((bytes: Buffer) => options.wire.decode(bytes) as Promise<E>);
+  const decode = (bytes: Buffer): Promise<E> | E =>
+    projection.decode ? projection.decode(bytes, options.wire) : (options.wire.decode(bytes) as Promise<E>);
   const consumer = kafka.consumer({
     groupId: `tsunagi-projection-${projection.name}-${randomUUID()}`,
     sessionTimeout: 15_000,

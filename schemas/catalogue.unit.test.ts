@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { latestSchemas, listSubjects, loadSchema, registrySubject } from './catalogue.js';
+import {
+  latestSchemas,
+  listSubjects,
+  loadSchema,
+  recordNames,
+  registrySubject,
+  subjectOfRecord,
+} from './catalogue.js';
 import { EVENT_SUBJECTS } from './events.js';
 
 describe('schema catalogue', () => {
@@ -44,7 +51,53 @@ describe('schema catalogue', () => {
     expect(() => loadSchema(subject, version)).toThrow(expect.objectContaining({ code: 'SCHEMA_NOT_FOUND' }));
   });
 
-  it('names registry subjects tsunagi.<subject>', () => {
-    expect(registrySubject('disclosure-recorded')).toBe('tsunagi.disclosure-recorded');
+  it('names registry subjects by RecordNameStrategy: the record full name, whatever the topic or prefix', () => {
+    expect(registrySubject('disclosure-recorded')).toBe('jp.tsunagi.events.DisclosureRecorded');
+    expect(registrySubject('consent-granted')).toBe('jp.tsunagi.events.ConsentGranted');
+    expect(registrySubject('identity-enrolled')).toBe('jp.tsunagi.identity.IdentityEnrolled');
+    expect(registrySubject('agency-code-issued')).toBe('jp.tsunagi.identity.AgencyCodeIssued');
+    expect(subjectOfRecord('jp.tsunagi.events.ConsentRevoked')).toBe('consent-revoked');
+    expect(subjectOfRecord('jp.tsunagi.events.Envelope')).toBeUndefined();
+  });
+
+  it('gives every schema folder its own record name, the same in all its versions', () => {
+    const names = [...recordNames().values()];
+    expect(names).toHaveLength(listSubjects().length);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  const folderWith = (files: Record<string, object>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsunagi-catalogue-'));
+    for (const [path, schema] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), JSON.stringify({ type: 'record', fields: [], ...schema }));
+    }
+    return dir;
+  };
+
+  it('refuses two folders that define the same record (they would share one subject)', () => {
+    const dir = folderWith({
+      'alpha/v1.avsc': { name: 'Same', namespace: 'jp.test' },
+      'beta/v1.avsc': { name: 'jp.test.Same' },
+    });
+    expect(() => recordNames(dir)).toThrow(
+      expect.objectContaining({
+        code: 'SCHEMA_INCOMPATIBLE',
+        message: 'beta and alpha both define jp.test.Same: record names must be unique across subjects',
+      }),
+    );
+  });
+
+  it('refuses a folder whose versions name different records (a rename would start a new subject)', () => {
+    const dir = folderWith({
+      'alpha/v1.avsc': { name: 'Alpha', namespace: 'jp.test' },
+      'alpha/v2.avsc': { name: 'Renamed', namespace: 'jp.test' },
+    });
+    expect(() => registrySubject('alpha', dir)).toThrow(
+      expect.objectContaining({
+        code: 'SCHEMA_INCOMPATIBLE',
+        message: 'alpha v2 names jp.test.Renamed but v1 names jp.test.Alpha: a subject keeps one record name',
+      }),
+    );
   });
 });

@@ -3,9 +3,11 @@ import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { createEventWire } from '../platform/event-wire.js';
 import { SchemaType, testConfig, testRegistry, uniqueName } from '../tests/support/infra.js';
-import { schemaPath } from './catalogue.js';
+import { listSubjects, registrySubject, schemaPath } from './catalogue.js';
 import { avroOptions, encodeEvent } from './codec.js';
 import { SAMPLE_EVENTS } from './samples.js';
+import { frame } from './wire-format.js';
+import { catalogueEntryOf } from './writer-schema.js';
 
 const read = (path: string): string => readFileSync(path, 'utf8');
 const v1 = read(schemaPath('consent-granted', 1));
@@ -51,6 +53,74 @@ describe('the registry enforces compatibility (global BACKWARD rule)', () => {
       expect(framed[0]).toBe(0);
       expect(await wire.decode(framed)).toEqual(latest);
     }
+  });
+
+  it('registers every schema folder under its record full name (RecordNameStrategy), every version in order', async () => {
+    const { registryCcompatUrl } = testConfig();
+    for (const { subject: folder, versions } of listSubjects()) {
+      const subject = encodeURIComponent(registrySubject(folder));
+      const registered = await (await fetch(`${registryCcompatUrl}/subjects/${subject}/versions`)).json();
+      expect(registered, folder).toEqual(versions);
+      for (const version of versions) {
+        const { schema } = (await (
+          await fetch(`${registryCcompatUrl}/subjects/${subject}/versions/${version}`)
+        ).json()) as { schema: string };
+        expect(catalogueEntryOf(JSON.parse(schema))).toMatchObject({ subject: folder, version });
+      }
+    }
+  });
+
+  it('frames each event with the id of its current version under the record-name subject', async () => {
+    const { registryCcompatUrl } = testConfig();
+    const wire = createEventWire(testConfig());
+    const event = SAMPLE_EVENTS['consent-granted']?.[2];
+    if (!event) throw new Error('sample missing');
+    const subject = encodeURIComponent('jp.tsunagi.events.ConsentGranted');
+    const { id } = (await (await fetch(`${registryCcompatUrl}/subjects/${subject}/versions/2`)).json()) as {
+      id: number;
+    };
+    expect((await wire.encode(event)).readInt32BE(1)).toBe(id);
+  });
+
+  it('decodes a record whose id was registered under another subject and text: ids are global, content decides', async () => {
+    // As records written under the old `tsunagi.<folder>` subjects are: their ids stay valid.
+    const compact = JSON.stringify(JSON.parse(v1));
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: compact },
+      { subject: uniqueName('tsunagi.consent-granted') },
+    );
+    const ours = (await (
+      await fetch(
+        `${testConfig().registryCcompatUrl}/subjects/${registrySubject('consent-granted')}/versions/1`,
+      )
+    ).json()) as { id: number };
+    expect(id).not.toBe(ours.id);
+    const event = SAMPLE_EVENTS['consent-granted']?.[1];
+    if (!event) throw new Error('sample missing');
+    const wire = createEventWire(testConfig());
+    expect(await wire.decode(frame(id, encodeEvent(event, 1)))).toEqual(event);
+  });
+
+  it('refuses a frame whose id holds a schema outside the catalogue, naming it', async () => {
+    const smoke = {
+      type: 'record',
+      name: 'Smoke',
+      namespace: 'jp.tsunagi.test',
+      fields: [{ name: 'id', type: 'string' }],
+    };
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(smoke) },
+      { subject: uniqueName('smoke') },
+    );
+    const wire = createEventWire(testConfig());
+    await expect(wire.decode(frame(id, Buffer.from([2, 0x41])))).rejects.toMatchObject({
+      code: 'SCHEMA_NOT_FOUND',
+      message: `schema id ${id} (jp.tsunagi.test.Smoke) is not one of Tsunagi's schemas`,
+    });
+    await expect(wire.decode(frame(2_000_000_000, Buffer.from([2])))).rejects.toMatchObject({
+      code: 'SCHEMA_NOT_FOUND',
+      message: 'schema id 2000000000 is not registered',
+    });
   });
 
   it('fails clearly when the registry is unreachable', async () => {

@@ -5,6 +5,7 @@ import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
 import { gatewayPort } from '../infra/app-services.js';
 import type { InfraConfig } from '../platform/config.js';
+import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
@@ -33,6 +34,7 @@ export async function demoInquiries(
 ): Promise<DemoAnswer[]> {
   const pki = await ensureDemoPki(config);
   const identity = await createIdentityHub({
+    wire: createEventWire(config),
     config: identityConfigFor(config),
     kafka: createKafka(config, logger),
     topicPrefix: config.TOPIC_PREFIX,
