@@ -1,10 +1,10 @@
 import { createClickhouse } from '../platform/clickhouse.js';
 import type { InfraConfig } from '../platform/config.js';
-import { createSchemaRegistry } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import { provisionSchemas } from './provision-schemas.js';
 import { provisionTopics } from './provision-topics.js';
+import { ensureBackwardCompatibility } from './registry-compatibility.js';
 import { TOPIC_SPECS } from './topics.js';
 
 /** Topics, schemas and the analytics database; safe to run any number of times. */
@@ -23,7 +23,8 @@ export async function provision(config: InfraConfig, logger: Logger): Promise<vo
   } finally {
     await admin.disconnect();
   }
-  await provisionSchemas(createSchemaRegistry(config), logger);
+  await ensureBackwardCompatibility(config, logger);
+  await provisionSchemas(config, logger);
   const clickhouse = createClickhouse(config);
   try {
     await clickhouse.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.CLICKHOUSE_DATABASE}` });

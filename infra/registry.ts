@@ -5,6 +5,7 @@ import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { infraPaths } from './paths.js';
 import { requireTool, runToCompletion, startDetached } from './process.js';
+import { ensureBackwardCompatibility } from './registry-compatibility.js';
 import type { InfraService } from './service.js';
 
 /**
@@ -59,7 +60,6 @@ export function registryService(config: InfraConfig): InfraService {
   const dataDir = paths.data('registry');
   const app = join(paths.cache, `apicurio-${APICURIO_VERSION}`, 'app');
   const info = `${config.registryUrl}/apis/registry/v3/system/info`;
-  const globalRule = `${config.registryUrl}/apis/registry/v3/admin/rules`;
 
   return {
     name: 'registry',
@@ -79,7 +79,8 @@ export function registryService(config: InfraConfig): InfraService {
     },
     launch() {
       // File-backed H2 keeps schema ids stable across restarts; records already on
-      // Kafka carry those ids, so an in-memory registry would orphan them.
+      // Kafka carry those ids, so an in-memory registry would orphan them. The global rule flag is
+      // a default only the native API reports; configure() stores it for the Confluent API too.
       return startDetached(this.process, 'java', [
         '-Xms128m',
         '-Xmx512m',
@@ -100,22 +101,6 @@ export function registryService(config: InfraConfig): InfraService {
       const response = await fetch(info, { signal: AbortSignal.timeout(2000) });
       return response.ok;
     },
-    async configure(logger) {
-      // The global BACKWARD rule must exist, or the first register() of a subject created elsewhere throws.
-      const existing = await fetch(`${globalRule}/COMPATIBILITY`);
-      if (existing.ok) return;
-      const created = await fetch(globalRule, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ruleType: 'COMPATIBILITY', config: 'BACKWARD' }),
-      });
-      if (!created.ok) {
-        throw new TsunagiError(
-          'INFRA_START_FAILED',
-          `registry: could not set the global BACKWARD rule (HTTP ${created.status})`,
-        );
-      }
-      logger.info('registry: global BACKWARD compatibility rule set');
-    },
+    configure: (logger) => ensureBackwardCompatibility(config, logger),
   };
 }
