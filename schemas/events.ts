@@ -78,7 +78,7 @@ export type RevocationReason = CertificateRevoked['data']['reason'];
 export const PER_AGENCY_TOPIC = 'agency.*.notifications';
 
 export interface EventSubject {
-  /** Folder under schemas/ and the registry subject's suffix (`tsunagi.<subject>`). */
+  /** Folder under schemas/; the registry subject is its record's full name (`registrySubject()`). */
   subject: string;
   /** Topic suffix from infra/topics.ts. */
   topic: TopicName | typeof PER_AGENCY_TOPIC;
