@@ -80,6 +80,14 @@ describe('legal-basis table validation', () => {
     ]);
   });
 
+  it('rejects dates outside 1900-01-01 .. 2200-12-31 with row and field', () => {
+    const error = thrown(() => parsePolicy(table({ ...validRow, effectiveUntil: '9999-12-31' })));
+    expect(error.path).toBe('rows[0].effectiveUntil');
+    expect(error.message).toContain(
+      'rows[0].effectiveUntil (row LB-0001): must lie between 1900-01-01 and 2200-12-31',
+    );
+  });
+
   it('rejects an unknown version and an empty table', () => {
     expect(thrown(() => parsePolicy({ version: 2, revision: 't', rows: [validRow] })).path).toBe('version');
     expect(thrown(() => parsePolicy(table())).path).toBe('rows');
