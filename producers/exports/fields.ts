@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { checkMyNumber, type MyNumber, type MyNumberProblem } from '../../identity/my-number.js';
 import { DATE_BOUNDS_MESSAGE, isDateInBounds } from '../../core/dates.js';
+import { checkMyNumber, type MyNumber, type MyNumberProblem } from '../../identity/my-number.js';
 import { isCalendarDate, MAX_YEN } from '../../schemas/primitives.js';
 import { municipalityCodeProblem } from './municipality-code.js';
 
