@@ -55,6 +55,7 @@ export function offerOf(event: TsunagiEvent): Offer | undefined {
       };
     case 'ConsentGranted':
     case 'ConsentRevoked':
+    case 'ConsentUsed':
     case 'CertificateRevoked':
     case 'RevocationListIngested':
     case 'DisclosureRecorded':

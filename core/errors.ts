@@ -22,6 +22,14 @@ export const ErrorCatalogue = {
   FORBIDDEN: { httpStatus: 403, retriable: false },
   UNAUTHENTICATED: { httpStatus: 401, retriable: false },
   RATE_LIMITED: { httpStatus: 429, retriable: true },
+  /** A consent may be recorded only by the resident (signed in) or the portal acting for them. */
+  CONSENT_NOT_BY_RESIDENT: { httpStatus: 403, retriable: false },
+  /** A consent's validFrom lies in the past (beyond the clock-skew tolerance). */
+  CONSENT_BACKDATED: { httpStatus: 400, retriable: false },
+  /** A consent's period is inverted, over, too long, or starts too far ahead. */
+  CONSENT_PERIOD_INVALID: { httpStatus: 400, retriable: false },
+  /** An Idempotency-Key already recorded a different consent. */
+  CONSENT_CONFLICT: { httpStatus: 409, retriable: false },
   INTERNAL: { httpStatus: 500, retriable: false },
 } as const satisfies Record<string, { httpStatus: number; retriable: boolean }>;
 

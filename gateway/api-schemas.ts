@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaseReference, NonDisclosureReasonCode } from '../core/policy/non-disclosure.js';
 import { ItemKind, LegalDate, OfficeWork } from '../core/policy/vocabulary.js';
 import { PartyId } from '../schemas/primitives.js';
 
@@ -9,15 +10,29 @@ const Items = z
   .max(10)
   .refine((items) => new Set(items).size === items.length, { error: 'items must not repeat' });
 
-export const InquiryBody = z.strictObject({
-  /** The requesting agency's own code for the resident (機関別符号). */
-  agencyCode: z.string().min(1).max(128),
-  officeWork: OfficeWork,
-  items: Items,
-  provider: PartyId.optional(),
-  /** Hide this inquiry from the resident until this date (e.g. an investigation). */
-  nonDisclosureUntil: LegalDate.optional(),
-});
+export const InquiryBody = z
+  .strictObject({
+    /** The requesting agency's own code for the resident (機関別符号). */
+    agencyCode: z.string().min(1).max(128),
+    officeWork: OfficeWork,
+    items: Items,
+    provider: PartyId.optional(),
+    /**
+     * Hide this inquiry from the resident until this date: only under a legal-basis row that allows
+     * it, within its maximum, and with `nonDisclosureReason` (docs/legal-basis.md); else refused.
+     */
+    nonDisclosureUntil: LegalDate.optional(),
+    /** Why: a code from a closed list, recorded in the trail. Never free text. */
+    nonDisclosureReason: NonDisclosureReasonCode.optional(),
+    /** The agency's case number, digit groups only (e.g. 2025-000123), recorded in the trail. */
+    caseReference: CaseReference.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.nonDisclosureUntil !== undefined) return;
+    for (const field of ['nonDisclosureReason', 'caseReference'] as const)
+      if (body[field] !== undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: 'only together with nonDisclosureUntil' });
+  });
 
 export const SelfInformationBody = z.strictObject({
   /** The service's PPID for the resident. */

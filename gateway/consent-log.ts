@@ -1,9 +1,9 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import type { EventWire } from '../platform/event-wire.js';
-import type { ConsentGranted, ConsentRevoked } from '../schemas/events.js';
+import type { ConsentGranted, ConsentRevoked, ConsentUsed } from '../schemas/events.js';
 
-export type ConsentEventRecord = ConsentGranted | ConsentRevoked;
+export type ConsentEventRecord = ConsentGranted | ConsentRevoked | ConsentUsed;
 
 /**
  * Appends consent events to the consents topic, keyed by linkage id, EventWire-framed, with the

@@ -4,36 +4,37 @@ import { evolve } from '../core/consent/decider.js';
 import type { Consent, ConsentEvent } from '../core/consent/types.js';
 import type { EventWire } from '../platform/event-wire.js';
 import type { Logger } from '../platform/logger.js';
+import { toConsentEvent } from '../projections/consents.js';
 import type { TsunagiEvent } from '../schemas/events.js';
 import type { ConsentReadModel } from './ports.js';
 
 /**
- * The consent view in memory: every consent by resident, folded with core/consent's `evolve`
- * (idempotent, so applying an event both right after its own publication and again from the topic
- * changes nothing). Rebuilt from the consents topic at start; replace by the lmdb projection of
- * projections/ when it exists.
+ * The consents topic in memory: each consent's events (its stream, for `handleCommand`) and its
+ * state folded with core/consent's `evolve`, by resident. Applying an event twice (once right after
+ * its own publication, again from the topic) changes nothing: events are kept once per event id and
+ * `evolve` is idempotent. Rebuilt from the topic at start. Issue 11 replaces it by the projector's view.
  */
 export interface ConsentView extends ConsentReadModel {
   apply(event: TsunagiEvent): void;
   consent(consentId: string): Consent | undefined;
-}
-
-export function toConsentEvent(event: TsunagiEvent): ConsentEvent | undefined {
-  if (event.type === 'ConsentGranted')
-    return { type: 'ConsentGranted', data: event.data, envelope: event.envelope };
-  if (event.type === 'ConsentRevoked')
-    return { type: 'ConsentRevoked', data: event.data, envelope: event.envelope };
-  return undefined;
+  /** The consent's events in topic order (grant, revocation, uses). */
+  readStream(consentId: string): readonly ConsentEvent[];
 }
 
 export function createConsentView(): ConsentView {
   const byId = new Map<string, Consent>();
+  const streams = new Map<string, ConsentEvent[]>();
+  const seen = new Set<string>();
   const byResident = new Map<string, string[]>();
   return {
     apply(event) {
       const consentEvent = toConsentEvent(event);
-      if (!consentEvent) return;
+      if (!consentEvent || seen.has(event.envelope.eventId)) return;
+      seen.add(event.envelope.eventId);
       const { consentId, linkageId } = consentEvent.data;
+      const stream = streams.get(consentId) ?? [];
+      stream.push(consentEvent);
+      streams.set(consentId, stream);
       const next = evolve(byId.get(consentId) ?? null, consentEvent);
       if (next === null) return;
       if (!byId.has(consentId)) byResident.set(linkageId, [...(byResident.get(linkageId) ?? []), consentId]);
@@ -44,6 +45,7 @@ export function createConsentView(): ConsentView {
         .map((id) => byId.get(id))
         .filter((c): c is Consent => c !== undefined),
     consent: (consentId) => byId.get(consentId),
+    readStream: (consentId) => streams.get(consentId) ?? [],
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { checkConsent } from '../core/consent/check.js';
-import { type DisclosureDecision, decideDisclosure } from '../core/policy/decide.js';
+import { decideDisclosure } from '../core/policy/decide.js';
+import type { NonDisclosureRequest } from '../core/policy/non-disclosure.js';
 import {
   ANY_MUNICIPALITY,
   type LegalBasisPolicy,
@@ -13,7 +14,7 @@ import { type DisclosureFacts, digestOf, disclosureRecorded } from '../trail/dis
 import type { TrailPosition } from '../trail/positions.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';
 import { canonicalJson, type DisclosedData, readDisclosable } from './disclosed-items.js';
-import type { ConsentReadModel, InquiryReadModel } from './ports.js';
+import type { ConsentReadModel, ConsentUses, InquiryReadModel } from './ports.js';
 
 /** Recorded as the provider when the request named none and no legal-basis row determined one. */
 export const UNSPECIFIED_PROVIDER = 'unspecified';
@@ -27,8 +28,8 @@ export interface DisclosureRequest {
   /** Resolved by the caller from the requester's agency code or PPID; never leaves the hub. */
   linkageId: string;
   channel: Extract<DisclosureChannel, 'INQUIRY' | 'SELF_INFORMATION'>;
-  /** The requester asks that the resident not see this until then (e.g. an investigation). */
-  nonDisclosureUntil?: string | undefined;
+  /** The requester asks that the resident not see this until then, with a reason (core/policy decides). */
+  nonDisclosure?: NonDisclosureRequest | undefined;
   correlationId: string;
 }
 
@@ -49,6 +50,8 @@ export interface ItemAnswer {
 export interface DisclosureServiceDeps {
   policy: { current(): LegalBasisPolicy };
   consents: ConsentReadModel;
+  /** Counts each use of a consent (ConsentUsed, acks=all) and refuses one past `maxUses`. */
+  consentUses: ConsentUses;
   readModel: InquiryReadModel;
   recorder: DisclosureRecorder;
   clock: Clock;
@@ -79,14 +82,14 @@ export function defaultProvider(
   return UNSPECIFIED_PROVIDER;
 }
 
-const later = (a: string | null, b: string | null): string | null =>
-  a === null ? b : b === null || a >= b ? a : b;
-
 /**
- * One inquiry or self-information request: per item, legal basis (default deny) → consent where the
- * row requires it (always, for self-information) → read the duplicate store → one DisclosureRecorded
- * per item, appended to the trail and acknowledged before anything is returned. If any record is not
- * acknowledged the whole answer fails with TRAIL_UNAVAILABLE and nothing is disclosed.
+ * One inquiry or self-information request: per item, core/policy's `decideDisclosure` (legal basis,
+ * default deny; any hiding the requester asked for; the resident's consent where the row or the
+ * channel needs it) → read the duplicate store → for a disclosure under a consent, one ConsentUsed
+ * appended and acknowledged (a use past `maxUses` is refused here) → one DisclosureRecorded per item,
+ * appended to the trail and acknowledged before anything is returned. If any record is not
+ * acknowledged the whole answer fails with TRAIL_UNAVAILABLE and nothing is disclosed (a use counted
+ * by then stays counted: uses may be over-counted, never under-counted).
  */
 export function createDisclosureService(deps: DisclosureServiceDeps) {
   const producer = deps.producer ?? 'gateway';
@@ -99,56 +102,74 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
     at: Date,
   ): Promise<{ facts: DisclosureFacts; data?: DisclosedData }> {
     const provider = request.provider ?? defaultProvider(policy, request, item, resident);
-    const consents = await deps.consents.consentsOf(request.linkageId);
-    const consent = checkConsent(consents, {
-      recipient: request.requester,
-      purpose: request.officeWork,
-      item,
-      at,
-    });
-    const on = legalDateOf(at);
-    let decision: DisclosureDecision = decideDisclosure(
+    const { requester, officeWork, linkageId, channel } = request;
+    const consents = await deps.consents.consentsOf(linkageId);
+    const consent = checkConsent(consents, { recipient: requester, purpose: officeWork, item, at });
+    const decision = decideDisclosure(
       policy,
-      { requester: request.requester, officeWork: request.officeWork, provider, item, on },
+      {
+        requester,
+        officeWork,
+        provider,
+        item,
+        on: legalDateOf(at),
+        channel,
+        nonDisclosure: request.nonDisclosure,
+      },
       { previousResidenceMunicipality: resident?.previousMunicipality ?? null, consent },
     );
-    if (request.channel === 'SELF_INFORMATION' && decision.ok && !consent.ok) {
-      // Self-information use is answered only under the resident's active consent, whatever the row says.
-      decision = {
-        ok: false,
-        reason: consent.reason === 'NO_CONSENT' ? 'CONSENT_REQUIRED' : 'CONSENT_NOT_COVERING',
-        rowId: decision.row.id,
-      };
-    }
-    const requested =
-      request.nonDisclosureUntil && request.nonDisclosureUntil > on ? request.nonDisclosureUntil : null;
     const base = {
-      linkageId: request.linkageId,
-      requester: request.requester,
-      officeWork: request.officeWork,
+      linkageId,
+      requester,
+      officeWork,
       provider,
       itemKind: item,
-      channel: request.channel,
+      channel,
+      disclosedDigest: null,
     };
+    // A refusal is never hidden from the resident: nothing was disclosed, and no one may hide an attempt.
+    const refused = (reason: string, rowId: string | null) => ({
+      facts: {
+        ...base,
+        legalBasisRowId: rowId,
+        outcome: 'REFUSED' as const,
+        refusalReason: reason,
+        nonDisclosureUntil: null,
+      },
+    });
     if (!decision.ok) {
       const reason = decision.detail ? `${decision.reason}: ${decision.detail}` : decision.reason;
-      return {
-        facts: {
-          ...base,
-          legalBasisRowId: decision.rowId ?? null,
-          outcome: 'REFUSED',
-          refusalReason: reason,
-          disclosedDigest: null,
-          nonDisclosureUntil: requested,
-        },
-      };
+      return refused(reason, decision.rowId ?? null);
     }
-    const data = await readDisclosable(deps.readModel, request.linkageId, provider, item);
-    const nonDisclosureUntil = later(decision.nonDisclosureUntil, requested);
-    const common = { ...base, legalBasisRowId: decision.row.id, refusalReason: null, nonDisclosureUntil };
-    if (data === undefined) return { facts: { ...common, outcome: 'NOT_FOUND', disclosedDigest: null } };
+    const permitted = {
+      ...base,
+      legalBasisRowId: decision.row.id,
+      refusalReason: null,
+      nonDisclosureUntil: decision.nonDisclosureUntil,
+      nonDisclosureReason: decision.nonDisclosureReason,
+      nonDisclosureCaseReference: decision.caseReference,
+    };
+    const data = await readDisclosable(deps.readModel, linkageId, provider, item);
+    if (data === undefined) return { facts: { ...permitted, outcome: 'NOT_FOUND' } };
+    if (decision.consentId !== null) {
+      const used = await deps.consentUses.use({
+        consentId: decision.consentId,
+        linkageId,
+        recipient: requester,
+        purpose: officeWork,
+        item,
+        at,
+        correlationId: request.correlationId,
+      });
+      if (!used.ok) return refused(`CONSENT_NOT_COVERING: ${used.reason}`, decision.row.id);
+    }
     return {
-      facts: { ...common, outcome: 'DISCLOSED', disclosedDigest: digestOf(canonicalJson(data)) },
+      facts: {
+        ...permitted,
+        consentId: decision.consentId,
+        outcome: 'DISCLOSED',
+        disclosedDigest: digestOf(canonicalJson(data)),
+      },
       data,
     };
   }
@@ -161,30 +182,30 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
       const decided = await Promise.all(
         request.items.map((item) => decideItem(request, item, resident, policy, at)),
       );
-      // All records are sent together and all must be acknowledged before any answer leaves.
-      const positions = await Promise.all(
-        decided.map(({ facts }) =>
-          deps.recorder.record(
-            disclosureRecorded(facts, {
-              eventId: deps.ids(),
-              at,
-              producer,
-              correlationId: request.correlationId,
-            }),
-          ),
-        ),
+      const records = decided.map(({ facts }) =>
+        disclosureRecorded(facts, {
+          eventId: deps.ids(),
+          at,
+          producer,
+          correlationId: request.correlationId,
+        }),
       );
-      return decided.map(({ facts, data }, i) => ({
-        itemKind: facts.itemKind as ItemKind,
-        provider: facts.provider,
-        outcome: facts.outcome,
-        reason: facts.refusalReason,
-        legalBasisRowId: facts.legalBasisRowId,
-        ...(data === undefined ? {} : { data: JSON.parse(canonicalJson(data)) as DisclosedData }),
-        digest: facts.disclosedDigest ? Buffer.from(facts.disclosedDigest).toString('hex') : null,
-        nonDisclosureUntil: facts.nonDisclosureUntil,
-        trail: positions[i] as TrailPosition,
-      }));
+      // All records are sent together and all must be acknowledged before any answer leaves.
+      const positions = await Promise.all(records.map((record) => deps.recorder.record(record)));
+      return records.map(({ data: facts }, i) => {
+        const data = decided[i]?.data;
+        return {
+          itemKind: facts.itemKind,
+          provider: facts.provider,
+          outcome: facts.outcome,
+          reason: facts.refusalReason,
+          legalBasisRowId: facts.legalBasisRowId,
+          ...(data === undefined ? {} : { data: JSON.parse(canonicalJson(data)) as DisclosedData }),
+          digest: facts.disclosedDigest ? Buffer.from(facts.disclosedDigest).toString('hex') : null,
+          nonDisclosureUntil: facts.nonDisclosureUntil,
+          trail: positions[i] as TrailPosition,
+        };
+      });
     },
   };
 }

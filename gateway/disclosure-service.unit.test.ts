@@ -5,8 +5,11 @@ import { TsunagiError } from '../core/errors.js';
 import type { LegalBasisPolicy } from '../core/policy/table.js';
 import type { StoredItem } from '../projections/duplicate-store.js';
 import type { ResidentRecord } from '../projections/resident-record.js';
-import type { DisclosureRecorded } from '../schemas/events.js';
+import type { ConsentGranted, DisclosureRecorded } from '../schemas/events.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';
+import { createConsentCommands } from './consent-commands.js';
+import type { ConsentEventRecord } from './consent-log.js';
+import { createConsentView } from './consent-view.js';
 import { createDisclosureService, type DisclosureRequest } from './disclosure-service.js';
 import type { InquiryReadModel } from './ports.js';
 
@@ -31,6 +34,7 @@ const policy: LegalBasisPolicy = {
       officeWork: 'investigation',
       provider: 'any-municipality',
       nonDisclosure: { days: 30 },
+      nonDisclosureRequest: { maxDays: 365 },
     }),
     row({
       id: 'LB-0019',
@@ -59,7 +63,7 @@ const readModel: InquiryReadModel = {
   residentRecord: () => resident,
 };
 
-function setup(options: { consents?: Consent[]; failTrail?: boolean } = {}) {
+function setup(options: { consents?: Consent[]; failTrail?: boolean; failConsentLog?: boolean } = {}) {
   const recorded: DisclosureRecorded[] = [];
   const recorder: DisclosureRecorder = {
     async record(event) {
@@ -69,16 +73,63 @@ function setup(options: { consents?: Consent[]; failTrail?: boolean } = {}) {
     },
     close: async () => undefined,
   };
+  // The real consent view and command handler over an in-memory consents topic.
+  const consentLog: ConsentEventRecord[] = [];
+  const view = createConsentView();
+  for (const consent of options.consents ?? []) view.apply(grantedEvent(consent));
+  const clock = fixedClock('2026-04-01T03:00:00Z');
+  let id = 0;
+  const ids = () => `evt-${++id}`;
+  const consentUses = createConsentCommands({
+    view,
+    log: {
+      async append(events) {
+        if (options.failConsentLog) throw new TsunagiError('BROKER_UNAVAILABLE', 'down');
+        consentLog.push(...events);
+      },
+      close: async () => undefined,
+    },
+    clock,
+    ids,
+  });
   const service = createDisclosureService({
     policy: { current: () => policy },
-    consents: { consentsOf: () => options.consents ?? [] },
+    consents: view,
+    consentUses,
     readModel,
     recorder,
-    clock: fixedClock('2026-04-01T03:00:00Z'),
-    ids: () => 'evt-1',
+    clock,
+    ids,
   });
-  return { service, recorded };
+  return { service, recorded, consentLog, view };
 }
+const grantedEvent = (consent: Consent): ConsentGranted => ({
+  type: 'ConsentGranted',
+  envelope: {
+    eventId: `grant-${consent.consentId}`,
+    occurredAt: consent.grantedAt,
+    recordedAt: consent.grantedAt,
+    producer: 'test',
+    correlationId: 'test',
+  },
+  data: { ...consent, items: [...consent.items] },
+});
+/** The bank's consent for the loan screening, active throughout 2026. */
+const bankConsent = (overrides: Partial<Consent>): Consent => ({
+  consentId: 'c-1',
+  linkageId: LINKAGE,
+  recipient: 'tsubame-bank',
+  purpose: 'loan',
+  items: ['LOCAL_TAX_CERTIFICATE'],
+  validFrom: new Date('2026-01-01T00:00:00Z'),
+  validUntil: new Date('2027-01-01T00:00:00Z'),
+  maxUses: null,
+  channel: null,
+  grantedAt: new Date('2026-01-01T00:00:00Z'),
+  uses: 0,
+  revoked: null,
+  ...overrides,
+});
 const request = (overrides: Partial<DisclosureRequest> = {}): DisclosureRequest => ({
   requester: '131016',
   officeWork: 'child-allowance-eligibility',
@@ -119,11 +170,42 @@ describe('disclosure service', () => {
     expect(recorded[0]?.data).toMatchObject({ outcome: 'REFUSED', disclosedDigest: null });
   });
 
-  it('records the later of the row and request non-disclosure dates', async () => {
+  it('records the later of the row and request non-disclosure dates, with the reason and case reference', async () => {
     const { service, recorded } = setup();
-    await service.disclose(request({ officeWork: 'investigation', nonDisclosureUntil: '2026-12-31' }));
+    const hide = { until: '2026-12-31', reason: 'TAX_INVESTIGATION' as const, caseReference: '2026-0042' };
+    await service.disclose(request({ officeWork: 'investigation', nonDisclosure: hide }));
     await service.disclose(request({ officeWork: 'investigation' }));
     expect(recorded.map((r) => r.data.nonDisclosureUntil)).toEqual(['2026-12-31', '2026-05-01']);
+    expect(recorded.map((r) => r.data.nonDisclosureReason)).toEqual(['TAX_INVESTIGATION', null]);
+    expect(recorded[0]?.data.nonDisclosureCaseReference).toBe('2026-0042');
+  });
+
+  it('given an ordinary row, when asked to hide the inquiry until 9999-12-31, then refused, recorded and not hidden', async () => {
+    const { service, recorded } = setup();
+    const [answer] = await service.disclose(
+      request({ nonDisclosure: { until: '9999-12-31', reason: 'CRIMINAL_INVESTIGATION' } }),
+    );
+    expect(answer).toMatchObject({
+      outcome: 'REFUSED',
+      reason: 'NON_DISCLOSURE_NO_BASIS: row LB-0001 allows no hiding',
+      nonDisclosureUntil: null,
+    });
+    expect(answer?.data).toBeUndefined();
+    expect(recorded[0]?.data).toMatchObject({
+      outcome: 'REFUSED',
+      nonDisclosureUntil: null,
+      nonDisclosureReason: null,
+    });
+  });
+
+  it('refuses hiding without a reason or longer than the row allows', async () => {
+    const { service } = setup();
+    const ask = (nonDisclosure: DisclosureRequest['nonDisclosure']) =>
+      service.disclose(request({ officeWork: 'investigation', nonDisclosure }));
+    expect((await ask({ until: '2026-12-31' }))[0]?.reason).toBe('NON_DISCLOSURE_REASON_MISSING');
+    expect((await ask({ until: '2027-04-02', reason: 'TAX_INVESTIGATION' }))[0]?.reason).toBe(
+      'NON_DISCLOSURE_TOO_LONG: row LB-0013 allows at most 365 days, until 2027-04-01',
+    );
   });
 
   it('given a consent row and no consent, then CONSENT_REQUIRED; with one, the certificate is disclosed', async () => {
@@ -137,23 +219,52 @@ describe('disclosure service', () => {
       outcome: 'REFUSED',
       reason: 'CONSENT_REQUIRED',
     });
-    const consent = {
-      consentId: 'c-1',
-      linkageId: LINKAGE,
-      recipient: 'tsubame-bank',
-      purpose: 'loan',
-      items: ['LOCAL_TAX_CERTIFICATE'],
-      validFrom: new Date('2026-01-01T00:00:00Z'),
-      validUntil: new Date('2027-01-01T00:00:00Z'),
-      maxUses: null,
-      channel: null,
-      grantedAt: new Date('2026-01-01T00:00:00Z'),
-      uses: 0,
-      revoked: null,
-    } satisfies Consent;
-    const { service, recorded } = setup({ consents: [consent] });
+    const consent = bankConsent({ consentId: 'c-1' });
+    const { service, recorded, consentLog } = setup({ consents: [consent] });
     expect((await service.disclose(bank))[0]).toMatchObject({ outcome: 'DISCLOSED', provider: '131016' });
-    expect(recorded[0]?.data.channel).toBe('SELF_INFORMATION');
+    expect(recorded[0]?.data).toMatchObject({ channel: 'SELF_INFORMATION', consentId: 'c-1' });
+    expect(consentLog.map((e) => e.type)).toEqual(['ConsentUsed']);
+  });
+
+  describe('maxUses', () => {
+    const limited = bankConsent({ consentId: 'c-2', maxUses: 2, channel: 'resident-session' });
+    const bank = request({
+      requester: 'tsubame-bank',
+      officeWork: 'loan',
+      items: ['LOCAL_TAX_CERTIFICATE'],
+      channel: 'SELF_INFORMATION',
+    });
+
+    it('given maxUses 2, when asked three times, then the third is refused USES_EXHAUSTED and recorded; uses shows 2', async () => {
+      const { service, recorded, consentLog, view } = setup({ consents: [limited] });
+      const outcomes = [];
+      for (let n = 0; n < 3; n++) outcomes.push((await service.disclose(bank))[0]);
+      expect(outcomes.map((a) => a?.outcome)).toEqual(['DISCLOSED', 'DISCLOSED', 'REFUSED']);
+      expect(outcomes[2]).toMatchObject({
+        reason: 'CONSENT_NOT_COVERING: USES_EXHAUSTED',
+        legalBasisRowId: 'LB-0019',
+      });
+      expect(recorded[2]?.data).toMatchObject({
+        outcome: 'REFUSED',
+        refusalReason: 'CONSENT_NOT_COVERING: USES_EXHAUSTED',
+        disclosedDigest: null,
+      });
+      expect(consentLog.map((e) => e.type === 'ConsentUsed' && e.data.useNumber)).toEqual([1, 2]);
+      expect(view.consent('c-2')?.uses).toBe(2);
+    });
+
+    it('given one use left, when five requests arrive at once, then exactly one is disclosed', async () => {
+      const { service, consentLog } = setup({ consents: [{ ...limited, maxUses: 1 }] });
+      const answers = await Promise.all(Array.from({ length: 5 }, () => service.disclose(bank)));
+      expect(answers.flat().filter((a) => a.outcome === 'DISCLOSED')).toHaveLength(1);
+      expect(consentLog).toHaveLength(1);
+    });
+
+    it('given the consents topic is down, then nothing is disclosed or recorded as disclosed', async () => {
+      const { service, recorded } = setup({ consents: [limited], failConsentLog: true });
+      await expect(service.disclose(bank)).rejects.toMatchObject({ code: 'BROKER_UNAVAILABLE' });
+      expect(recorded).toEqual([]);
+    });
   });
 
   it('requires consent for self-information even where the row does not', async () => {

@@ -1,11 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Agent } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Admin, Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../core/clock.js';
-import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/test-support.js';
 import { createEventWire } from '../platform/event-wire.js';
@@ -16,14 +13,9 @@ import { applyResidentRecord } from '../projections/resident-record.js';
 import type { DisclosureRecorded, TsunagiEvent } from '../schemas/events.js';
 import { SAMPLE_EVENTS } from '../schemas/samples.js';
 import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
-import { createDisclosureRecorder } from '../trail/recorder.js';
-import { createKafkaConsentLog } from './consent-log.js';
-import { createConsentView, followConsents } from './consent-view.js';
 import { canonicalJson } from './disclosed-items.js';
-import { createDisclosureService } from './disclosure-service.js';
-import { createGatewayMetrics } from './metrics.js';
 import { storeReadModel } from './read-model.js';
-import { buildGateway } from './server.js';
+import { startGatewayOnKafka } from './testing/gateway-on-kafka.js';
 import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing.js';
 
 const config = testConfig();
@@ -74,8 +66,10 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
   let url: string;
   let chiyoda: ClientIdentity;
   let bank: ClientIdentity;
+  let portal: ClientIdentity;
   let chiyodaCode: string;
   let bankPpid: string;
+  let portalPpid: string;
   let revoked: ClientIdentity;
   const trail: Array<{ partition: number; offset: string; event: DisclosureRecorded }> = [];
   let trailConsumer: Consumer;
@@ -98,14 +92,16 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
     trailTopic = await createTestTopic(admin, 'gw-trail', 3);
     consentsTopic = await createTestTopic(admin, 'gw-consents', 3);
     pki = await createAgencyPki();
-    [chiyoda, bank, revoked] = await Promise.all([
+    [chiyoda, bank, revoked, portal] = await Promise.all([
       pki.issue('131016'),
       pki.issue('tsubame-bank'),
       pki.issue('jps'),
+      pki.issue('resident-portal'),
     ]);
     hub = createTestHub();
     chiyodaCode = await hub.codes.issueAgencyCode('131016', LINKAGE);
     bankPpid = await hub.codes.ppidFor('tsubame-bank', LINKAGE);
+    portalPpid = await hub.codes.ppidFor('resident-portal', LINKAGE);
 
     trailConsumer = kafka.consumer({ groupId: `gw-trail-${randomUUID()}` });
     await trailConsumer.connect();
@@ -121,42 +117,21 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
       },
     });
 
-    const policy = await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger });
-    const view = createConsentView();
-    const following = await followConsents({ kafka, wire, topic: consentsTopic, view, logger });
-    const recorder = createDisclosureRecorder({ kafka, wire, topic: trailTopic, logger });
-    const consentLog = createKafkaConsentLog({ kafka, wire, topic: consentsTopic });
-    closers.push(
-      () => recorder.close(),
-      () => consentLog.close(),
-      () => following.stop(),
-      () => trailConsumer.disconnect(),
-    );
+    closers.push(() => trailConsumer.disconnect());
     const revokedSerials = new Set([revoked.serial]);
-    app = await buildGateway({
-      tls: { cert: pki.server.cert, key: pki.server.key, agencyCa: pki.caPem },
+    const gateway = await startGatewayOnKafka({
+      kafka,
+      wire,
       logger,
-      metrics: createGatewayMetrics(),
-      disclosures: createDisclosureService({
-        policy,
-        consents: view,
-        readModel: seededReadModel(),
-        recorder,
-        clock: systemClock,
-        ids: randomUUID,
-      }),
+      pki,
+      trailTopic,
+      consentsTopic,
       residents: hub.codes,
-      consents: { log: consentLog, view },
-      clock: systemClock,
-      ids: randomUUID,
-      portalAgencies: ['resident-portal'],
+      readModel: seededReadModel(),
       isRevoked: (serial) => revokedSerials.has(serial),
-      readiness: [],
-      ratePerMinute: 1_000,
-      bodyLimitBytes: 16_384,
     });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    url = `https://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    closers.unshift(() => gateway.close());
+    ({ app, url } = gateway);
   });
 
   afterAll(async () => {
@@ -279,8 +254,9 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
       requester: 'tsubame-bank',
     });
 
+    // Recorded by the resident portal acting for the resident (a service cannot record its own).
     const granted = await post(
-      `/v1/residents/${bankPpid}/consents`,
+      `/v1/residents/${portalPpid}/consents`,
       {
         recipient: 'tsubame-bank',
         purpose: 'housing-loan-screening',
@@ -289,7 +265,7 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
         validUntil: new Date(Date.now() + 86_400_000).toISOString(),
         maxUses: null,
       },
-      bank,
+      portal,
     );
     expect(granted.status).toBe(201);
     expect(granted.body).toMatchObject({ status: 'ACTIVE', recipient: 'tsubame-bank' });
@@ -440,52 +416,30 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
 
   it('answers 503 and discloses nothing when the trail broker does not answer', async () => {
     const nowhere = createKafka({ kafkaBrokers: ['127.0.0.1:1'] }, logger, { connectionTimeout: 300 });
-    const recorder = createDisclosureRecorder({
+    const broken = await startGatewayOnKafka({
       kafka: nowhere,
       wire,
-      topic: trailTopic,
       logger,
-      timeoutMs: 1_500,
-    });
-    const policy = await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger });
-    const view = createConsentView();
-    const broken = await buildGateway({
-      tls: { cert: pki.server.cert, key: pki.server.key, agencyCa: pki.caPem },
-      logger,
-      metrics: createGatewayMetrics(),
-      disclosures: createDisclosureService({
-        policy,
-        consents: view,
-        readModel: seededReadModel(),
-        recorder,
-        clock: systemClock,
-        ids: randomUUID,
-      }),
+      pki,
+      trailTopic,
+      consentsTopic,
       residents: hub.codes,
-      consents: { log: createKafkaConsentLog({ kafka: nowhere, wire, topic: consentsTopic }), view },
-      clock: systemClock,
-      ids: randomUUID,
+      readModel: seededReadModel(),
       portalAgencies: [],
-      isRevoked: () => false,
-      readiness: [],
-      ratePerMinute: 1_000,
-      bodyLimitBytes: 16_384,
+      trailTimeoutMs: 1_500,
+      follow: false,
     });
-    await broken.listen({ host: '127.0.0.1', port: 0 });
     try {
       const before = trail.length;
-      const answer = await call(
-        `https://127.0.0.1:${(broken.server.address() as AddressInfo).port}/v1/inquiries`,
-        {
-          body: {
-            agencyCode: chiyodaCode,
-            officeWork: 'child-allowance-eligibility',
-            items: ['LOCAL_TAX_INCOME'],
-          },
-          client: chiyoda,
-          ca: pki.caPem,
+      const answer = await call(`${broken.url}/v1/inquiries`, {
+        body: {
+          agencyCode: chiyodaCode,
+          officeWork: 'child-allowance-eligibility',
+          items: ['LOCAL_TAX_INCOME'],
         },
-      );
+        client: chiyoda,
+        ca: pki.caPem,
+      });
       expect(answer.status).toBe(503);
       expect(answer.body).toMatchObject({ code: 'TRAIL_UNAVAILABLE' });
       expect(answer.body.correlationId).toEqual(expect.any(String));
@@ -495,7 +449,6 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
       expect(trail.length).toBe(before);
     } finally {
       await broken.close();
-      await recorder.close();
     }
   });
 });

@@ -13,6 +13,7 @@ import { projectionStoreRoot, readProjectionSettings } from '../projections/cata
 import { openProjectionViews } from '../projections/views.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
 import { createAgencyRevocations } from './agency-revocations.js';
+import { createConsentCommands } from './consent-commands.js';
 import { createKafkaConsentLog } from './consent-log.js';
 import { createConsentView, followConsents } from './consent-view.js';
 import { createDisclosureService } from './disclosure-service.js';
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   const view = createConsentView();
   const following = await followConsents({ kafka, wire, topic: consentsTopic, view, logger });
   const consentLog = createKafkaConsentLog({ kafka, wire, topic: consentsTopic });
+  const consentCommands = createConsentCommands({ view, log: consentLog, clock, ids: randomUUID });
   const metrics = createGatewayMetrics();
   const signIn = await residentSignInFromEnv({
     kafka,
@@ -88,15 +90,15 @@ async function main(): Promise<void> {
     disclosures: createDisclosureService({
       policy,
       consents: view,
+      consentUses: consentCommands,
       readModel,
       recorder,
       clock,
       ids: randomUUID,
     }),
     residents: identity.codes,
-    consents: { log: consentLog, view },
+    consentCommands,
     clock,
-    ids: randomUUID,
     portalAgencies: settings.GATEWAY_PORTAL_AGENCIES,
     isRevoked: revocations.isRevoked,
     readiness: [
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
     ],
     ratePerMinute: settings.GATEWAY_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: settings.GATEWAY_BODY_LIMIT_BYTES,
-    ...(signIn ? { residentSignIn: signIn.options } : {}),
+    ...(signIn ? { residentSignIn: signIn.options, residentSessions: signIn.options.sessions } : {}),
   });
   await app.listen({ host: settings.GATEWAY_HOST, port: settings.GATEWAY_PORT });
   logger.info({ url: `https://${settings.GATEWAY_HOST}:${settings.GATEWAY_PORT}` }, 'gateway listening');

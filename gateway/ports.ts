@@ -1,4 +1,6 @@
+import type { ConsentCheck } from '../core/consent/check.js';
 import type { Consent } from '../core/consent/types.js';
+import type { ItemKind as DisclosableItem } from '../core/policy/vocabulary.js';
 import type { Result } from '../core/result.js';
 import type { StoredItem } from '../projections/duplicate-store.js';
 import type { ResidentRecord } from '../projections/resident-record.js';
@@ -24,6 +26,19 @@ export interface ConsentReadModel {
   /** Every consent the resident ever granted (any status), in grant order. */
   consentsOf(linkageId: string): readonly Consent[] | Promise<readonly Consent[]>;
   ready?(): boolean | Promise<boolean>;
+}
+
+/** Counts one use of a consent for a disclosed item; resolves once ConsentUsed is acknowledged (acks=all). */
+export interface ConsentUses {
+  use(use: {
+    consentId: string;
+    linkageId: string;
+    recipient: string;
+    purpose: string;
+    item: DisclosableItem;
+    at: Date;
+    correlationId: string;
+  }): Promise<ConsentCheck>;
 }
 
 export type CodeRefusal = 'CODE_MALFORMED' | 'CODE_UNKNOWN';

@@ -16,6 +16,7 @@ import { createEventWire } from '../platform/event-wire.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
+import { createConsentCommands } from './consent-commands.js';
 import { createConsentView } from './consent-view.js';
 import { createDisclosureService } from './disclosure-service.js';
 import { createGatewayMetrics } from './metrics.js';
@@ -95,6 +96,12 @@ beforeAll(async () => {
     () => hub.close(),
   );
   const view = createConsentView();
+  const consentCommands = createConsentCommands({
+    view,
+    log: { append: async () => undefined, close: async () => undefined },
+    clock: systemClock,
+    ids: randomUUID,
+  });
   app = await buildGateway({
     tls: { cert: agencies.server.cert, key: agencies.server.key, agencyCa: agencies.caPem },
     logger,
@@ -102,15 +109,15 @@ beforeAll(async () => {
     disclosures: createDisclosureService({
       policy: await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger }),
       consents: view,
+      consentUses: consentCommands,
       readModel: { latestItem: () => undefined, residentRecord: () => undefined },
       recorder,
       clock: systemClock,
       ids: randomUUID,
     }),
     residents: hub.codes,
-    consents: { log: { append: async () => undefined, close: async () => undefined } as never, view },
+    consentCommands,
     clock: systemClock,
-    ids: randomUUID,
     portalAgencies: ['resident-portal'],
     isRevoked: () => false,
     readiness: [],

@@ -9,6 +9,8 @@ import { installAgencyAuthentication } from './auth-hook.js';
 import { installErrorHandling } from './errors.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { ReadinessCheck } from './readiness.js';
+import { residentConsents } from './resident/consents.js';
+import type { SessionTokens } from './resident/session-token.js';
 import { type ResidentSignInOptions, residentSignIn } from './resident/sign-in.js';
 import { type ConsentRoutesDeps, consentRoutes } from './routes/consents.js';
 import { type DisclosureRoutesDeps, inquiryRoutes } from './routes/inquiries.js';
@@ -23,17 +25,18 @@ export interface GatewayTls {
   agencyCa: string | Buffer;
 }
 
-export interface GatewayDeps extends DisclosureRoutesDeps, Omit<ConsentRoutesDeps, 'log' | 'view'> {
+export interface GatewayDeps extends DisclosureRoutesDeps, ConsentRoutesDeps {
   tls: GatewayTls;
   logger: Logger;
   metrics: GatewayMetrics;
-  consents: Pick<ConsentRoutesDeps, 'log' | 'view'>;
   isRevoked(serial: string): boolean;
   readiness: readonly ReadinessCheck[];
   ratePerMinute: number;
   bodyLimitBytes: number;
   /** Resident sign-in with the My Number Card (JPKI); absent when no JPKI trust anchors are configured. */
   residentSignIn?: ResidentSignInOptions;
+  /** Verifies resident session tokens for the resident's own routes (`/v1/resident/consents`); absent: not mounted. */
+  residentSessions?: SessionTokens;
 }
 
 /**
@@ -91,14 +94,16 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tsunagi gateway', version: '1' },
-      components: {},
+      components: { securitySchemes: { residentSession: { type: 'http', scheme: 'bearer' } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   operationsRoutes(app, { readiness: deps.readiness, metrics: deps.metrics });
   inquiryRoutes(app, deps);
-  consentRoutes(app, { ...deps, ...deps.consents });
+  consentRoutes(app, deps);
   if (deps.residentSignIn) await app.register(residentSignIn, deps.residentSignIn);
+  if (deps.residentSessions)
+    await app.register(residentConsents, { ...deps, sessions: deps.residentSessions });
   return app;
 }

@@ -24,7 +24,7 @@ export const GatewaySettings = z.object({
   /** Requests per agency per minute. */
   GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   GATEWAY_BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
-  /** Agency ids allowed to manage any recipient's consents on a resident's behalf (the resident portal). */
+  /** Agency ids that act for residents (the resident portal): the only agencies that may record a consent. */
   GATEWAY_PORTAL_AGENCIES: z
     .string()
     .default('resident-portal')

@@ -103,7 +103,14 @@ export interface HttpAnswer {
 /** One HTTPS request with (or without) a client certificate; a fresh connection each time. */
 export function call(
   url: string,
-  options: { method?: string; body?: unknown; client?: ClientIdentity; ca: string; agent?: Agent },
+  options: {
+    method?: string;
+    body?: unknown;
+    client?: ClientIdentity;
+    ca: string;
+    agent?: Agent;
+    headers?: Record<string, string>;
+  },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -115,9 +122,12 @@ export function call(
         ...(options.client ? { cert: options.client.cert, key: options.client.key } : {}),
         agent: options.agent ?? false,
         checkServerIdentity: () => undefined,
-        headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-          : {},
+        headers: {
+          ...options.headers,
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -25,6 +25,8 @@ export interface RouteSchemas {
   body?: z.ZodType;
   params?: z.ZodType;
   querystring?: z.ZodType;
+  /** A loose object (`z.looseObject`): the validated value replaces the request's headers. */
+  headers?: z.ZodType;
   response: Record<number, z.ZodType>;
 }
 
@@ -35,6 +37,7 @@ export function routeSchema(route: RouteSchemas): FastifySchema {
     ...(route.body ? { body: jsonSchema(route.body, 'input') } : {}),
     ...(route.params ? { params: jsonSchema(route.params, 'input') } : {}),
     ...(route.querystring ? { querystring: jsonSchema(route.querystring, 'input') } : {}),
+    ...(route.headers ? { headers: jsonSchema(route.headers, 'input') } : {}),
     response: Object.fromEntries(
       Object.entries(route.response).map(([status, zod]) => [status, jsonSchema(zod, 'output')]),
     ),

@@ -7,24 +7,30 @@ export const CONSENTS = 'consents';
 
 export const consentKey = (linkageId: string, consentId: string): string => key(linkageId, consentId);
 
-/**
- * Folds ConsentGranted / ConsentRevoked with the consent decider's own `evolve` (first grant and
- * first revocation win), so the view and the decider can never disagree. Rows are keyed by the
- * event's linkage id: a revocation naming another resident's consent finds nothing and changes nothing.
- */
-export function applyConsent(event: TsunagiEvent, tx: StoreTx): ApplyOutcome {
-  let consentEvent: ConsentEvent;
+/** The consent decider's view of a consents-topic event; undefined for any other event. */
+export function toConsentEvent(event: TsunagiEvent): ConsentEvent | undefined {
   switch (event.type) {
     case 'ConsentGranted':
-      consentEvent = { type: 'ConsentGranted', data: event.data, envelope: event.envelope };
-      break;
+      return { type: 'ConsentGranted', data: event.data, envelope: event.envelope };
     case 'ConsentRevoked':
-      consentEvent = { type: 'ConsentRevoked', data: event.data, envelope: event.envelope };
-      break;
+      return { type: 'ConsentRevoked', data: event.data, envelope: event.envelope };
+    case 'ConsentUsed':
+      return { type: 'ConsentUsed', data: event.data, envelope: event.envelope };
     default:
-      return { outcome: 'ignored' };
+      return undefined;
   }
-  const rowKey = consentKey(event.data.linkageId, event.data.consentId);
+}
+
+/**
+ * Folds ConsentGranted / ConsentRevoked / ConsentUsed with the consent decider's own `evolve` (first
+ * grant and first revocation win; uses count by number), so the view and the decider can never
+ * disagree. Rows are keyed by the event's linkage id: a revocation or use naming another resident's
+ * consent finds nothing and changes nothing.
+ */
+export function applyConsent(event: TsunagiEvent, tx: StoreTx): ApplyOutcome {
+  const consentEvent = toConsentEvent(event);
+  if (consentEvent === undefined) return { outcome: 'ignored' };
+  const rowKey = consentKey(consentEvent.data.linkageId, consentEvent.data.consentId);
   const before = tx.get<Consent>(CONSENTS, rowKey) ?? null;
   const after = evolveConsent(before, consentEvent);
   if (after === before || after === null) return { outcome: 'duplicate' };

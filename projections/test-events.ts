@@ -2,6 +2,7 @@ import type {
   CertificateRevoked,
   ConsentGranted,
   ConsentRevoked,
+  ConsentUsed,
   DisclosureRecorded,
   InformationItemPublished,
   InformationItemWithdrawn,
@@ -110,6 +111,12 @@ export const consentRevoked = (
   data: { consentId, linkageId, reason: 'RESIDENT_REQUEST' },
 });
 
+export const consentUsed = (linkageId: string, consentId: string, useNumber: number): ConsentUsed => ({
+  type: 'ConsentUsed',
+  envelope: envelope(`cu-${consentId}-${useNumber}`),
+  data: { consentId, linkageId, useNumber },
+});
+
 export const certificateRevoked = (serialNumber: string, revokedAt: string): CertificateRevoked => ({
   type: 'CertificateRevoked',
   envelope: envelope(`cert-${serialNumber}-${revokedAt}`),
@@ -137,5 +144,8 @@ export const disclosureRecorded = (linkageId: string, n: number): DisclosureReco
     channel: 'INQUIRY',
     disclosedDigest: new Uint8Array(32).fill(n % 256),
     nonDisclosureUntil: null,
+    consentId: null,
+    nonDisclosureReason: null,
+    nonDisclosureCaseReference: null,
   },
 });

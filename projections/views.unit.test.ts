@@ -12,6 +12,7 @@ import {
   certificateRevoked,
   consentGranted,
   consentRevoked,
+  consentUsed,
   disclosureRecorded,
   itemPublished,
   itemWithdrawn,
@@ -166,6 +167,17 @@ describe('consent view (core/consent evolve)', () => {
     expect(tx.get(CONSENTS, 'lk_resident_01/consent-1')).toMatchObject({
       revoked: { at: new Date('2025-05-01T00:00:00.000Z') },
     });
+  });
+
+  it('given a granted consent, when uses are recorded (one replayed), then the view counts each once', () => {
+    const { when } = given(applyConsent, [
+      consentGranted('lk_resident_01', 'consent-1'),
+      consentUsed('lk_resident_01', 'consent-1', 1),
+      consentUsed('lk_resident_01', 'consent-1', 2),
+    ]);
+    const { outcome, tx } = when(consentUsed('lk_resident_01', 'consent-1', 2));
+    expect(outcome).toEqual({ outcome: 'duplicate' });
+    expect(tx.get(CONSENTS, 'lk_resident_01/consent-1')).toMatchObject({ uses: 2, maxUses: 3 });
   });
 
   it("given one resident's consent, when another resident revokes that id, then nothing changes", () => {

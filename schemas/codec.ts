@@ -84,7 +84,9 @@ export function encodeEvent(event: TsunagiEvent, version: number = currentVersio
   const record = toAvroRecord(event);
   const paths: string[] = [];
   if (!type.isValid(record, { errorHook: (path) => paths.push(path.join('.')) })) {
-    throw new TsunagiError('INPUT_INVALID', `event does not fit ${subjectOf(event.type)} v${version}`, {
+    // The field, never its value (it may be personal data); out-of-range dates fail here too.
+    const at = paths[0] ? ` at ${paths[0]}` : '';
+    throw new TsunagiError('INPUT_INVALID', `event does not fit ${subjectOf(event.type)} v${version}${at}`, {
       path: paths[0] ?? '',
     });
   }

@@ -11,7 +11,12 @@ import {
   fromAvroRecord,
   toAvroRecord,
 } from './codec.js';
-import type { InformationItemPublished, ResidentRecordChanged, TsunagiEvent } from './events.js';
+import {
+  type InformationItemPublished,
+  parseEvent,
+  type ResidentRecordChanged,
+  type TsunagiEvent,
+} from './events.js';
 import { readFixture } from './fixtures.js';
 import { fromTwosComplement, toTwosComplement } from './logical-types.js';
 import { MAX_YEN } from './primitives.js';
@@ -69,6 +74,53 @@ describe('logical types', () => {
     expect(() =>
       encodeEvent({ ...published, data: { ...published.data, payload: tooBig } } as TsunagiEvent),
     ).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
+  });
+});
+
+describe('dates are bounded to 1900-01-01 .. 2200-12-31 (core/dates.ts)', () => {
+  const granted = sample<TsunagiEvent>('consent-granted', 2);
+  if (granted.type !== 'ConsentGranted') throw new Error('sample');
+
+  it('cannot encode a consent valid from 0000-01-01: INPUT_INVALID naming the field', () => {
+    const ancient = { ...granted, data: { ...granted.data, validFrom: new Date('0000-01-01T00:00:00Z') } };
+    expect(() => encodeEvent(ancient)).toThrow(
+      expect.objectContaining({
+        code: 'INPUT_INVALID',
+        path: 'validFrom',
+        message: 'event does not fit consent-granted v2 at validFrom',
+      }),
+    );
+  });
+
+  it.each([
+    ['dateOfBirth', '1899-12-31'],
+    ['dateOfBirth', '2201-01-01'],
+  ])('cannot encode %s %s', (field, date) => {
+    expect(() => encodeEvent(withData(resident, { [field]: date }))).toThrow(
+      expect.objectContaining({ code: 'INPUT_INVALID', path: field }),
+    );
+  });
+
+  it('cannot encode an instant outside the range, in the envelope either', () => {
+    const late = {
+      ...resident,
+      envelope: { ...resident.envelope, recordedAt: new Date('2201-01-01T00:00:00Z') },
+    };
+    expect(() => encodeEvent(late)).toThrow(expect.objectContaining({ code: 'INPUT_INVALID' }));
+    const last = new Date('2200-12-31T23:59:59.999Z');
+    const edge = { ...resident, envelope: { ...resident.envelope, recordedAt: last } };
+    expect(roundTrip(edge).envelope.recordedAt).toEqual(last);
+    expect(roundTrip(withData(resident, { dateOfBirth: '2200-12-31' })).data.dateOfBirth).toBe('2200-12-31');
+  });
+
+  it('refuses the same values when an event is validated, with the range in the message', () => {
+    expect(() => parseEvent(withData(resident, { dateOfBirth: '1899-12-31' }))).toThrow(
+      expect.objectContaining({
+        code: 'INPUT_INVALID',
+        path: 'data.dateOfBirth',
+        message: 'invalid event at data.dateOfBirth: must lie between 1900-01-01 and 2200-12-31',
+      }),
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaseReference, NON_DISCLOSURE_REASONS } from '../core/policy/non-disclosure.js';
 import {
   ALLOWANCE_STATUSES,
   ASSISTANCE_STATUSES,
@@ -124,6 +125,15 @@ export function buildEventSchemas(p: Primitives) {
     'ConsentRevoked',
     z.object({ consentId: text(128), linkageId: LinkageId, reason: text() }),
   );
+  /** One use of a consent (a disclosed item it authorised), numbered from 1 per consent. */
+  const ConsentUsed = event(
+    'ConsentUsed',
+    z.object({
+      consentId: text(128),
+      linkageId: LinkageId,
+      useNumber: z.number().int().min(1).max(2_147_483_647),
+    }),
+  );
 
   const CertificateRevoked = event(
     'CertificateRevoked',
@@ -159,6 +169,12 @@ export function buildEventSchemas(p: Primitives) {
       disclosedDigest: p.bytes.refine((b) => b.length === 32, 'expected a SHA-256 digest').nullable(),
       /** Hidden from the resident until this date (e.g. an investigation); recorded all the same. */
       nonDisclosureUntil: CalendarDate.nullable(),
+      /** Since v2: the consent that authorised the disclosure; null when none did. */
+      consentId: text(128).nullable().default(null),
+      /** Since v2: why the requester had it hidden, a code (never text); null unless at its request. */
+      nonDisclosureReason: z.enum(NON_DISCLOSURE_REASONS).nullable().default(null),
+      /** Since v2: the requester's case number (digit groups only); null when none was given. */
+      nonDisclosureCaseReference: CaseReference.nullable().default(null),
     }),
   );
 
@@ -224,6 +240,7 @@ export function buildEventSchemas(p: Primitives) {
     InformationItemWithdrawn,
     ConsentGranted,
     ConsentRevoked,
+    ConsentUsed,
     CertificateRevoked,
     RevocationListIngested,
     DisclosureRecorded,
@@ -238,6 +255,7 @@ export function buildEventSchemas(p: Primitives) {
     InformationItemWithdrawn,
     ConsentGranted,
     ConsentRevoked,
+    ConsentUsed,
     CertificateRevoked,
     RevocationListIngested,
     DisclosureRecorded,

@@ -4,6 +4,7 @@ import { type TopicName, Topics } from '../infra/topics.js';
 import { buildEventSchemas } from './event-schemas.js';
 import { domainPrimitives, jsonPrimitives, toHex } from './primitives.js';
 
+export { NON_DISCLOSURE_REASONS } from '../core/policy/non-disclosure.js';
 /**
  * The domain events of Tsunagi: `{ type, envelope, data }`, a discriminated union on `type`.
  * Conventions (docs/events.md): instants are `Date`, calendar dates `YYYY-MM-DD` strings, yen
@@ -53,6 +54,7 @@ export type InformationItemPublished = EventOf<'InformationItemPublished'>;
 export type InformationItemWithdrawn = EventOf<'InformationItemWithdrawn'>;
 export type ConsentGranted = EventOf<'ConsentGranted'>;
 export type ConsentRevoked = EventOf<'ConsentRevoked'>;
+export type ConsentUsed = EventOf<'ConsentUsed'>;
 export type CertificateRevoked = EventOf<'CertificateRevoked'>;
 export type RevocationListIngested = EventOf<'RevocationListIngested'>;
 export type DisclosureRecorded = EventOf<'DisclosureRecorded'>;
@@ -100,13 +102,14 @@ export const EVENT_SUBJECTS = {
   },
   ConsentGranted: { subject: 'consent-granted', topic: Topics.consents, version: 2 },
   ConsentRevoked: { subject: 'consent-revoked', topic: Topics.consents, version: 1 },
+  ConsentUsed: { subject: 'consent-used', topic: Topics.consents, version: 1 },
   CertificateRevoked: { subject: 'certificate-revoked', topic: Topics.certificateStatus, version: 1 },
   RevocationListIngested: {
     subject: 'revocation-list-ingested',
     topic: Topics.certificateStatus,
     version: 1,
   },
-  DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 1 },
+  DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 2 },
   DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 1 },
   AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 1 },
 } as const satisfies Record<EventType, EventSubject>;

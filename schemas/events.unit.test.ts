@@ -57,7 +57,8 @@ describe('event catalogue', () => {
     expect(avro.get('DisclosureOutcome')).toEqual([...events.DISCLOSURE_OUTCOMES]);
     expect(avro.get('DisclosureChannel')).toEqual([...events.DISCLOSURE_CHANNELS]);
     expect(avro.get('NotificationAction')).toEqual([...events.NOTIFICATION_ACTIONS]);
-    expect(avro.size).toBe(14);
+    expect(avro.get('NonDisclosureReason')).toEqual([...events.NON_DISCLOSURE_REASONS]);
+    expect(avro.size).toBe(15);
   });
 });
 

@@ -4,7 +4,7 @@ import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { loadSchema, SCHEMAS_DIR } from './catalogue.js';
 import { avroType, decodeEvent, encodeEvent, fromAvroRecord, toAvroRecord } from './codec.js';
-import type { ConsentGranted } from './events.js';
+import type { ConsentGranted, DisclosureRecorded } from './events.js';
 import { avroOptions } from './logical-types.js';
 import { SAMPLE_EVENTS } from './samples.js';
 
@@ -35,6 +35,32 @@ describe('consent-granted v1 ↔ v2 (BACKWARD and FORWARD compatible)', () => {
 
   it('encodes at the current version by default, keeping the new field', () => {
     expect(decodeEvent('consent-granted', 2, encodeEvent(withChannel))).toEqual(withChannel);
+  });
+});
+
+describe('disclosure-recorded v1 ↔ v2 (the embargo reason, case reference and consent id)', () => {
+  const trailV1 = avroType('disclosure-recorded', 1);
+  const trailV2 = avroType('disclosure-recorded', 2);
+  const hidden = SAMPLE_EVENTS['disclosure-recorded']?.[2] as DisclosureRecorded;
+
+  it('given v2 data, a v1 reader (an older auditor) reads it and drops the new fields', () => {
+    const read = trailV1.fromBuffer(trailV2.toBuffer(toAvroRecord(hidden)), trailV1.createResolver(trailV2));
+    expect(read.nonDisclosureReason).toBeUndefined();
+    expect(read.nonDisclosureUntil).toBe('2026-03-31');
+  });
+
+  it('given a v1 trail record, the current reader gives null for each new field', () => {
+    const event = decodeEvent('disclosure-recorded', 1, encodeEvent(hidden, 1));
+    expect(event.type === 'DisclosureRecorded' && event.data).toMatchObject({
+      consentId: null,
+      nonDisclosureReason: null,
+      nonDisclosureCaseReference: null,
+      nonDisclosureUntil: '2026-03-31',
+    });
+  });
+
+  it('keeps the reason code and case reference at the current version', () => {
+    expect(decodeEvent('disclosure-recorded', 2, encodeEvent(hidden))).toEqual(hidden);
   });
 });
 

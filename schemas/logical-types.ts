@@ -1,5 +1,11 @@
 import avro from 'avsc';
-import { calendarDateToEpochDays, epochDaysToCalendarDate, isYen } from './primitives.js';
+import {
+  calendarDateToEpochDays,
+  epochDaysToCalendarDate,
+  isEncodableDate,
+  isEncodableInstant,
+  isYen,
+} from './primitives.js';
 
 /**
  * avsc logical types for our conventions (primitives.ts). `_toValue` returns undefined for a value
@@ -12,13 +18,13 @@ const { LogicalType } = avro.types;
 
 const identity = <T>(value: T): T => value;
 
-/** `timestamp-millis` ↔ `Date`. */
+/** `timestamp-millis` ↔ `Date`. Only instants inside `DATE_BOUNDS` (core/dates.ts) can be written. */
 export class TimestampMillisType extends LogicalType {
   protected override _fromValue(millis: number): Date {
     return new Date(millis);
   }
   protected override _toValue(value: unknown): number | undefined {
-    return value instanceof Date && !Number.isNaN(value.getTime()) ? value.getTime() : undefined;
+    return value instanceof Date && isEncodableInstant(value) ? value.getTime() : undefined;
   }
   protected override _resolve(type: Type): ((value: unknown) => unknown) | undefined {
     if (type instanceof TimestampMillisType) return identity;
@@ -27,13 +33,13 @@ export class TimestampMillisType extends LogicalType {
   }
 }
 
-/** `date` ↔ `YYYY-MM-DD` string. */
+/** `date` ↔ `YYYY-MM-DD` string. Only dates inside `DATE_BOUNDS` (core/dates.ts) can be written. */
 export class CalendarDateType extends LogicalType {
   protected override _fromValue(days: number): string {
     return epochDaysToCalendarDate(days);
   }
   protected override _toValue(value: unknown): number | undefined {
-    return typeof value === 'string' ? calendarDateToEpochDays(value) : undefined;
+    return typeof value === 'string' && isEncodableDate(value) ? calendarDateToEpochDays(value) : undefined;
   }
   protected override _resolve(type: Type): ((value: unknown) => unknown) | undefined {
     if (type instanceof CalendarDateType) return identity;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_BOUNDS_MESSAGE, isDateInBounds, isInstantInBounds } from '../core/dates.js';
 
 /**
  * Value conventions shared by every event (see docs/events.md):
@@ -32,6 +33,13 @@ export function epochDaysToCalendarDate(days: number): string {
 
 export const isCalendarDate = (value: string): boolean => calendarDateToEpochDays(value) !== undefined;
 
+/** A calendar date inside `DATE_BOUNDS` (core/dates.ts): the only dates an event may carry. */
+export const isEncodableDate = (value: string): boolean => isCalendarDate(value) && isDateInBounds(value);
+
+/** A valid instant inside `DATE_BOUNDS`: the only instants an event may carry. */
+export const isEncodableInstant = (value: Date): boolean =>
+  !Number.isNaN(value.getTime()) && isInstantInBounds(value);
+
 /** Largest yen amount a `decimal(15, 0)` holds. */
 export const MAX_YEN = 10n ** 15n - 1n;
 export const isYen = (value: bigint): boolean => value >= -MAX_YEN && value <= MAX_YEN;
@@ -39,7 +47,10 @@ export const isYen = (value: bigint): boolean => value >= -MAX_YEN && value <= M
 export const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 export const fromHex = (hex: string): Uint8Array => Buffer.from(hex, 'hex');
 
-export const CalendarDate = z.string().refine(isCalendarDate, 'expected a calendar date YYYY-MM-DD');
+export const CalendarDate = z
+  .string()
+  .refine(isCalendarDate, { error: 'expected a calendar date YYYY-MM-DD', abort: true })
+  .refine(isDateInBounds, DATE_BOUNDS_MESSAGE);
 
 /** Local government code (全国地方公共団体コード), six digits including the check digit. */
 export const MunicipalityCode = z.string().regex(/^\d{6}$/, 'expected a 6-digit municipality code');
@@ -70,14 +81,22 @@ export interface Primitives {
   bytes: z.ZodType<Uint8Array>;
 }
 
+const boundedInstant = z
+  .date()
+  .refine((d) => !Number.isNaN(d.getTime()), 'invalid date')
+  .refine(isEncodableInstant, DATE_BOUNDS_MESSAGE);
+
 export const domainPrimitives: Primitives = {
-  timestamp: z.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid date'),
+  timestamp: boundedInstant,
   yen: z.bigint().refine(isYen, 'yen amount exceeds 15 digits'),
   bytes: z.instanceof(Uint8Array),
 };
 
 export const jsonPrimitives: Primitives = {
-  timestamp: z.iso.datetime({ offset: true }).transform((value) => new Date(value)),
+  timestamp: z.iso
+    .datetime({ offset: true })
+    .transform((value) => new Date(value))
+    .pipe(boundedInstant),
   yen: z
     .string()
     .regex(/^-?\d{1,15}$/, 'expected a yen amount as a decimal string')

@@ -26,6 +26,22 @@ const consentData = {
   maxUses: 3,
 } as const;
 
+const disclosureData = {
+  linkageId,
+  requester: '011002',
+  officeWork: 'child-allowance-eligibility',
+  legalBasisRowId: 'lb-0001',
+  provider: '271004',
+  itemKind: 'LOCAL_TAX_INCOME',
+  outcome: 'DISCLOSED',
+  refusalReason: null,
+  channel: 'INQUIRY',
+  disclosedDigest: Buffer.from('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'hex'),
+  nonDisclosureUntil: '2026-03-31',
+} as const;
+/** Fields disclosure-recorded v1 cannot carry: their defaults, as a v1 body decodes. */
+const notSinceV2 = { consentId: null, nonDisclosureReason: null, nonDisclosureCaseReference: null };
+
 export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
   'resident-record-changed': {
     1: make('ResidentRecordChanged', 1, {
@@ -76,6 +92,9 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
   'consent-revoked': {
     1: make('ConsentRevoked', 5, { consentId: 'consent-0001', linkageId, reason: 'resident request' }),
   },
+  'consent-used': {
+    1: make('ConsentUsed', 11, { consentId: 'consent-0001', linkageId, useNumber: 1 }),
+  },
   'certificate-revoked': {
     1: make('CertificateRevoked', 6, {
       issuer: 'CN=Japan Agency for Local Authority Information Systems,OU=JPKI,O=JPKI,C=JP',
@@ -93,18 +112,14 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
     }),
   },
   'disclosure-recorded': {
-    1: make('DisclosureRecorded', 7, {
-      linkageId,
-      requester: '011002',
-      officeWork: 'child-allowance-eligibility',
-      legalBasisRowId: 'lb-0001',
-      provider: '271004',
-      itemKind: 'LOCAL_TAX_INCOME',
-      outcome: 'DISCLOSED',
-      refusalReason: null,
-      channel: 'INQUIRY',
-      disclosedDigest: Buffer.from('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'hex'),
-      nonDisclosureUntil: '2026-03-31',
+    1: make('DisclosureRecorded', 7, { ...disclosureData, ...notSinceV2 }),
+    2: make('DisclosureRecorded', 7, {
+      ...disclosureData,
+      legalBasisRowId: 'LB-0013',
+      officeWork: 'public-assistance-investigation',
+      consentId: null,
+      nonDisclosureReason: 'BENEFIT_FRAUD_INVESTIGATION',
+      nonDisclosureCaseReference: '2025-000123',
     }),
   },
   'agency-notification': {

@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import { TsunagiError } from '../core/errors.js';
 import { type DisclosureRecorded, EventSchemas } from '../schemas/events.js';
 
-/** What the gateway knows about one disclosure decision; the envelope comes from `DisclosureMeta`. */
-export type DisclosureFacts = DisclosureRecorded['data'];
+/**
+ * What the gateway knows about one disclosure decision; the envelope comes from `DisclosureMeta`.
+ * The schema's input shape: fields added in later versions (consentId, nonDisclosureReason, …) may be
+ * left out and take their defaults (null).
+ */
+export type DisclosureFacts = z.input<typeof EventSchemas.DisclosureRecorded>['data'];
 
 export interface DisclosureMeta {
   eventId: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_BOUNDS_MESSAGE, isInstantInBounds } from '../dates.js';
 import { AgencyId, ItemKind, OfficeWork } from '../policy/vocabulary.js';
 import { consentStatus } from './check.js';
 import type { ConsentCommand } from './decider.js';
@@ -9,7 +10,9 @@ import { type Consent, REVOCATION_REASONS } from './types.js';
  * Instants travel as ISO-8601 with an offset; the linkage id never appears in a body.
  */
 
-const Instant = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset' });
+const Instant = z.iso
+  .datetime({ offset: true, error: 'must be an ISO-8601 date-time with offset', abort: true })
+  .refine((value) => isInstantInBounds(new Date(value)), DATE_BOUNDS_MESSAGE);
 
 export const GrantConsentBody = z
   .strictObject({

@@ -40,7 +40,16 @@ describe('consent API bodies', () => {
     expect(issuePaths({ ...body, items: [] })).toEqual(['items']);
     expect(issuePaths({ ...body, maxUses: 0 })).toEqual(['maxUses']);
     expect(issuePaths({ ...body, validFrom: '2025-04-01' })).toEqual(['validFrom']);
+    expect(issuePaths({ ...body, validFrom: '0000-01-01T00:00:00Z' })).toEqual(['validFrom']);
+    expect(issuePaths({ ...body, validUntil: '9999-12-31T00:00:00Z' })).toEqual(['validUntil']);
     expect(issuePaths({ ...body, myNumber: '123456789018' })).toEqual(['']);
+  });
+
+  it('bounds both instants to 1900-01-01 .. 2200-12-31 with a message saying so', () => {
+    const parsed = GrantConsentBody.safeParse({ ...body, validFrom: '0000-01-01T00:00:00Z' });
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({ path: ['validFrom'], message: 'must lie between 1900-01-01 and 2200-12-31' }),
+    ]);
   });
 
   it('defaults the revocation reason', () => {

@@ -1,6 +1,8 @@
+import type { Decider } from '../command.js';
 import { assertNever } from '../errors.js';
 import type { ItemKind } from '../policy/vocabulary.js';
 import { type ConsentCheckRefusal, evaluateConsent } from './check.js';
+import { CONSENT_START_TOLERANCE_MS, MAX_CONSENT_PERIOD_MS } from './limits.js';
 import type { Consent, ConsentEvent, ConsentEventDraft, ConsentGrantedData, ConsentState } from './types.js';
 
 /** Commands carry `at`, the instant the command was issued (from the injected clock). */
@@ -20,6 +22,9 @@ export type ConsentCommand =
 export type ConsentRefusal =
   | 'CONSENT_ALREADY_EXISTS'
   | 'CONSENT_NOT_FOUND'
+  | 'VALID_FROM_IN_PAST'
+  | 'VALID_FROM_TOO_LATE'
+  | 'PERIOD_TOO_LONG'
   | 'PERIOD_INVALID'
   | 'ITEMS_EMPTY'
   | 'MAX_USES_INVALID'
@@ -53,16 +58,23 @@ function grant(
   if (data.maxUses !== null && (!Number.isInteger(data.maxUses) || data.maxUses < 1)) {
     return refuse('MAX_USES_INVALID');
   }
-  const until = data.validUntil.getTime();
-  if (until <= data.validFrom.getTime() || until <= at.getTime()) return refuse('PERIOD_INVALID');
+  const [from, until, now] = [data.validFrom.getTime(), data.validUntil.getTime(), at.getTime()];
+  // A consent is the resident's permission from now on: it never reaches back to legitimise a past use.
+  if (from < now - CONSENT_START_TOLERANCE_MS) return refuse('VALID_FROM_IN_PAST');
+  if (from > now + MAX_CONSENT_PERIOD_MS) return refuse('VALID_FROM_TOO_LATE');
+  if (until <= from || until <= now) return refuse('PERIOD_INVALID');
+  if (until - from > MAX_CONSENT_PERIOD_MS) return refuse('PERIOD_TOO_LONG');
   return emit({ type: 'ConsentGranted', data: { ...data, items: [...new Set(data.items)] } });
 }
 
 /**
  * Consent decider. Refusals are values. Guarantees: granting and revoking are idempotent
- * (a repeated command emits nothing); a command for another resident's consent is
- * CONSENT_NOT_FOUND, so existence never leaks. UseConsent must be decided on the latest
- * state and appended with a version check, so two uses cannot both take the last one.
+ * (a repeated command emits nothing, checked before the clock rules, so a retry stays a no-op);
+ * a grant starts no earlier than `CONSENT_START_TOLERANCE_MS` before its command and lasts at
+ * most `MAX_CONSENT_PERIOD_MS`; a command for another resident's consent is CONSENT_NOT_FOUND,
+ * so existence never leaks. UseConsent must be decided on the latest state with no other command
+ * on the consent in between (`handleCommand` in core/command.ts), so two uses cannot both take
+ * the last one.
  */
 export function decide(command: ConsentCommand, state: ConsentState): ConsentDecision {
   switch (command.type) {
@@ -122,3 +134,17 @@ export function foldConsents(events: Iterable<ConsentEvent>): Map<string, Consen
   }
   return consents;
 }
+
+/** The consent decider for `handleCommand`: one stream per consent id. */
+export const consentDecider: Decider<
+  ConsentCommand,
+  ConsentEventDraft,
+  ConsentEvent,
+  ConsentState,
+  ConsentRefusal
+> = {
+  initialState: null,
+  streamOf: (command) => command.consentId,
+  decide,
+  evolve,
+};

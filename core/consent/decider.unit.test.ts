@@ -85,14 +85,45 @@ describe('GrantConsent', () => {
     });
   });
 
-  it('refuses an empty, inverted or already-over period, no items, and a zero use limit', () => {
+  it('refuses an empty or inverted period, no items, and a zero use limit', () => {
     expect(decide(grant({ validUntil: T0 }), given())).toEqual({ ok: false, reason: 'PERIOD_INVALID' });
-    expect(decide(grant({}, at('2025-07-01T00:00:00+09:00')), given())).toEqual({
-      ok: false,
-      reason: 'PERIOD_INVALID',
-    });
     expect(decide(grant({ items: [] }), given())).toEqual({ ok: false, reason: 'ITEMS_EMPTY' });
     expect(decide(grant({ maxUses: 0 }), given())).toEqual({ ok: false, reason: 'MAX_USES_INVALID' });
+  });
+});
+
+describe('GrantConsent never backdates and is bounded', () => {
+  const MINUTE = 60_000;
+  const DAY = 86_400_000;
+  const shifted = (ms: number) => new Date(T0.getTime() + ms);
+
+  it('given a grant decided at T0, when validFrom is 2000-01-01, then VALID_FROM_IN_PAST', () => {
+    expect(decide(grant({ validFrom: at('2000-01-01T00:00:00Z') }), given())).toEqual({
+      ok: false,
+      reason: 'VALID_FROM_IN_PAST',
+    });
+  });
+
+  it('tolerates 5 minutes of clock skew and no more', () => {
+    expect(decide(grant({ validFrom: shifted(-5 * MINUTE) }), given()).ok).toBe(true);
+    expect(decide(grant({ validFrom: shifted(-5 * MINUTE - 1) }), given())).toEqual({
+      ok: false,
+      reason: 'VALID_FROM_IN_PAST',
+    });
+  });
+
+  it('allows a period of at most 366 days, starting at most 366 days ahead', () => {
+    expect(decide(grant({ validUntil: shifted(366 * DAY) }), given()).ok).toBe(true);
+    expect(decide(grant({ validUntil: shifted(366 * DAY + 1) }), given())).toEqual({
+      ok: false,
+      reason: 'PERIOD_TOO_LONG',
+    });
+    const late = { validFrom: shifted(366 * DAY + 1), validUntil: shifted(367 * DAY) };
+    expect(decide(grant(late), given())).toEqual({ ok: false, reason: 'VALID_FROM_TOO_LATE' });
+  });
+
+  it('given the grant recorded, when the same grant is retried an hour later, then still nothing (not backdating)', () => {
+    expect(decide(grant({}, shifted(60 * MINUTE)), given(granted()))).toEqual({ ok: true, events: [] });
   });
 });
 

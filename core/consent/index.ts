@@ -1,4 +1,5 @@
 export * from './api-schemas.js';
 export * from './check.js';
 export * from './decider.js';
+export * from './limits.js';
 export * from './types.js';

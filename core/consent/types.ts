@@ -3,7 +3,7 @@ import type { ItemKind } from '../policy/vocabulary.js';
 /**
  * The consent artefact: a resident (linkage id) lets a recipient use some items for a
  * purpose between two instants, optionally a limited number of times. Event data mirror
- * schemas/events.ts (ConsentGranted v2, ConsentRevoked); instants are `Date`.
+ * schemas/events.ts (ConsentGranted v2, ConsentRevoked, ConsentUsed); instants are `Date`.
  */
 
 export interface ConsentGrantedData {
@@ -28,7 +28,7 @@ export interface ConsentRevokedData {
   reason: string;
 }
 
-/** Not yet in schemas/: one counted use, numbered 1, 2, … so that replaying it is harmless. */
+/** One counted use (ConsentUsed), numbered 1, 2, … per consent so that replaying it is harmless. */
 export interface ConsentUsedData {
   consentId: string;
   linkageId: string;

@@ -1,9 +1,14 @@
 import type { ConsentCheck } from '../consent/check.js';
 import {
+  decideNonDisclosure,
+  NON_DISCLOSURE_REFUSALS,
+  type NonDisclosureReason,
+  type NonDisclosureRequest,
+} from './non-disclosure.js';
+import {
   ANY_MUNICIPALITY,
   type LegalBasisPolicy,
   type LegalBasisRow,
-  type NonDisclosureRule,
   PREVIOUS_RESIDENCE_MUNICIPALITY,
 } from './table.js';
 import {
@@ -21,6 +26,7 @@ export const DISCLOSURE_REFUSALS = [
   'PREVIOUS_RESIDENCE_UNKNOWN',
   'BASIS_NOT_YET_EFFECTIVE',
   'BASIS_EXPIRED',
+  ...NON_DISCLOSURE_REFUSALS,
   'CONSENT_REQUIRED',
   'CONSENT_NOT_COVERING',
 ] as const;
@@ -35,7 +41,14 @@ export interface DisclosureRequest {
   item: ItemKind;
   /** The legal date the disclosure happens on (see `legalDateOf`). */
   on: LegalDate;
+  /** Self-information use always needs the resident's consent, whatever the row says. Default: INQUIRY. */
+  channel?: DisclosureChannel;
+  /** The requester asks that the resident not see this disclosure until then (`decideNonDisclosure`). */
+  nonDisclosure?: NonDisclosureRequest | undefined;
 }
+
+/** The channels of the trail (schemas' DisclosureChannel), named here so core imports nothing else. */
+export type DisclosureChannel = 'INQUIRY' | 'SUBSCRIPTION' | 'SELF_INFORMATION' | 'RESIDENT_PORTAL';
 
 export interface DisclosureContext {
   /** Local government code of the resident's previous municipality, looked up by the caller; null if none. */
@@ -56,6 +69,9 @@ export type DisclosureDecision =
       consentId: string | null;
       /** The resident sees this disclosure only from this date; null when visible at once. */
       nonDisclosureUntil: LegalDate | null;
+      /** Why the requester had it hidden (recorded in the trail); null when not at their request. */
+      nonDisclosureReason: NonDisclosureReason | null;
+      caseReference: string | null;
     }
   | { ok: false; reason: DisclosureRefusal; detail?: string; rowId?: string };
 
@@ -73,18 +89,6 @@ function providerMatches(row: LegalBasisRow, provider: AgencyId, context: Disclo
 const isEffective = (row: LegalBasisRow, on: LegalDate): boolean =>
   row.effectiveFrom <= on && (row.effectiveUntil === null || on <= row.effectiveUntil);
 
-function addDays(date: LegalDate, days: number): LegalDate {
-  const instant = new Date(`${date}T00:00:00Z`);
-  instant.setUTCDate(instant.getUTCDate() + days);
-  return instant.toISOString().slice(0, 10);
-}
-
-export function nonDisclosureUntil(rule: NonDisclosureRule | undefined, on: LegalDate): LegalDate | null {
-  if (rule === undefined) return null;
-  const until = 'until' in rule ? rule.until : addDays(on, rule.days);
-  return until > on ? until : null;
-}
-
 const refuse = (reason: DisclosureRefusal, detail?: string, rowId?: string): DisclosureDecision => ({
   ok: false,
   reason,
@@ -95,21 +99,24 @@ const refuse = (reason: DisclosureRefusal, detail?: string, rowId?: string): Dis
 const permit = (
   policy: LegalBasisPolicy,
   row: LegalBasisRow,
-  on: LegalDate,
   consentId: string | null,
+  hidden: { until: LegalDate | null; reason: NonDisclosureReason | null; caseReference: string | null },
 ): DisclosureDecision => ({
   ok: true,
   row,
   revision: policy.revision,
   consentId,
-  nonDisclosureUntil: nonDisclosureUntil(row.nonDisclosure, on),
+  nonDisclosureUntil: hidden.until,
+  nonDisclosureReason: hidden.reason,
+  caseReference: hidden.caseReference,
 });
 
 /**
  * Default deny: permits only when a row matches the requester, office work, provider and
- * item, is in force on `request.on`, and — if every such row requires consent — the
- * supplied consent check passed. Pure and deterministic; when several rows permit, the
- * first in table order is cited. A refusal names the first check that failed.
+ * item, is in force on `request.on`, allows any hiding the requester asked for, and — if every
+ * such row requires consent, or the channel is self-information — the supplied consent check
+ * passed. Pure and deterministic; when several rows permit, the first in table order that needs
+ * no consent is cited (else the first). A refusal names the first check that failed.
  */
 export function decideDisclosure(
   policy: LegalBasisPolicy,
@@ -146,13 +153,16 @@ export function decideDisclosure(
   }
 
   const withoutConsent = inForce.find((row) => !row.consentRequired);
-  if (withoutConsent !== undefined) return permit(policy, withoutConsent, request.on, null);
+  const row = withoutConsent ?? (inForce[0] as LegalBasisRow);
+  const hidden = decideNonDisclosure(row, request.on, request.nonDisclosure);
+  if (!hidden.ok) return refuse(hidden.reason, hidden.detail, row.id);
 
-  const row = inForce[0] as LegalBasisRow;
+  const needsConsent = withoutConsent === undefined || request.channel === 'SELF_INFORMATION';
+  if (!needsConsent) return permit(policy, row, null, hidden);
   const consent = context.consent;
   if (consent === undefined || (!consent.ok && consent.reason === 'NO_CONSENT')) {
     return refuse('CONSENT_REQUIRED', undefined, row.id);
   }
   if (!consent.ok) return refuse('CONSENT_NOT_COVERING', consent.reason, row.id);
-  return permit(policy, row, request.on, consent.consentId);
+  return permit(policy, row, consent.consentId, hidden);
 }

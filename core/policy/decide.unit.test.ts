@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { type DisclosureRequest, decideDisclosure } from './decide.js';
 import { type LegalBasisRow, parsePolicy } from './table.js';
+import { legalBasisRow } from './testing/rows.js';
 
 const CHIYODA = '131016';
 const OSAKA = '271004';
 const SAPPORO = '011002';
 
-const row = (overrides: Partial<LegalBasisRow> & Pick<LegalBasisRow, 'id'>): LegalBasisRow => ({
-  requester: 'any-municipality',
-  officeWork: 'nursing-care-insurance-premium',
-  provider: 'any-municipality',
-  item: 'LOCAL_TAX_INCOME',
-  effectiveFrom: '2017-11-13',
-  effectiveUntil: null,
-  consentRequired: false,
-  ...overrides,
-});
+const row = legalBasisRow;
 
 const givenTable = (...rows: LegalBasisRow[]) => parsePolicy({ version: 1, revision: 'test-1', rows });
 
@@ -37,6 +29,8 @@ describe('decideDisclosure', () => {
       revision: 'test-1',
       consentId: null,
       nonDisclosureUntil: null,
+      nonDisclosureReason: null,
+      caseReference: null,
     });
   });
 
@@ -238,6 +232,78 @@ describe('decideDisclosure', () => {
       expect(decideDisclosure(policy, request({ on: '2026-01-01' }))).toMatchObject({
         nonDisclosureUntil: null,
       });
+    });
+  });
+  describe('self-information', () => {
+    const policy = givenTable(row({ id: 'LB-0004' }));
+    const selfInformation = request({ channel: 'SELF_INFORMATION' });
+
+    it('given a row that needs no consent, when asked as self-information without one, then CONSENT_REQUIRED', () => {
+      expect(decideDisclosure(policy, selfInformation)).toEqual({
+        ok: false,
+        reason: 'CONSENT_REQUIRED',
+        rowId: 'LB-0004',
+      });
+      expect(
+        decideDisclosure(policy, selfInformation, { consent: { ok: false, reason: 'USES_EXHAUSTED' } }),
+      ).toEqual({ ok: false, reason: 'CONSENT_NOT_COVERING', detail: 'USES_EXHAUSTED', rowId: 'LB-0004' });
+    });
+
+    it('given an active consent, then permitted citing the consent (so its use is counted)', () => {
+      expect(
+        decideDisclosure(policy, selfInformation, { consent: { ok: true, consentId: 'consent-0001' } }),
+      ).toMatchObject({ ok: true, row: { id: 'LB-0004' }, consentId: 'consent-0001' });
+    });
+  });
+
+  describe('requested non-disclosure', () => {
+    const investigation = row({
+      id: 'LB-0013',
+      officeWork: 'public-assistance-investigation',
+      nonDisclosureRequest: { maxDays: 365 },
+    });
+    const policy = givenTable(row({ id: 'LB-0004' }), investigation);
+    const hiding = (until: string, reason?: 'BENEFIT_FRAUD_INVESTIGATION') => ({
+      nonDisclosure: { until, ...(reason ? { reason } : {}) },
+    });
+
+    it('given an ordinary row, when the requester asks to hide until 9999-12-31, then NON_DISCLOSURE_NO_BASIS', () => {
+      expect(decideDisclosure(policy, request(hiding('9999-12-31', 'BENEFIT_FRAUD_INVESTIGATION')))).toEqual({
+        ok: false,
+        reason: 'NON_DISCLOSURE_NO_BASIS',
+        detail: 'row LB-0004 allows no hiding',
+        rowId: 'LB-0004',
+      });
+    });
+
+    it('given a row allowing 365 days, then too long and reasonless requests are refused, a proper one recorded', () => {
+      const asInvestigation = (until: string, reason?: 'BENEFIT_FRAUD_INVESTIGATION') =>
+        decideDisclosure(
+          policy,
+          request({ officeWork: 'public-assistance-investigation', ...hiding(until, reason) }),
+        );
+      expect(asInvestigation('2026-06-02', 'BENEFIT_FRAUD_INVESTIGATION')).toMatchObject({
+        ok: false,
+        reason: 'NON_DISCLOSURE_TOO_LONG',
+        rowId: 'LB-0013',
+      });
+      expect(asInvestigation('2026-01-01')).toMatchObject({
+        ok: false,
+        reason: 'NON_DISCLOSURE_REASON_MISSING',
+      });
+      expect(asInvestigation('2026-01-01', 'BENEFIT_FRAUD_INVESTIGATION')).toMatchObject({
+        ok: true,
+        row: { id: 'LB-0013' },
+        nonDisclosureUntil: '2026-01-01',
+        nonDisclosureReason: 'BENEFIT_FRAUD_INVESTIGATION',
+        caseReference: null,
+      });
+    });
+
+    it('checks the legal basis before the hiding request', () => {
+      expect(
+        decideDisclosure(policy, request({ officeWork: 'unknown-work', ...hiding('2026-01-01') })),
+      ).toEqual({ ok: false, reason: 'NO_LEGAL_BASIS' });
     });
   });
 });

@@ -40,6 +40,13 @@ export const NonDisclosureRule = z.union([
 ]);
 export type NonDisclosureRule = z.infer<typeof NonDisclosureRule>;
 
+/**
+ * Lets the requester ask, per inquiry and with a reason code, that the disclosure stay hidden from
+ * the resident for at most `maxDays` days after it (e.g. an investigation). Rows without it allow no hiding.
+ */
+export const NonDisclosureRequestRule = z.strictObject({ maxDays: z.int().min(1).max(3650) });
+export type NonDisclosureRequestRule = z.infer<typeof NonDisclosureRequestRule>;
+
 export const LegalBasisRow = z.strictObject({
   id: z.string().regex(/^LB-\d{4}$/, { error: 'must look like LB-0001' }),
   requester: Requester,
@@ -52,6 +59,7 @@ export const LegalBasisRow = z.strictObject({
   /** Private services and self-information use need the resident's active consent. */
   consentRequired: z.boolean(),
   nonDisclosure: NonDisclosureRule.optional(),
+  nonDisclosureRequest: NonDisclosureRequestRule.optional(),
   /** For humans: the law article or annex line the row comes from. */
   note: z.string().max(200).optional(),
 });

@@ -80,6 +80,27 @@ describe('legal-basis table validation', () => {
     ]);
   });
 
+  it('rejects dates outside 1900-01-01 .. 2200-12-31 with row and field', () => {
+    const error = thrown(() => parsePolicy(table({ ...validRow, effectiveUntil: '9999-12-31' })));
+    expect(error.path).toBe('rows[0].effectiveUntil');
+    expect(error.message).toContain(
+      'rows[0].effectiveUntil (row LB-0001): must lie between 1900-01-01 and 2200-12-31',
+    );
+  });
+
+  it('checks a non-disclosure request rule and names its row and field', () => {
+    const checked = checkPolicy(table({ ...validRow, nonDisclosureRequest: { maxDays: 0 } }));
+    expect(checked.ok ? [] : checked.issues).toEqual([
+      expect.objectContaining({
+        path: 'rows[0].nonDisclosureRequest.maxDays',
+        rowId: 'LB-0001',
+        field: 'nonDisclosureRequest',
+      }),
+    ]);
+    expect(checkPolicy(table({ ...validRow, nonDisclosureRequest: { maxDays: 365 } })).ok).toBe(true);
+    expect(checkPolicy(table({ ...validRow, nonDisclosureRequest: { days: 365 } })).ok).toBe(false);
+  });
+
   it('rejects an unknown version and an empty table', () => {
     expect(thrown(() => parsePolicy({ version: 2, revision: 't', rows: [validRow] })).path).toBe('version');
     expect(thrown(() => parsePolicy(table())).path).toBe('rows');
@@ -98,6 +119,11 @@ describe('the bundled table', () => {
     } as const;
     expect(decideDisclosure(policy, inquiry)).toMatchObject({ ok: true, row: { id: 'LB-0006' } });
     expect(policy.rows.some((row) => row.consentRequired)).toBe(true);
+    expect(policy.rows.filter((row) => row.nonDisclosureRequest).map((row) => row.id)).toEqual([
+      'LB-0013',
+      'LB-0021',
+      'LB-0022',
+    ]);
     expect(policy.rows.some((row) => row.effectiveUntil !== null && row.effectiveUntil < '2025-01-01')).toBe(
       true,
     );

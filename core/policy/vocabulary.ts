@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DISCLOSABLE_ITEMS } from '../../schemas/enums.js';
+import { DATE_BOUNDS_MESSAGE, isDateInBounds } from '../dates.js';
 
 /**
  * The words the legal-basis table, the consent artefact and the gateway share:
@@ -30,8 +31,10 @@ export type AgencyId = string;
 export const OfficeWork = z.string().max(80).regex(KEBAB, { error: 'must be a kebab-case office work code' });
 export type OfficeWork = string;
 
-/** Calendar date as the law counts it (Japan), "YYYY-MM-DD"; compared as strings. */
-export const LegalDate = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
+/** Calendar date as the law counts it (Japan), "YYYY-MM-DD", inside `DATE_BOUNDS`; compared as strings. */
+export const LegalDate = z.iso
+  .date({ error: 'must be a calendar date YYYY-MM-DD', abort: true })
+  .refine(isDateInBounds, DATE_BOUNDS_MESSAGE);
 export type LegalDate = string;
 
 /** An agency id that is 6 digits is a municipality (its local government code). */

@@ -1,97 +1,84 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
+import type { Consent } from '../../core/consent/types.js';
+import { TsunagiError } from '../../core/errors.js';
 import {
   ConsentIdParams,
+  ConsentList,
   ConsentView,
+  consentErrors,
   GrantConsentBody,
+  IdempotencyHeaders,
   RevokeConsentBody,
   toConsentView,
-  toGrantCommand,
-} from '../../core/consent/api-schemas.js';
-import { type ConsentCommand, decide } from '../../core/consent/decider.js';
-import type { ConsentEventDraft } from '../../core/consent/types.js';
-import { TsunagiError } from '../../core/errors.js';
-import type { ConsentEventRecord, ConsentLog } from '../consent-log.js';
-import type { ConsentView as ConsentViewModel } from '../consent-view.js';
-import { ErrorBody } from '../errors.js';
+} from '../consent-api.js';
+import type { ConsentCommands } from '../consent-commands.js';
 import type { ResidentResolver } from '../ports.js';
 import { routeSchema } from '../zod-route.js';
 
 export interface ConsentRoutesDeps {
   residents: ResidentResolver;
-  view: ConsentViewModel;
-  log: ConsentLog;
+  consentCommands: ConsentCommands;
   clock: Clock;
-  ids: () => string;
-  /** Agencies that act for the resident (the portal) and may manage consents for any recipient. */
+  /** Agencies that act for the resident (the portal): the only agencies that may record a consent. */
   portalAgencies: readonly string[];
 }
 
 const PpidParams = z.strictObject({ ppid: z.string().min(1).max(128) });
 const RevokeParams = PpidParams.extend(ConsentIdParams.shape);
-const ConsentList = z.object({ consents: z.array(ConsentView) });
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 503: ErrorBody };
 
 /**
- * The resident's consents, addressed by the caller's PPID for the resident: the resident portal
- * (after its JPKI login) manages all of them; a private service sees and records only the consents
- * naming it as recipient. Another caller's consent is answered as not found, so existence never leaks.
+ * The resident's consents through an agency, addressed by the caller's PPID for the resident. A
+ * consent comes from the resident, never from the party it benefits: only the resident portal
+ * (`GATEWAY_PORTAL_AGENCIES`, after its own sign-in of the resident) records one; any other caller
+ * is refused with CONSENT_NOT_BY_RESIDENT before its body is even read. A service may still list
+ * and revoke the consents naming it; another caller's consent is answered as not found.
  */
 export function consentRoutes(app: FastifyInstance, deps: ConsentRoutesDeps): void {
+  const isPortal = (caller: string) => deps.portalAgencies.includes(caller);
+  const visibleTo = (caller: string) => (consent: Consent) =>
+    isPortal(caller) || consent.recipient === caller;
   const resident = async (caller: string, ppid: string): Promise<string> => {
     const resolved = await deps.residents.resolvePpid(caller, ppid);
     if (!resolved.ok)
       throw new TsunagiError('IDENTITY_UNKNOWN', 'no resident is known under this ppid', { path: 'ppid' });
     return resolved.linkageId;
   };
-  const mayManage = (caller: string, recipient: string) =>
-    deps.portalAgencies.includes(caller) || recipient === caller;
-
-  async function publish(command: ConsentCommand, drafts: ConsentEventDraft[], correlationId: string) {
-    const envelope = (at: Date) => ({
-      eventId: deps.ids(),
-      occurredAt: at,
-      recordedAt: deps.clock.now(),
-      producer: 'gateway',
-      correlationId,
-    });
-    const events = drafts.map(
-      (draft) => ({ ...draft, envelope: envelope(command.at) }) as ConsentEventRecord,
-    );
-    await deps.log.append(events);
-    for (const event of events) deps.view.apply(event);
-  }
 
   app.post(
     '/v1/residents/:ppid/consents',
     {
       schema: routeSchema({
-        summary: "Record a resident's consent",
+        summary: "Record a resident's consent: the resident portal only",
         tags: ['consents'],
         params: PpidParams,
+        headers: IdempotencyHeaders,
         body: GrantConsentBody,
-        response: { 201: ConsentView, ...errors },
+        response: { 201: ConsentView, ...consentErrors },
       }),
+      preValidation: async (request) => {
+        if (!isPortal(request.agency.agencyId))
+          throw new TsunagiError(
+            'CONSENT_NOT_BY_RESIDENT',
+            'a consent is recorded only by the resident (POST /v1/resident/consents) or the resident portal acting for them',
+            { path: 'agency' },
+          );
+      },
     },
     async (request, reply) => {
       const { ppid } = request.params as z.output<typeof PpidParams>;
-      const body = request.body as z.output<typeof GrantConsentBody>;
+      const headers = request.headers as z.output<typeof IdempotencyHeaders>;
       const caller = request.agency.agencyId;
-      if (!mayManage(caller, body.recipient))
-        throw new TsunagiError('FORBIDDEN', 'a service may record only consents naming itself', {
-          path: 'recipient',
-        });
-      const linkageId = await resident(caller, ppid);
-      const at = deps.clock.now();
-      const command = toGrantCommand(body, { consentId: deps.ids(), linkageId, at, channel: caller });
-      const decision = decide(command, null);
-      if (!decision.ok)
-        throw new TsunagiError('INPUT_INVALID', `consent refused: ${decision.reason}`, { path: 'body' });
-      await publish(command, decision.events, request.id);
-      const consent = deps.view.consent(command.consentId);
-      if (!consent) throw new TsunagiError('INTERNAL', 'a granted consent is missing from the view');
-      return reply.code(201).send(toConsentView(consent, at));
+      const { consent, replayed } = await deps.consentCommands.grant({
+        linkageId: await resident(caller, ppid),
+        body: request.body as z.output<typeof GrantConsentBody>,
+        channel: caller,
+        idempotencyKey: headers['idempotency-key'],
+        correlationId: request.id,
+      });
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).send(toConsentView(consent, deps.clock.now()));
     },
   );
 
@@ -99,22 +86,18 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRoutesDeps): vo
     '/v1/residents/:ppid/consents',
     {
       schema: routeSchema({
-        summary: "List a resident's consents (newest first)",
+        summary: "List a resident's consents (newest first): all for the portal, a service's own otherwise",
         tags: ['consents'],
         params: PpidParams,
-        response: { 200: ConsentList, ...errors },
+        response: { 200: ConsentList, ...consentErrors },
       }),
     },
     async (request) => {
       const { ppid } = request.params as z.output<typeof PpidParams>;
       const caller = request.agency.agencyId;
-      const linkageId = await resident(caller, ppid);
+      const consents = await deps.consentCommands.list(await resident(caller, ppid), visibleTo(caller));
       const at = deps.clock.now();
-      const consents = (await deps.view.consentsOf(linkageId))
-        .filter((c) => mayManage(caller, c.recipient))
-        .map((c) => toConsentView(c, at))
-        .reverse();
-      return { consents };
+      return { consents: consents.map((c) => toConsentView(c, at)) };
     },
   );
 
@@ -122,28 +105,25 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRoutesDeps): vo
     '/v1/residents/:ppid/consents/:consentId/revoke',
     {
       schema: routeSchema({
-        summary: "Revoke a resident's consent",
+        summary: "Revoke a resident's consent (the portal, or the service it names)",
         tags: ['consents'],
         params: RevokeParams,
+        headers: IdempotencyHeaders,
         body: RevokeConsentBody,
-        response: { 200: ConsentView, ...errors },
+        response: { 200: ConsentView, ...consentErrors },
       }),
     },
     async (request) => {
       const { ppid, consentId } = request.params as z.output<typeof RevokeParams>;
-      const { reason } = request.body as z.output<typeof RevokeConsentBody>;
       const caller = request.agency.agencyId;
-      const linkageId = await resident(caller, ppid);
-      const state = deps.view.consent(consentId) ?? null;
-      const visible = state !== null && mayManage(caller, state.recipient) ? state : null;
-      const at = deps.clock.now();
-      const command: ConsentCommand = { type: 'RevokeConsent', at, consentId, linkageId, reason };
-      const decision = decide(command, visible);
-      if (!decision.ok) throw new TsunagiError('NOT_FOUND', 'no such consent', { path: 'consentId' });
-      await publish(command, decision.events, request.id);
-      const consent = deps.view.consent(consentId);
-      if (!consent) throw new TsunagiError('INTERNAL', 'a revoked consent is missing from the view');
-      return toConsentView(consent, at);
+      const consent = await deps.consentCommands.revoke({
+        linkageId: await resident(caller, ppid),
+        consentId,
+        reason: (request.body as z.output<typeof RevokeConsentBody>).reason,
+        visible: visibleTo(caller),
+        correlationId: request.id,
+      });
+      return toConsentView(consent, deps.clock.now());
     },
   );
 }

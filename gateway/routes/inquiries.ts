@@ -88,7 +88,14 @@ export function inquiryRoutes(app: FastifyInstance, deps: DisclosureRoutesDeps):
         provider: body.provider,
         linkageId: resolved.linkageId,
         channel: 'INQUIRY',
-        nonDisclosureUntil: body.nonDisclosureUntil,
+        nonDisclosure:
+          body.nonDisclosureUntil === undefined
+            ? undefined
+            : {
+                until: body.nonDisclosureUntil,
+                reason: body.nonDisclosureReason,
+                caseReference: body.caseReference,
+              },
         correlationId: request.id,
       });
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_BOUNDS_MESSAGE, isDateInBounds } from '../../core/dates.js';
 import { checkMyNumber, type MyNumber, type MyNumberProblem } from '../../identity/my-number.js';
 import { isCalendarDate, MAX_YEN } from '../../schemas/primitives.js';
 import { municipalityCodeProblem } from './municipality-code.js';
@@ -21,7 +22,10 @@ export const optionalText = (max: number) => z.preprocess(absent, text(max).opti
 
 export const calendarDate = z.preprocess(
   absent,
-  z.string(expecting('a date YYYY-MM-DD')).refine(isCalendarDate, 'not a calendar date YYYY-MM-DD'),
+  z
+    .string(expecting('a date YYYY-MM-DD'))
+    .refine(isCalendarDate, { error: 'not a calendar date YYYY-MM-DD', abort: true })
+    .refine(isDateInBounds, DATE_BOUNDS_MESSAGE),
 );
 
 /** An empty cell means "open-ended"; becomes null. */

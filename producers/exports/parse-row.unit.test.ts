@@ -23,6 +23,16 @@ describe('parseRow', () => {
       [{ effective_date: '' }, 'effective_date', 'effective_date: missing'],
       [{ effective_date: '2023-02-30' }, 'effective_date', 'effective_date: not a calendar date YYYY-MM-DD'],
       [
+        { effective_date: '1899-12-31' },
+        'effective_date',
+        'effective_date: must lie between 1900-01-01 and 2200-12-31',
+      ],
+      [
+        { effective_date: '2201-01-01' },
+        'effective_date',
+        'effective_date: must lie between 1900-01-01 and 2200-12-31',
+      ],
+      [
         { municipality_code: '131017' },
         'municipality_code',
         'municipality_code: bad municipality check digit',
@@ -36,6 +46,19 @@ describe('parseRow', () => {
         error: { file: 'export.csv', line: 7, field, message },
       });
     }
+  });
+
+  it('refuses a birth date outside 1900-01-01 .. 2200-12-31, naming the field', () => {
+    expect(parseRow('juki', withValues('juki', { date_of_birth: '1800-01-01' }), at)).toEqual({
+      ok: false,
+      error: {
+        file: 'export.csv',
+        line: 7,
+        field: 'date_of_birth',
+        message: 'date_of_birth: must lie between 1900-01-01 and 2200-12-31',
+      },
+    });
+    expect(parseRow('juki', withValues('juki', { date_of_birth: '1900-01-01' }), at).ok).toBe(true);
   });
 
   it('never puts the My Number, or any value, into a message', () => {
