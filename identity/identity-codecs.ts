@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
-import type { AgencyCodeIssued, IdentityEnrolled } from './event-log.js';
+import type { AgencyCodeIssued, CertificateBound, IdentityEnrolled } from './event-log.js';
 
 /** Encodes and decodes one event type as Avro with the schema files in schemas/. */
 export interface EventCodec<E> {
@@ -25,3 +25,4 @@ function avroCodec<E>(subject: string): EventCodec<E> {
  */
 export const identityEnrolledCodec: EventCodec<IdentityEnrolled> = avroCodec('identity-enrolled');
 export const agencyCodeIssuedCodec: EventCodec<AgencyCodeIssued> = avroCodec('agency-code-issued');
+export const certificateBoundCodec: EventCodec<CertificateBound> = avroCodec('certificate-bound');

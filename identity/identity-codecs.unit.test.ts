@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { AgencyCodeIssued, IdentityEnrolled } from './event-log.js';
-import { agencyCodeIssuedCodec, identityEnrolledCodec } from './identity-codecs.js';
+import type { AgencyCodeIssued, CertificateBound, IdentityEnrolled } from './event-log.js';
+import { agencyCodeIssuedCodec, certificateBoundCodec, identityEnrolledCodec } from './identity-codecs.js';
+
+/** `schemas/certificate-bound/fixtures/v1.{json,hex}`: the event (bytes as hex, instant as ISO) and its Avro body. */
+const fixture = (name: string) =>
+  readFileSync(new URL(`../schemas/certificate-bound/fixtures/${name}`, import.meta.url), 'utf8');
 
 describe('identity event codecs (schemas/*/v1.avsc)', () => {
   it('round-trips IdentityEnrolled', () => {
@@ -31,5 +36,20 @@ describe('identity event codecs (schemas/*/v1.avsc)', () => {
       };
       expect(agencyCodeIssuedCodec.decode(agencyCodeIssuedCodec.encode(event))).toEqual(event);
     }
+  });
+
+  it('CertificateBound: the golden JSON encodes to the golden bytes, and back', () => {
+    const json = JSON.parse(fixture('v1.json')) as Record<string, string | number>;
+    const event: CertificateBound = {
+      keyedHash: Buffer.from(String(json.keyedHash), 'hex'),
+      keyVersion: Number(json.keyVersion),
+      sealedLinkageId: Buffer.from(String(json.sealedLinkageId), 'hex'),
+      nonce: Buffer.from(String(json.nonce), 'hex'),
+      boundAt: Date.parse(String(json.boundAt)),
+    };
+    const hex = fixture('v1.hex').trim();
+    // A deliberate schema change rewrites v1.hex from this encoding (and adds v2 files instead, once released).
+    expect(certificateBoundCodec.encode(event).toString('hex')).toBe(hex);
+    expect(certificateBoundCodec.decode(Buffer.from(hex, 'hex'))).toEqual(event);
   });
 });

@@ -2,8 +2,13 @@ import type { Kafka, Producer } from 'kafkajs';
 import { TsunagiError } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { readToEnd } from '../platform/read-to-end.js';
-import type { AgencyCodeIssued, EventLog, IdentityEnrolled } from './event-log.js';
-import { agencyCodeIssuedCodec, type EventCodec, identityEnrolledCodec } from './identity-codecs.js';
+import type { AgencyCodeIssued, CertificateBound, EventLog, IdentityEnrolled } from './event-log.js';
+import {
+  agencyCodeIssuedCodec,
+  certificateBoundCodec,
+  type EventCodec,
+  identityEnrolledCodec,
+} from './identity-codecs.js';
 
 export interface KafkaEventLog<E> extends EventLog<E> {
   close(): Promise<void>;
@@ -104,4 +109,12 @@ export const createKafkaAgencyCodeLog = (options: { kafka: Kafka; topic: string;
     ...options,
     codec: agencyCodeIssuedCodec,
     keyOf: (event) => event.agencyId,
+  });
+
+/** The certificate bindings' log: topic `certificate-bindings`, keyed by the hex keyed hash of the certificate name. */
+export const createKafkaCertificateBindingLog = (options: { kafka: Kafka; topic: string; logger: Logger }) =>
+  createKafkaEventLog<CertificateBound>({
+    ...options,
+    codec: certificateBoundCodec,
+    keyOf: (event) => event.keyedHash.toString('hex'),
   });
