@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { TsunagiError } from '../core/errors.js';
 
 /**
  * The one place that binds pkijs to Node's WebCrypto, plus the encoding helpers every JPKI
@@ -24,11 +25,12 @@ export const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer =>
 
 /**
  * PEM labels we read (RFC 7468 §5.1 and §5.3: `X509 CERTIFICATE` and `X.509 CERTIFICATE` are
- * legacy labels parsers may accept; §6 for CRLs).
+ * legacy labels parsers may accept; §6 for CRLs; §10 for PKCS#8 private keys).
  */
 const PEM_LABELS = {
   certificate: ['CERTIFICATE', 'X509 CERTIFICATE', 'X.509 CERTIFICATE'],
   crl: ['X509 CRL'],
+  'private-key': ['PRIVATE KEY'],
 } as const;
 export type PemKind = keyof typeof PEM_LABELS;
 
@@ -78,6 +80,22 @@ export function toDer(input: Uint8Array | string, kind: PemKind = 'certificate')
   const blocks = derBlocks(input, kind);
   const [only] = blocks;
   return blocks.length === 1 && only && only.length > 0 ? only : undefined;
+}
+
+/**
+ * An RSA private key from PKCS#8 (PEM or DER) into WebCrypto, usable only to sign with
+ * RSASSA-PKCS1-v1_5 and SHA-256 (as JPKI cards and our demo CA sign). Not extractable again.
+ */
+export async function importSigningKey(pkcs8: Uint8Array | string): Promise<CryptoKey> {
+  const der = toDer(pkcs8, 'private-key');
+  if (!der) throw new TsunagiError('INPUT_INVALID', 'not one PKCS#8 private key', { path: 'privateKey' });
+  return globalThis.crypto.subtle.importKey(
+    'pkcs8',
+    der as Uint8Array<ArrayBuffer>,
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
 }
 
 export function toPem(der: Uint8Array, label: 'CERTIFICATE' | 'X509 CRL' | 'PRIVATE KEY'): string {

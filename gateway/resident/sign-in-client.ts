@@ -1,4 +1,4 @@
-import { derBlocks } from '../../jpki/pki.js';
+import { importSigningKey, toDer } from '../../jpki/pki.js';
 
 /**
  * The resident's side of sign-in, as a browser page or the JPKI client software does it: ask for a
@@ -30,14 +30,6 @@ export async function signInWithCard(deps: {
   });
 }
 
-/** A demo card's key, PKCS#8 PEM as the demo writes it, imported into WebCrypto for signing only. */
-export async function importCardKey(pkcs8Pem: string): Promise<CryptoKey> {
-  const body = /-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END PRIVATE KEY-----/.exec(pkcs8Pem)?.[1];
-  if (!body) throw new Error('not a PKCS#8 PEM private key');
-  const der = Buffer.from(body.replace(/\s+/g, ''), 'base64');
-  return globalThis.crypto.subtle.importKey('pkcs8', der, SIGN_IN_ALGORITHM, false, ['sign']);
-}
-
 export const webCryptoSigner =
   (privateKey: CryptoKey): CardSigner =>
   async (message) =>
@@ -51,7 +43,7 @@ export const webCryptoSigner =
 
 /** A demo card from its two files' contents: the certificate PEM and the PKCS#8 key PEM. */
 export async function demoCard(files: { certificatePem: string; keyPem: string }) {
-  const [certificateDer] = derBlocks(files.certificatePem, 'certificate');
-  if (!certificateDer) throw new Error('the card file holds no certificate');
-  return { certificateDer, sign: webCryptoSigner(await importCardKey(files.keyPem)) };
+  const certificateDer = toDer(files.certificatePem);
+  if (!certificateDer) throw new Error('the card file does not hold one certificate');
+  return { certificateDer, sign: webCryptoSigner(await importSigningKey(files.keyPem)) };
 }
