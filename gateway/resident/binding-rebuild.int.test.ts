@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../core/clock.js';
@@ -30,6 +32,7 @@ import { signInWithCard, webCryptoSigner } from './sign-in-client.js';
  * survives the loss of the hub's store, because the store is rebuilt from `certificate-bindings`.
  */
 const logger = testLogger();
+const run = promisify(execFile);
 let config: InfraConfig;
 let pki: TestPki;
 let card: IssuedCertificate;
@@ -126,7 +129,7 @@ describe('certificate bindings on the certificate-bindings topic', () => {
       expect(bytes).not.toContain(clear);
   });
 
-  it('after the store is deleted, sign-in fails until the hub is rebuilt from the log, then works as before', async () => {
+  it('after the store is deleted, sign-in fails until `identity/cli.ts rebuild` replays the log, then works as before', async () => {
     rmSync(storeDir, { recursive: true, force: true });
     const lost = await openHub(false);
     try {
@@ -134,16 +137,29 @@ describe('certificate bindings on the certificate-bindings topic', () => {
     } finally {
       await lost.close();
     }
+    const { stdout } = await run('npx', ['tsx', 'identity/cli.ts', 'rebuild'], {
+      env: { ...process.env, ...keys, TSUNAGI_IDENTITY_DIR: storeDir, TOPIC_PREFIX: config.TOPIC_PREFIX },
+      timeout: 60_000,
+    });
+    expect(stdout).toContain('certificate bindings: 1 from 1 event(s)');
+    const rebuilt = await openHub(false);
+    try {
+      expect(await signIn(rebuilt)).toMatchObject({ status: 200, body: { ppid } });
+    } finally {
+      await rebuilt.close();
+    }
+  });
+
+  it('createIdentityHub({ rebuild: true }) restores a lost store the same way', async () => {
+    rmSync(storeDir, { recursive: true, force: true });
     const rebuilt = await openHub(true);
     try {
-      const answer = await signIn(rebuilt);
-      expect(answer).toMatchObject({ status: 200, body: { ppid } });
-      expect(
-        await rebuilt.certificates.resolveCertificate({
-          issuer: formatName(card.certificate.issuer),
-          serialNumber: serialHex(card.certificate.serialNumber),
-        }),
-      ).toBe(linkageId);
+      expect(await signIn(rebuilt)).toMatchObject({ status: 200, body: { ppid } });
+      const ref = {
+        issuer: formatName(card.certificate.issuer),
+        serialNumber: serialHex(card.certificate.serialNumber),
+      };
+      expect(await rebuilt.certificates.resolveCertificate(ref)).toBe(linkageId);
     } finally {
       await rebuilt.close();
     }
