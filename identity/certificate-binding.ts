@@ -2,6 +2,8 @@ import type { Clock } from '../core/clock.js';
 import { TsunagiError } from '../core/errors.js';
 import { type Result, refuse } from '../core/result.js';
 import type { Logger } from '../platform/logger.js';
+import { certificateKey, certificateSealContext, evolveCertificateRow } from './certificate-view.js';
+import { appendToLog, type CertificateBindingLog, type CertificateBound } from './event-log.js';
 import { type IdentityStore, storeWrite } from './identity-store.js';
 import { type KeyRing, versionsNewestFirst } from './keys.js';
 import { isLinkageId, type LinkageId } from './linkage-id.js';
@@ -36,30 +38,43 @@ export type BindingRefusal = 'CERTIFICATE_BOUND_ELSEWHERE';
 /**
  * Certificate → linkage id. On card renewal the resident gets a new certificate: binding it to the same
  * linkage id keeps every PPID and agency code, since those are functions of the linkage id, not of the
- * certificate. Only keyed hashes of certificate names and sealed linkage ids are stored.
+ * certificate. Only keyed hashes of certificate names and sealed linkage ids are stored, in the store
+ * and in the CertificateBound events of the binding log.
  */
 export interface CertificateBindings {
-  /** Idempotent; refuses a certificate already bound to another resident. */
+  /**
+   * Idempotent; refuses a certificate already bound to another resident. Durability: a new binding
+   * is returned (and resolvable) only after its CertificateBound event was acknowledged by the log
+   * (Kafka acks=all). Throws BROKER_UNAVAILABLE or STORE_UNAVAILABLE (retriable).
+   */
   bindCertificate(
     ref: CertificateRef,
     linkageId: LinkageId,
   ): Promise<Result<{ linkageId: LinkageId }, BindingRefusal>>;
   resolveCertificate(ref: CertificateRef): Promise<LinkageId | undefined>;
+  /**
+   * Replays the binding log into the store (after a lost store or a restore). Bindings are never
+   * removed, so the replay adds what the store lacks and keeps what it has (first binding wins).
+   */
+  rebuildFromLog(): Promise<{ entries: number; bindings: number }>;
 }
 
 export function createCertificateBindings(deps: {
   store: IdentityStore;
+  /** The bindings' durable record (Kafka topic `certificate-bindings` in production). */
+  certificateLog: CertificateBindingLog;
   vaultKeys: KeyRing;
   clock: Clock;
   logger: Logger;
 }): CertificateBindings {
-  const { store, vaultKeys, clock, logger } = deps;
-  const rowKey = (version: number, name: string) =>
-    `v${version}/${keyedHash(vaultKeys, version, 'certificate-lookup', name).toString('hex')}`;
+  const { store, certificateLog: log, vaultKeys, clock, logger } = deps;
+  // One binding per certificate at a time in this process, or two callers could append two events.
+  const inFlight = new Map<string, Promise<Result<{ linkageId: LinkageId }, BindingRefusal>>>();
+  const hashOf = (version: number, name: string) => keyedHash(vaultKeys, version, 'certificate-lookup', name);
 
   const resolve = (name: string): LinkageId | undefined => {
     for (const version of versionsNewestFirst(vaultKeys)) {
-      const key = rowKey(version, name);
+      const key = certificateKey(version, hashOf(version, name));
       const row = store.certificates.get(key);
       if (!row) continue;
       const linkageId = unseal(
@@ -69,7 +84,7 @@ export function createCertificateBindings(deps: {
           nonce: Buffer.from(row.nonce),
           keyVersion: row.keyVersion,
         },
-        `certificate/${key}`,
+        certificateSealContext(key),
       );
       if (!isLinkageId(linkageId))
         throw new TsunagiError('INTERNAL', 'a certificate row holds no linkage id');
@@ -78,23 +93,64 @@ export function createCertificateBindings(deps: {
     return undefined;
   };
 
+  const apply = async (event: CertificateBound): Promise<void> => {
+    const key = certificateKey(event.keyVersion, event.keyedHash);
+    const next = evolveCertificateRow(store.certificates.get(key), event);
+    if (next) await storeWrite('bind certificate', () => store.certificates.put(key, next));
+  };
+
+  const bind = async (name: string, linkageId: LinkageId) => {
+    const bound = resolve(name);
+    if (bound === linkageId) return { ok: true as const, linkageId };
+    if (bound !== undefined) return refuse('CERTIFICATE_BOUND_ELSEWHERE' as const);
+    const keyedHashOfName = hashOf(vaultKeys.current, name);
+    const sealed = seal(
+      vaultKeys,
+      linkageId,
+      certificateSealContext(certificateKey(vaultKeys.current, keyedHashOfName)),
+    );
+    const event: CertificateBound = {
+      keyedHash: keyedHashOfName,
+      keyVersion: sealed.keyVersion,
+      sealedLinkageId: sealed.ciphertext,
+      nonce: sealed.nonce,
+      boundAt: clock.now().getTime(),
+    };
+    await appendToLog(log, event, 'the certificate binding');
+    await apply(event);
+    // First binding wins, in the log as in the store: another process may have bound it meanwhile.
+    if (resolve(name) !== linkageId) return refuse('CERTIFICATE_BOUND_ELSEWHERE' as const);
+    logger.info({ keyVersion: sealed.keyVersion }, 'certificate bound');
+    return { ok: true as const, linkageId };
+  };
+
+  const bindCertificate = async (
+    ref: CertificateRef,
+    linkageId: LinkageId,
+  ): Promise<Result<{ linkageId: LinkageId }, BindingRefusal>> => {
+    if (!isLinkageId(linkageId))
+      throw new TsunagiError('INPUT_INVALID', 'not a linkage id', { path: 'linkageId' });
+    const name = canonicalCertificateRef(ref);
+    const running = inFlight.get(name);
+    // Wait for the binding under way, then answer from the store (the row is there or it failed).
+    if (running) return running.catch(() => undefined).then(() => bindCertificate(ref, linkageId));
+    const attempt = bind(name, linkageId).finally(() => inFlight.delete(name));
+    inFlight.set(name, attempt);
+    return attempt;
+  };
+
   return {
-    async bindCertificate(ref, linkageId) {
-      if (!isLinkageId(linkageId))
-        throw new TsunagiError('INPUT_INVALID', 'not a linkage id', { path: 'linkageId' });
-      const name = canonicalCertificateRef(ref);
-      const bound = resolve(name);
-      if (bound === linkageId) return { ok: true, linkageId };
-      if (bound !== undefined) return refuse('CERTIFICATE_BOUND_ELSEWHERE');
-      const key = rowKey(vaultKeys.current, name);
-      const sealed = seal(vaultKeys, linkageId, `certificate/${key}`);
-      const row = { keyVersion: sealed.keyVersion, sealedLinkageId: sealed.ciphertext, nonce: sealed.nonce };
-      await storeWrite('bind certificate', () =>
-        store.certificates.put(key, { ...row, boundAt: clock.now().getTime() }),
-      );
-      logger.info({ keyVersion: sealed.keyVersion }, 'certificate bound');
-      return { ok: true, linkageId };
-    },
+    bindCertificate,
     resolveCertificate: async (ref) => resolve(canonicalCertificateRef(ref)),
+    async rebuildFromLog() {
+      let entries = 0;
+      await log.replay(async (event) => {
+        entries++;
+        await apply(event);
+      });
+      const bindings = store.certificates.getKeysCount();
+      logger.info({ entries, bindings }, 'certificate bindings rebuilt from the binding log');
+      return { entries, bindings };
+    },
   };
 }

@@ -1,5 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventWireOver } from '../platform/event-wire.js';
+import { fixedSchemaIds } from '../tests/support/schema-ids.js';
 import { createCertificateBindings } from './certificate-binding.js';
+import { certificateBoundCodec } from './identity-codecs.js';
+import { openIdentityStore } from './identity-store.js';
 import { newLinkageId } from './linkage-id.js';
 import { testMyNumber } from './test-my-numbers.js';
 import { createTestHub, type TestHub } from './test-support.js';
@@ -68,5 +75,77 @@ describe('JPKI certificate bindings', () => {
         code: 'INPUT_INVALID',
       },
     );
+  });
+
+  it('appends a CertificateBound event before the binding is usable, with neither serial nor resident in clear', async () => {
+    const { certificates, certificateLog } = setup();
+    const person = newLinkageId();
+    const card = { issuer, serialNumber: '7A:0B:CD:EF:01' };
+    expect(await certificates.bindCertificate(card, person)).toEqual({ ok: true, linkageId: person });
+    expect(certificateLog.entries).toHaveLength(1);
+    const wire = eventWireOver(fixedSchemaIds({ 'certificate-bound@1': 1 }));
+    const bytes = (await certificateBoundCodec(wire).encode(certificateLog.entries[0] as never)).toString(
+      'latin1',
+    );
+    for (const clear of ['7a0bcdef01', '7A0BCDEF01', 'JPKI', person]) expect(bytes).not.toContain(clear);
+    // Binding again, or resolving, appends nothing.
+    await certificates.bindCertificate(card, person);
+    expect(certificateLog.entries).toHaveLength(1);
+  });
+
+  it('does not bind when the log does not acknowledge (BROKER_UNAVAILABLE), and a retry binds', async () => {
+    const { certificates, certificateLog } = setup();
+    const person = newLinkageId();
+    const card = { issuer, serialNumber: '0C0FFEE0' };
+    certificateLog.failNextAppends(1);
+    await expect(certificates.bindCertificate(card, person)).rejects.toMatchObject({
+      code: 'BROKER_UNAVAILABLE',
+      retriable: true,
+    });
+    expect(await certificates.resolveCertificate(card)).toBeUndefined();
+    expect(await certificates.bindCertificate(card, person)).toEqual({ ok: true, linkageId: person });
+    expect(await certificates.resolveCertificate(card)).toBe(person);
+  });
+
+  it('binds a certificate once when two residents race for it, in the log as in the store', async () => {
+    const { certificates, certificateLog } = setup();
+    const [alice, bob] = [newLinkageId(), newLinkageId()];
+    const card = { issuer, serialNumber: 'ABCDEF' };
+    const [first, second] = await Promise.all([
+      certificates.bindCertificate(card, alice),
+      certificates.bindCertificate(card, bob),
+    ]);
+    expect([first, second]).toEqual([
+      { ok: true, linkageId: alice },
+      { ok: false, reason: 'CERTIFICATE_BOUND_ELSEWHERE' },
+    ]);
+    expect(certificateLog.entries).toHaveLength(1);
+  });
+
+  it('rebuilds lost bindings from the log into an empty store (first binding wins, replay twice is harmless)', async () => {
+    // given bindings made through one store
+    const hub = setup();
+    const [alice, bob] = [newLinkageId(), newLinkageId()];
+    await hub.certificates.bindCertificate({ issuer, serialNumber: '01' }, alice);
+    await hub.certificates.bindCertificate({ issuer, serialNumber: '02' }, bob);
+    // when the store is lost and a new one is rebuilt from the same log
+    const dir = mkdtempSync(join(tmpdir(), 'tsunagi-identity-rebuilt-'));
+    const store = openIdentityStore(dir);
+    try {
+      const rebuilt = createCertificateBindings({ ...hub, store });
+      expect(await rebuilt.resolveCertificate({ issuer, serialNumber: '01' })).toBeUndefined();
+      expect(await rebuilt.rebuildFromLog()).toEqual({ entries: 2, bindings: 2 });
+      expect(await rebuilt.rebuildFromLog()).toEqual({ entries: 2, bindings: 2 });
+      // then both resolve as before, and a rebinding elsewhere is still refused
+      expect(await rebuilt.resolveCertificate({ issuer, serialNumber: '01' })).toBe(alice);
+      expect(await rebuilt.resolveCertificate({ issuer, serialNumber: '02' })).toBe(bob);
+      expect(await rebuilt.bindCertificate({ issuer, serialNumber: '01' }, bob)).toEqual({
+        ok: false,
+        reason: 'CERTIFICATE_BOUND_ELSEWHERE',
+      });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

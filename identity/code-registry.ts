@@ -4,7 +4,7 @@ import { type Result, refuse } from '../core/result.js';
 import type { Logger } from '../platform/logger.js';
 import { codeKey, codeSealContext, evolveCodeRow } from './code-view.js';
 import { type AgencyCode, deriveCode, HolderId, type Ppid, parseCode } from './codes.js';
-import type { AgencyCodeIssued, AgencyCodeLog, CodeKind } from './event-log.js';
+import { type AgencyCodeIssued, type AgencyCodeLog, appendToLog, type CodeKind } from './event-log.js';
 import { type IdentityStore, storeWrite } from './identity-store.js';
 import { type KeyRing, versionsNewestFirst } from './keys.js';
 import { isLinkageId, type LinkageId } from './linkage-id.js';
@@ -77,14 +77,7 @@ export function createCodeRegistry(deps: CodeRegistryDeps): CodeRegistry {
       sealKeyVersion: sealed.keyVersion,
       issuedAt: clock.now().getTime(),
     };
-    try {
-      await log.append(event);
-    } catch (cause) {
-      if (cause instanceof TsunagiError) throw cause;
-      throw new TsunagiError('BROKER_UNAVAILABLE', 'the code issue could not be appended to the log', {
-        cause,
-      });
-    }
+    await appendToLog(log, event, 'the code issue');
     await apply(event);
     logger.info({ codeKind: kind, holderId, keyVersion: event.keyVersion }, 'code issued');
     return code;

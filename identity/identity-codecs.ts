@@ -2,7 +2,7 @@ import avro from 'avsc';
 import { TsunagiError } from '../core/errors.js';
 import type { EventWire } from '../platform/event-wire.js';
 import { listSubjects, loadSchema } from '../schemas/catalogue.js';
-import type { AgencyCodeIssued, IdentityEnrolled } from './event-log.js';
+import type { AgencyCodeIssued, CertificateBound, IdentityEnrolled } from './event-log.js';
 
 /** Encodes and decodes one record type of a hub-internal topic. */
 export interface EventCodec<E> {
@@ -75,3 +75,5 @@ export const identityEnrolledCodec = (wire: RecordWire): EventCodec<IdentityEnro
   framedCodec(wire, 'identity-enrolled');
 export const agencyCodeIssuedCodec = (wire: RecordWire): EventCodec<AgencyCodeIssued> =>
   framedCodec(wire, 'agency-code-issued');
+export const certificateBoundCodec = (wire: RecordWire): EventCodec<CertificateBound> =>
+  framedCodec(wire, 'certificate-bound');

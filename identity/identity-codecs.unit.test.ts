@@ -1,12 +1,19 @@
+import { readFileSync } from 'node:fs';
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
 import { eventWireOver } from '../platform/event-wire.js';
 import { loadSchema } from '../schemas/catalogue.js';
 import { fixedSchemaIds } from '../tests/support/schema-ids.js';
-import type { AgencyCodeIssued, IdentityEnrolled } from './event-log.js';
-import { agencyCodeIssuedCodec, identityEnrolledCodec } from './identity-codecs.js';
+import type { AgencyCodeIssued, CertificateBound, IdentityEnrolled } from './event-log.js';
+import { agencyCodeIssuedCodec, certificateBoundCodec, identityEnrolledCodec } from './identity-codecs.js';
 
-const wire = eventWireOver(fixedSchemaIds({ 'identity-enrolled@1': 31, 'agency-code-issued@1': 32 }));
+/** `schemas/certificate-bound/fixtures/v1.{json,hex}`: the event (bytes as hex, instant as ISO) and its Avro body. */
+const fixture = (name: string) =>
+  readFileSync(new URL(`../schemas/certificate-bound/fixtures/${name}`, import.meta.url), 'utf8');
+
+const wire = eventWireOver(
+  fixedSchemaIds({ 'identity-enrolled@1': 31, 'agency-code-issued@1': 32, 'certificate-bound@1': 33 }),
+);
 const enrolled: IdentityEnrolled = {
   keyedHash: Buffer.alloc(32, 1),
   keyVersion: 3,
@@ -63,5 +70,23 @@ describe('identity event codecs (registry-framed, schemas/*/v1.avsc)', () => {
       path: 'value',
       message: 'a record of agency-code-issued (schema id 32) where identity-enrolled was expected',
     });
+  });
+
+  it('CertificateBound: the golden JSON encodes to the golden Avro body inside the frame, and back', async () => {
+    const json = JSON.parse(fixture('v1.json')) as Record<string, string | number>;
+    const event: CertificateBound = {
+      keyedHash: Buffer.from(String(json.keyedHash), 'hex'),
+      keyVersion: Number(json.keyVersion),
+      sealedLinkageId: Buffer.from(String(json.sealedLinkageId), 'hex'),
+      nonce: Buffer.from(String(json.nonce), 'hex'),
+      boundAt: Date.parse(String(json.boundAt)),
+    };
+    const hex = fixture('v1.hex').trim();
+    // A deliberate schema change rewrites v1.hex from this encoding (and adds v2 files instead, once released).
+    const codec = certificateBoundCodec(wire);
+    const bytes = await codec.encode(event);
+    expect(bytes.readInt32BE(1)).toBe(33);
+    expect(bytes.subarray(5).toString('hex')).toBe(hex);
+    expect(await codec.decode(bytes)).toEqual(event);
   });
 });

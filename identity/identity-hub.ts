@@ -6,7 +6,11 @@ import { type CertificateBindings, createCertificateBindings } from './certifica
 import { type CodeRegistry, createCodeRegistry } from './code-registry.js';
 import type { RecordWire } from './identity-codecs.js';
 import { openIdentityStore } from './identity-store.js';
-import { createKafkaAgencyCodeLog, createKafkaEnrolmentLog } from './kafka-enrolment-log.js';
+import {
+  createKafkaAgencyCodeLog,
+  createKafkaCertificateBindingLog,
+  createKafkaEnrolmentLog,
+} from './kafka-enrolment-log.js';
 import type { IdentityConfig } from './keys.js';
 import { createVault, type Vault } from './vault.js';
 
@@ -19,8 +23,9 @@ export interface IdentityHub {
 
 /**
  * Wires the identity hub for production: the lmdb store in `config.storeDir`, the vault's log on
- * `<prefix>identity-enrolments`, the code map's log on `<prefix>agency-codes` (both registry-framed). Pass `rebuild: true`
- * after restoring or losing the store: both views are replaced by a replay of their topics before use.
+ * `<prefix>identity-enrolments`, the code map's log on `<prefix>agency-codes`, the certificate
+ * bindings' log on `<prefix>certificate-bindings` (all registry-framed). Pass `rebuild: true` after
+ * restoring or losing the store: the three views are rebuilt by a replay of their topics before use.
  */
 export async function createIdentityHub(deps: {
   config: IdentityConfig;
@@ -47,19 +52,26 @@ export async function createIdentityHub(deps: {
     topic: topicName(topicPrefix, Topics.agencyCodes),
     logger,
   });
+  const certificateLog = createKafkaCertificateBindingLog({
+    kafka,
+    wire,
+    topic: topicName(topicPrefix, Topics.certificateBindings),
+    logger,
+  });
   const { hubKeys, vaultKeys } = config;
   const hub: IdentityHub = {
     vault: createVault({ store, log: enrolments, keys: vaultKeys, clock, logger }),
     codes: createCodeRegistry({ store, log: codeLog, hubKeys, vaultKeys, clock, logger }),
-    certificates: createCertificateBindings({ store, vaultKeys, clock, logger }),
+    certificates: createCertificateBindings({ store, certificateLog, vaultKeys, clock, logger }),
     async close() {
-      await Promise.allSettled([enrolments.close(), codeLog.close()]);
+      await Promise.allSettled([enrolments.close(), codeLog.close(), certificateLog.close()]);
       await store.close();
     },
   };
   if (deps.rebuild) {
     await hub.vault.rebuildFromLog();
     await hub.codes.rebuildFromLog();
+    await hub.certificates.rebuildFromLog();
   }
   return hub;
 }

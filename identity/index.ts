@@ -5,6 +5,7 @@ export {
   type CertificateRef,
   createCertificateBindings,
 } from './certificate-binding.js';
+export { certificateKey, evolveCertificateRow } from './certificate-view.js';
 export { type CodeRefusal, type CodeRegistry, createCodeRegistry } from './code-registry.js';
 export { codeKey, evolveCodeMap, evolveCodeRow } from './code-view.js';
 export { type AgencyCode, HolderId, type Ppid, parseCode } from './codes.js';
@@ -12,16 +13,19 @@ export { type DevKeys, ensureDevKeys, generateDevKeys } from './dev-keys.js';
 export type {
   AgencyCodeIssued,
   AgencyCodeLog,
+  CertificateBindingLog,
+  CertificateBound,
   CodeKind,
   EnrolmentLog,
   EventLog,
   IdentityEnrolled,
 } from './event-log.js';
-export { agencyCodeIssuedCodec, identityEnrolledCodec } from './identity-codecs.js';
+export { agencyCodeIssuedCodec, certificateBoundCodec, identityEnrolledCodec } from './identity-codecs.js';
 export { createIdentityHub, type IdentityHub } from './identity-hub.js';
 export { type IdentityStore, openIdentityStore } from './identity-store.js';
 export {
   createKafkaAgencyCodeLog,
+  createKafkaCertificateBindingLog,
   createKafkaEnrolmentLog,
   createKafkaEventLog,
 } from './kafka-enrolment-log.js';

@@ -2,9 +2,10 @@ import type { Kafka, Producer } from 'kafkajs';
 import { TsunagiError } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { readToEnd } from '../platform/read-to-end.js';
-import type { AgencyCodeIssued, EventLog, IdentityEnrolled } from './event-log.js';
+import type { AgencyCodeIssued, CertificateBound, EventLog, IdentityEnrolled } from './event-log.js';
 import {
   agencyCodeIssuedCodec,
+  certificateBoundCodec,
   type EventCodec,
   identityEnrolledCodec,
   type RecordWire,
@@ -123,4 +124,12 @@ export const createKafkaAgencyCodeLog = ({ wire, ...options }: IdentityLogOption
     ...options,
     codec: agencyCodeIssuedCodec(wire),
     keyOf: (event) => event.agencyId,
+  });
+
+/** The certificate bindings' log: topic `certificate-bindings`, keyed by the hex keyed hash of the certificate name. */
+export const createKafkaCertificateBindingLog = ({ wire, ...options }: IdentityLogOptions) =>
+  createKafkaEventLog<CertificateBound>({
+    ...options,
+    codec: certificateBoundCodec(wire),
+    keyOf: (event) => event.keyedHash.toString('hex'),
   });

@@ -5,7 +5,7 @@ import { type Clock, fixedClock } from '../core/clock.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { type CodeRegistry, createCodeRegistry } from './code-registry.js';
 import { generateDevKeys } from './dev-keys.js';
-import type { AgencyCodeIssued, IdentityEnrolled } from './event-log.js';
+import type { AgencyCodeIssued, CertificateBound, IdentityEnrolled } from './event-log.js';
 import { type IdentityStore, openIdentityStore } from './identity-store.js';
 import { createInMemoryEventLog, type InMemoryEventLog } from './in-memory-event-log.js';
 import { type KeyRing, parseKeyRing } from './keys.js';
@@ -19,6 +19,8 @@ export interface TestHub {
   vaultKeys: KeyRing;
   enrolments: InMemoryEventLog<IdentityEnrolled>;
   codeLog: InMemoryEventLog<AgencyCodeIssued>;
+  /** For `createCertificateBindings(hub)`. */
+  certificateLog: InMemoryEventLog<CertificateBound>;
   vault: Vault;
   codes: CodeRegistry;
   clock: Clock;
@@ -51,6 +53,7 @@ export function createTestHub(
     vaultKeys,
     enrolments,
     codeLog,
+    certificateLog: createInMemoryEventLog<CertificateBound>(),
     clock,
     logger,
     logLines,

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { TsunagiError } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
-import type { EnrolmentLog } from './event-log.js';
+import { appendToLog, type EnrolmentLog } from './event-log.js';
 import { type IdentityStore, storeWrite, type VaultRecord } from './identity-store.js';
 import { type KeyRing, versionsNewestFirst } from './keys.js';
 import { isLinkageId, type LinkageId, newLinkageId } from './linkage-id.js';
@@ -73,14 +73,7 @@ export function createVault(deps: VaultDeps): Vault {
     if (existing?.row.state === 'committed') return open(existing);
     const pending = existing ?? (await writePending(myNumber));
     const entry = enrolmentOf(pending.hash, pending.row);
-    try {
-      await log.append(entry);
-    } catch (cause) {
-      if (cause instanceof TsunagiError) throw cause;
-      throw new TsunagiError('BROKER_UNAVAILABLE', 'the enrolment could not be appended to the log', {
-        cause,
-      });
-    }
+    await appendToLog(log, entry, 'the enrolment');
     const key = vaultKey(pending.hash);
     await storeWrite('commit enrolment', () => store.vault.put(key, { ...pending.row, state: 'committed' }));
     logger.info({ keyVersion: pending.row.keyVersion }, 'resident enrolled');

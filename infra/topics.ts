@@ -27,6 +27,7 @@ export const Topics = {
   deadLetters: 'dead-letters',
   identityEnrolments: 'identity-enrolments',
   agencyCodes: 'agency-codes',
+  certificateBindings: 'certificate-bindings',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -94,6 +95,15 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionMs: FOREVER,
     key: 'agency id',
     description: 'agency code issued to an agency when it first links a resident',
+  },
+  {
+    name: Topics.certificateBindings,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'keyed hash of the certificate name',
+    description:
+      'internal, access-restricted: JPKI certificate bound to a resident (keyed hash → sealed linkage id)',
   },
 ];
 

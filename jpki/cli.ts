@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -8,6 +7,7 @@ import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
+import { readOneCertificate } from './certificate-files.js';
 import {
   CrlSource,
   createCrlFetcher,
@@ -15,7 +15,7 @@ import {
   type IngestOutcome,
   scheduleCrlIngest,
 } from './crl-ingest.js';
-import { parseCertificate, toDer } from './pki.js';
+import { parseCertificate } from './pki.js';
 import { startRevocationService } from './revocation-service.js';
 
 const USAGE = `usage: tsx jpki/cli.ts crl-ingest <file|url>... --issuer-cert <pem> [--every <minutes>]
@@ -64,12 +64,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const args = parseCliArguments(argv);
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'jpki-cli', level: config.LOG_LEVEL });
-  const issuerDer = toDer(await readFile(args.issuerCert));
-  const issuerCertificate = issuerDer ? parseCertificate(issuerDer) : undefined;
-  if (!issuerCertificate)
-    throw new TsunagiError('CONFIG_INVALID', 'issuer certificate is not a PEM or DER certificate', {
-      path: args.issuerCert,
-    });
+  const issuerCertificate = parseCertificate(await readOneCertificate('--issuer-cert', args.issuerCert));
+  if (!issuerCertificate) throw new TsunagiError('INTERNAL', 'a checked certificate did not parse');
   const kafka = createKafka(config, logger);
   const service = await startRevocationService({
     kafka,

@@ -42,7 +42,7 @@ function crlNumber(crl: pkijs.CertificateRevocationList): bigint | undefined {
 
 /** Parses a CRL from DER or PEM. Pure: no signature or freshness check (see `validateCrl`). */
 export function parseCrl(input: Uint8Array | string): Result<{ crl: ParsedCrl }, 'MALFORMED'> {
-  const der = toDer(input);
+  const der = toDer(input, 'crl');
   const crl = der ? parseDer(der, (schema) => new pkijs.CertificateRevocationList({ schema })) : undefined;
   if (!crl) return refuse('MALFORMED', 'not a DER or PEM CRL');
   try {

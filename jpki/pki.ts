@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { TsunagiError } from '../core/errors.js';
 
 /**
  * The one place that binds pkijs to Node's WebCrypto, plus the encoding helpers every JPKI
@@ -22,21 +23,79 @@ export const toHex = (bytes: ArrayBuffer | Uint8Array): string =>
 export const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer =>
   bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+/**
+ * PEM labels we read (RFC 7468 §5.1 and §5.3: `X509 CERTIFICATE` and `X.509 CERTIFICATE` are
+ * legacy labels parsers may accept; §6 for CRLs; §10 for PKCS#8 private keys).
+ */
+const PEM_LABELS = {
+  certificate: ['CERTIFICATE', 'X509 CERTIFICATE', 'X.509 CERTIFICATE'],
+  crl: ['X509 CRL'],
+  'private-key': ['PRIVATE KEY'],
+} as const;
+export type PemKind = keyof typeof PEM_LABELS;
 
-/** DER as is, or the first PEM block's body decoded. Returns undefined when neither. */
-export function toDer(input: Uint8Array | string): Uint8Array | undefined {
-  const text =
-    typeof input === 'string'
-      ? input
-      : input.length > 10 && Buffer.from(input.subarray(0, 10)).toString('latin1') === '-----BEGIN'
-        ? Buffer.from(input).toString('latin1')
-        : undefined;
-  if (text === undefined) return input instanceof Uint8Array ? input : undefined;
-  const match = PEM_BLOCK.exec(text);
-  if (!match?.[2]) return undefined;
-  const der = Buffer.from(match[2].replace(/\s+/g, ''), 'base64');
-  return der.length === 0 ? undefined : new Uint8Array(der);
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 .]+)-----([\s\S]*?)-----END \1-----/g;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** True when the bytes are one complete DER structure (a SEQUENCE, as certificates and CRLs are). */
+function isDer(bytes: Uint8Array): boolean {
+  if (bytes[0] !== 0x30) return false;
+  try {
+    const parsed = asn1js.fromBER(toArrayBuffer(bytes));
+    return parsed.offset === bytes.byteLength;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every DER structure of one kind in the input: the bytes themselves when they are DER, else the
+ * body of each PEM block with that kind's label, in file order. Text outside the blocks is
+ * ignored, as RFC 7468 §5.2 allows (`openssl x509 -text` writes the decoded certificate before the
+ * block); blocks with other labels (a private key beside a certificate) are skipped. A block whose
+ * body is not base64 yields an empty entry, so callers report it instead of dropping it.
+ * Bytes that are complete DER are never searched for PEM, so a certificate cannot smuggle a
+ * different one inside a text field.
+ */
+export function derBlocks(input: Uint8Array | string, kind: PemKind): Uint8Array[] {
+  if (input instanceof Uint8Array && isDer(input)) return [input];
+  const text = typeof input === 'string' ? input : Buffer.from(input).toString('latin1');
+  const labels: readonly string[] = PEM_LABELS[kind];
+  const blocks: Uint8Array[] = [];
+  for (const [, label, body] of text.matchAll(PEM_BLOCK)) {
+    if (!label || !labels.includes(label)) continue;
+    const base64 = (body ?? '').replace(/\s+/g, '');
+    blocks.push(BASE64.test(base64) ? new Uint8Array(Buffer.from(base64, 'base64')) : new Uint8Array(0));
+  }
+  if (blocks.length === 0 && input instanceof Uint8Array && input.length > 0 && !text.includes('-----BEGIN'))
+    return [input];
+  return blocks;
+}
+
+/**
+ * The one DER structure of a kind in DER or PEM input; undefined when there is none, or when there
+ * are several (a bundle where one is expected is refused, never cut down to its first member).
+ */
+export function toDer(input: Uint8Array | string, kind: PemKind = 'certificate'): Uint8Array | undefined {
+  const blocks = derBlocks(input, kind);
+  const [only] = blocks;
+  return blocks.length === 1 && only && only.length > 0 ? only : undefined;
+}
+
+/**
+ * An RSA private key from PKCS#8 (PEM or DER) into WebCrypto, usable only to sign with
+ * RSASSA-PKCS1-v1_5 and SHA-256 (as JPKI cards and our demo CA sign). Not extractable again.
+ */
+export async function importSigningKey(pkcs8: Uint8Array | string): Promise<CryptoKey> {
+  const der = toDer(pkcs8, 'private-key');
+  if (!der) throw new TsunagiError('INPUT_INVALID', 'not one PKCS#8 private key', { path: 'privateKey' });
+  return globalThis.crypto.subtle.importKey(
+    'pkcs8',
+    der as Uint8Array<ArrayBuffer>,
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
 }
 
 export function toPem(der: Uint8Array, label: 'CERTIFICATE' | 'X509 CRL' | 'PRIVATE KEY'): string {

@@ -2,7 +2,8 @@ import * as pkijs from 'pkijs';
 import { TsunagiError } from '../core/errors.js';
 import { type CertificatePurpose, checkPurpose, checkSignatureAlgorithm } from './certificate-profile.js';
 import { buildPath, checkValidity } from './chain.js';
-import { formatName, parseCertificate, pkiCrypto, serialHex, toDer } from './pki.js';
+import { checkPathConstraints } from './path-constraints.js';
+import { derBlocks, formatName, parseCertificate, pkiCrypto, serialHex } from './pki.js';
 import type { RevocationChecker, RevocationReason, RevocationSource } from './revocation.js';
 
 export type ValidationReason =
@@ -13,14 +14,20 @@ export type ValidationReason =
   | 'EXTENDED_KEY_USAGE_INVALID'
   | 'SIGNATURE_ALGORITHM_NOT_ALLOWED'
   | 'SIGNATURE_INVALID'
+  | 'CRITICAL_EXTENSION_UNKNOWN'
+  | 'PATH_LENGTH_EXCEEDED'
   | 'REVOKED'
   | 'REVOCATION_UNKNOWN'
   | 'MALFORMED';
 
 export interface ValidationOptions {
-  /** DER or PEM of the trusted roots (configuration: a malformed anchor throws CONFIG_INVALID). */
+  /**
+   * DER or PEM of the trusted roots; a PEM input may hold several (a bundle), and every one is
+   * trusted. Configuration: an input holding no certificate, or one that does not parse, throws
+   * CONFIG_INVALID.
+   */
   trustAnchors: readonly (Uint8Array | string)[];
-  /** Candidate issuing CAs; ones that do not parse are ignored. */
+  /** Candidate issuing CAs, DER or PEM (bundles too); certificates that do not parse are ignored. */
   intermediates?: readonly (Uint8Array | string)[];
   at: Date;
   purpose: CertificatePurpose;
@@ -50,21 +57,31 @@ const refuse = (reason: Exclude<ValidationReason, 'REVOKED'>, detail?: string): 
 
 function parseAll(inputs: readonly (Uint8Array | string)[], strict: boolean): pkijs.Certificate[] {
   return inputs.flatMap((input, index) => {
-    const der = toDer(input);
-    const certificate = der ? parseCertificate(der) : undefined;
-    if (!certificate && strict) {
-      throw new TsunagiError('CONFIG_INVALID', `trust anchor ${index} is not a certificate`, {
+    const blocks = derBlocks(input, 'certificate');
+    if (blocks.length === 0 && strict) {
+      throw new TsunagiError('CONFIG_INVALID', `trust anchor ${index} holds no certificate`, {
         path: `trustAnchors.${index}`,
       });
     }
-    return certificate ? [certificate] : [];
+    return blocks.flatMap((der, block) => {
+      const certificate = parseCertificate(der);
+      if (!certificate && strict) {
+        const which =
+          blocks.length > 1 ? `certificate ${block} of trust anchor ${index}` : `trust anchor ${index}`;
+        throw new TsunagiError('CONFIG_INVALID', `${which} is not a certificate`, {
+          path: `trustAnchors.${index}`,
+        });
+      }
+      return certificate ? [certificate] : [];
+    });
   });
 }
 
 /**
  * Validates a resident's JPKI certificate for one purpose at one instant. Checks, in order:
  * encoding, signature algorithm, path to a trust anchor (issuer known, signatures, CA validity),
- * the certificate's own validity period, key usage and extended key usage for the purpose, the
+ * the path's constraints (critical extensions, issuers are CAs with keyCertSign,
+ * pathLenConstraint), the certificate's own validity period, key usage and extended key usage for the purpose, the
  * full RFC 5280 path processing by pkijs, then revocation. Expected refusals are values; only
  * bad configuration throws.
  */
@@ -74,14 +91,18 @@ export async function validateCertificate(
 ): Promise<ValidationResult> {
   const anchors = parseAll(options.trustAnchors, true);
   const intermediates = parseAll(options.intermediates ?? [], false);
-  const der = toDer(certDer);
-  const certificate = der ? parseCertificate(der) : undefined;
+  const blocks = derBlocks(certDer, 'certificate');
+  if (blocks.length > 1)
+    return refuse('MALFORMED', `${blocks.length} certificates given where one is expected`);
+  const certificate = blocks[0] ? parseCertificate(blocks[0]) : undefined;
   if (!certificate) return refuse('MALFORMED', 'not a DER or PEM X.509 certificate');
 
   const algorithm = checkSignatureAlgorithm(certificate);
   if (algorithm) return refuse(algorithm.reason, algorithm.detail);
   const chain = await buildPath(certificate, anchors, intermediates, options.at);
   if (!chain.ok) return refuse(chain.reason, chain.detail);
+  const constraints = checkPathConstraints(chain.path);
+  if (constraints) return refuse(constraints.reason, constraints.detail);
   const validity = checkValidity(certificate, options.at, 'certificate');
   if (validity) return refuse(validity.reason, validity.detail);
   const purpose = checkPurpose(certificate, options.purpose);

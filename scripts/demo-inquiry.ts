@@ -1,17 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { systemClock } from '../core/clock.js';
 import { call } from '../gateway/testing.js';
-import { identityConfigFor } from '../identity/hub-config.js';
-import { createIdentityHub } from '../identity/identity-hub.js';
 import { gatewayPort } from '../infra/app-services.js';
 import type { InfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
 import { ensureDemoPki } from './demo-pki.js';
-import { firstDemoResident } from './demo-resident.js';
+import { firstDemoResident, openDemoIdentity } from './demo-resident.js';
 
 /**
  * Two agencies ask the gateway about the demo's first resident over mutual TLS: Osaka
@@ -33,14 +28,7 @@ export async function demoInquiries(
   port = gatewayPort(),
 ): Promise<DemoAnswer[]> {
   const pki = await ensureDemoPki(config);
-  const identity = await createIdentityHub({
-    wire: createEventWire(config),
-    config: identityConfigFor(config),
-    kafka: createKafka(config, logger),
-    topicPrefix: config.TOPIC_PREFIX,
-    clock: systemClock,
-    logger,
-  });
+  const identity = await openDemoIdentity(config, logger);
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
   try {
     const linkageId = await firstDemoResident(config, identity);

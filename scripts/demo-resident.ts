@@ -1,15 +1,52 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IdentityHub } from '../identity/identity-hub.js';
+import { systemClock } from '../core/clock.js';
+import { identityConfigFor } from '../identity/hub-config.js';
+import { createIdentityHub, type IdentityHub } from '../identity/identity-hub.js';
+import type { LinkageId } from '../identity/linkage-id.js';
 import { infraPaths } from '../infra/paths.js';
 import type { InfraConfig } from '../platform/config.js';
+import { createEventWire } from '../platform/event-wire.js';
+import { createKafka } from '../platform/kafka.js';
+import type { Logger } from '../platform/logger.js';
+
+/** The identity hub as the demo steps use it: this home's store and keys, the configured topics. */
+export const openDemoIdentity = (config: InfraConfig, logger: Logger): Promise<IdentityHub> =>
+  createIdentityHub({
+    config: identityConfigFor(config),
+    kafka: createKafka(config, logger),
+    wire: createEventWire(config),
+    topicPrefix: config.TOPIC_PREFIX,
+    clock: systemClock,
+    logger,
+  });
 
 /** The linkage id of the first resident in the demo's resident-registry export, if enrolled. */
 export async function firstDemoResident(
   config: Pick<InfraConfig, 'home'>,
   identity: IdentityHub,
 ): Promise<string | undefined> {
+  return (await demoResidents(config, identity, 1))[0];
+}
+
+/**
+ * The linkage ids of the first `count` distinct residents of the demo's resident-registry export
+ * that the demo ingest enrolled, in file order (rows the ingest refused are skipped).
+ */
+export async function demoResidents(
+  config: Pick<InfraConfig, 'home'>,
+  identity: IdentityHub,
+  count: number,
+): Promise<LinkageId[]> {
   const exportFile = join(infraPaths(config.home).data('demo'), 'exports', 'juki.csv');
-  const myNumber = /\n[^,\n]*,(\d{12}),/.exec(readFileSync(exportFile, 'utf8'))?.[1];
-  return myNumber === undefined ? undefined : identity.vault.lookup(myNumber);
+  const myNumbers = new Set(
+    [...readFileSync(exportFile, 'utf8').matchAll(/\n[^,\n]*,(\d{12}),/g)].map((m) => m[1]),
+  );
+  const found: LinkageId[] = [];
+  for (const myNumber of myNumbers) {
+    if (found.length === count || myNumber === undefined) break;
+    const linkageId = await identity.vault.lookup(myNumber).catch(() => undefined);
+    if (linkageId && !found.includes(linkageId)) found.push(linkageId);
+  }
+  return found;
 }

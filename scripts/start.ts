@@ -4,8 +4,10 @@ import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { demoIngest } from './demo-ingest.js';
 import { demoInquiries } from './demo-inquiry.js';
+import { demoJpkiEnv, ensureDemoJpki, refreshDemoCrl } from './demo-jpki.js';
 import { demoNotifications } from './demo-notifications.js';
 import { gatewayTlsEnv } from './demo-pki.js';
+import { demoResidentSignIn } from './demo-sign-in.js';
 import { demoEventTravels } from './demo-travel.js';
 import { demoViews } from './demo-views.js';
 import { say, seconds } from './run-step.js';
@@ -28,8 +30,18 @@ async function main(): Promise<void> {
   say('provisioning: topics, schemas, analytics database');
   await provision(config, logger);
 
+  say('demo JPKI: test PKI and two demo cards (once, git-ignored), a fresh CRL onto certificate-status');
+  const jpki = await ensureDemoJpki(config);
+  const crl = await refreshDemoCrl(config, jpki, createLogger({ name: 'tsunagi', level: 'warn' }));
+  console.log(
+    `  ${jpki.dir}: ${crl.ok ? `CRL valid until ${crl.nextUpdate.toISOString()}` : `CRL refused (${crl.reason})`}`,
+  );
+
   say('services: projector (exactly-once views), subscriptions (agency notifications), gateway (mutual TLS)');
-  const services = await servicesUp(config, logger, await gatewayTlsEnv(config));
+  const services = await servicesUp(config, logger, {
+    ...(await gatewayTlsEnv(config)),
+    ...demoJpkiEnv(jpki),
+  });
   console.log(
     `services up in ${seconds(services.elapsedMs)} (started: ${services.started.join(', ') || 'none'}; already up: ${services.alreadyUp.join(', ') || 'none'})`,
   );
@@ -49,6 +61,9 @@ async function main(): Promise<void> {
 
   say('demo: agencies ask the gateway (mutual TLS); the trail is written before each answer');
   await demoInquiries(config, quiet);
+
+  say('demo: residents sign in with their My Number Card (demo cards from the test PKI)');
+  await demoResidentSignIn(config, quiet);
 
   console.log(
     `\nTsunagi is up (${seconds(Date.now() - began)}). Status: npm run infra -- status · Stop: npm run infra -- down`,

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { TsunagiError } from '../../core/errors.js';
+import { readCertificateFiles } from '../../jpki/certificate-files.js';
 import { loadJpkiSettings } from '../../jpki/settings.js';
 import { loadSessionSettings } from './session-token.js';
 
 export interface ResidentSignInSettings {
+  /** DER, one per certificate: every certificate of every file (bundles are split). */
   trustAnchors: Uint8Array[];
   intermediates: Uint8Array[];
   challengeTtlMs: number;
@@ -12,7 +13,10 @@ export interface ResidentSignInSettings {
   session: ReturnType<typeof loadSessionSettings>;
 }
 
-/** JPKI_* and TSUNAGI_SESSION_* from the environment, with the PEM files read (docs/jpki.md). */
+/**
+ * JPKI_* and TSUNAGI_SESSION_* from the environment, with the certificate files read strictly
+ * (jpki/certificate-files.ts): a file holding no certificate stops the gateway (docs/jpki.md).
+ */
 export async function loadResidentSignInSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ResidentSignInSettings> {
@@ -21,23 +25,9 @@ export async function loadResidentSignInSettings(
     throw new TsunagiError('CONFIG_INVALID', 'JPKI_TRUST_ANCHORS names no file', {
       path: 'JPKI_TRUST_ANCHORS',
     });
-  const read = (variable: string, files: readonly string[]) =>
-    Promise.all(
-      files.map((file) =>
-        readFile(file).then(
-          (bytes) => new Uint8Array(bytes),
-          (cause: unknown) => {
-            throw new TsunagiError('CONFIG_INVALID', `${variable}: cannot read ${file}`, {
-              path: variable,
-              cause,
-            });
-          },
-        ),
-      ),
-    );
   return {
-    trustAnchors: await read('JPKI_TRUST_ANCHORS', jpki.JPKI_TRUST_ANCHORS),
-    intermediates: await read('JPKI_INTERMEDIATES', jpki.JPKI_INTERMEDIATES),
+    trustAnchors: await readCertificateFiles('JPKI_TRUST_ANCHORS', jpki.JPKI_TRUST_ANCHORS),
+    intermediates: await readCertificateFiles('JPKI_INTERMEDIATES', jpki.JPKI_INTERMEDIATES),
     challengeTtlMs: jpki.JPKI_CHALLENGE_TTL_MS,
     ...(jpki.JPKI_OCSP_URL
       ? { ocsp: { url: jpki.JPKI_OCSP_URL, timeoutMs: jpki.JPKI_OCSP_TIMEOUT_MS } }

@@ -35,6 +35,16 @@ const REFUSAL: Record<SignInRefusal, { status: 400 | 401 | 403; path: string; me
     path: 'body.certificate',
     message: 'signature algorithm not allowed',
   },
+  CRITICAL_EXTENSION_UNKNOWN: {
+    status: 403,
+    path: 'body.certificate',
+    message: 'a certificate in the path has a critical extension we do not process',
+  },
+  PATH_LENGTH_EXCEEDED: {
+    status: 403,
+    path: 'body.certificate',
+    message: "the path breaks an issuing CA's pathLenConstraint",
+  },
   EXPIRED: { status: 403, path: 'body.certificate', message: 'the certificate has expired' },
   NOT_YET_VALID: { status: 403, path: 'body.certificate', message: 'the certificate is not yet valid' },
   KEY_USAGE_INVALID: { status: 403, path: 'body.certificate', message: 'key usage does not allow sign-in' },

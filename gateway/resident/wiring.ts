@@ -29,6 +29,14 @@ export async function residentSignInFromEnv(deps: {
   const settings = await loadResidentSignInSettings(env);
   const revocations = await startRevocationService({ kafka, wire, topicPrefix, clock, logger });
   const ocsp = settings.ocsp ? createOcspClient({ ...settings.ocsp, clock, logger }) : undefined;
+  logger.info(
+    {
+      trustAnchors: settings.trustAnchors.length,
+      intermediates: settings.intermediates.length,
+      ocsp: settings.ocsp !== undefined,
+    },
+    'resident sign-in configured',
+  );
   return {
     options: {
       clock,

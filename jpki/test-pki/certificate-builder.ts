@@ -18,9 +18,13 @@ export interface CertificateSpec {
   keys: CryptoKeyPair;
   /** Absent: self-signed with `keys`. */
   issuer?: { certificate: pkijs.Certificate; privateKey: CryptoKey };
+  /** The issuer name written into the certificate, when it must differ from the issuer's subject. */
+  issuerName?: readonly (readonly [string, string])[];
   notBefore: Date;
   notAfter: Date;
   ca?: boolean;
+  /** basicConstraints pathLenConstraint of a CA. */
+  pathLength?: number;
   keyUsage: readonly KeyUsageName[];
   extKeyUsage?: readonly string[];
   /** subjectAltName otherName entries: [type OID, UTF8String value]. */
@@ -28,6 +32,8 @@ export interface CertificateSpec {
   hash?: SigningHash;
   /** Flip the last signature byte after signing. */
   tamper?: boolean;
+  /** Further extensions, e.g. one no relying party knows. */
+  extensions?: readonly { oid: string; critical: boolean; value: asn1js.BaseBlock }[];
 }
 
 /** One attribute per RDN, as X.500 names are normally written (pkijs alone would make one multi-valued RDN). */
@@ -95,7 +101,11 @@ export async function issueCertificate(spec: CertificateSpec): Promise<IssuedCer
     valueHex: toArrayBuffer(Buffer.from(spec.serialNumber, 'hex')),
   });
   certificate.subject = buildName(spec.subject);
-  certificate.issuer = spec.issuer ? spec.issuer.certificate.subject : buildName(spec.subject);
+  certificate.issuer = spec.issuerName
+    ? buildName(spec.issuerName)
+    : spec.issuer
+      ? spec.issuer.certificate.subject
+      : buildName(spec.subject);
   certificate.notBefore.value = spec.notBefore;
   certificate.notAfter.value = spec.notAfter;
   await certificate.subjectPublicKeyInfo.importKey(spec.keys.publicKey, crypto);
@@ -115,8 +125,13 @@ export async function issueCertificate(spec: CertificateSpec): Promise<IssuedCer
     ),
     ext(Oid.keyUsage, true, keyUsageBits(spec.keyUsage)),
   ];
-  if (spec.ca)
-    extensions.push(ext(Oid.basicConstraints, true, new pkijs.BasicConstraints({ cA: true }).toSchema()));
+  if (spec.ca) {
+    const constraints = new pkijs.BasicConstraints({
+      cA: true,
+      ...(spec.pathLength === undefined ? {} : { pathLenConstraint: spec.pathLength }),
+    });
+    extensions.push(ext(Oid.basicConstraints, true, constraints.toSchema()));
+  }
   if (spec.extKeyUsage?.length) {
     extensions.push(
       ext(Oid.extKeyUsage, false, new pkijs.ExtKeyUsage({ keyPurposes: [...spec.extKeyUsage] }).toSchema()),
@@ -124,6 +139,7 @@ export async function issueCertificate(spec: CertificateSpec): Promise<IssuedCer
   }
   if (spec.otherNames?.length)
     extensions.push(ext(Oid.subjectAltName, false, otherNamesValue(spec.otherNames)));
+  for (const extra of spec.extensions ?? []) extensions.push(ext(extra.oid, extra.critical, extra.value));
   certificate.extensions = extensions;
 
   const signer = spec.issuer?.privateKey ?? spec.keys.privateKey;

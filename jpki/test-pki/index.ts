@@ -22,6 +22,8 @@ export type CertificateDefect =
 export interface LeafOptions {
   serialNumber?: string;
   defect?: CertificateDefect;
+  /** The card's own key pair (default: the one key every test card shares). */
+  keys?: CryptoKeyPair;
 }
 
 export interface TestPki {
@@ -138,7 +140,7 @@ export async function createTestPki(options: { now?: Date } = {}): Promise<TestP
     return issueCertificate({
       serialNumber,
       subject: cardSubject(serialNumber),
-      keys: cardKeys as CryptoKeyPair,
+      keys: leaf.keys ?? (cardKeys as CryptoKeyPair),
       issuer: defect === 'wrong-chain' ? otherIssuer : issuing,
       keyUsage,
       extKeyUsage: [purpose.eku],

@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +18,7 @@ import { type DemoAnswer, demoInquiries } from '../../scripts/demo-inquiry.js';
 import { demoNotifications } from '../../scripts/demo-notifications.js';
 import { gatewayTlsEnv } from '../../scripts/demo-pki.js';
 import { firstDemoResident } from '../../scripts/demo-resident.js';
+import { freePort } from '../support/free-port.js';
 import { testKafka, testLogger } from '../support/infra.js';
 import { readTopic } from '../support/read-topic.js';
 import { isolatedTopics } from '../support/topics.js';
@@ -35,14 +35,6 @@ let port: number;
 let answers: DemoAnswer[];
 let notifications: Map<string, number>;
 let linkageId: string | undefined;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port: chosen } = server.address() as { port: number };
-      server.close(() => resolve(chosen));
-    });
-  });
 
 async function trail(): Promise<Array<{ partition: number; offset: string; event: DisclosureRecorded }>> {
   const wire = createEventWire(config);

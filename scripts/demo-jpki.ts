@@ -1,0 +1,131 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { systemClock } from '../core/clock.js';
+import { infraPaths } from '../infra/paths.js';
+import { createCrlFetcher, createCrlIngest, type IngestOutcome } from '../jpki/crl-ingest.js';
+import { importSigningKey, parseCertificate, toDer, toPem } from '../jpki/pki.js';
+import { startRevocationService } from '../jpki/revocation-service.js';
+import { issueCrl } from '../jpki/test-pki/crl-builder.js';
+import { createTestPki } from '../jpki/test-pki/index.js';
+import { exportPrivateKeyDer, generateRsaKeys } from '../jpki/test-pki/keys.js';
+import type { InfraConfig } from '../platform/config.js';
+import { createEventWire } from '../platform/event-wire.js';
+import { createKafka } from '../platform/kafka.js';
+import type { Logger } from '../platform/logger.js';
+
+/**
+ * The demo's JPKI: a test PKI (root → issuing CA → two user-identification cards, each with its own
+ * key) made once into `<TSUNAGI_HOME>/data/demo/jpki` (git-ignored, keys mode 0600), the gateway
+ * settings that trust it, and a fresh CRL from the issuing CA on every run, so the revocation view
+ * can vouch for the demo cards. A deployment uses the real JPKI roots instead (docs/jpki.md).
+ */
+export const DEMO_CARDS = ['card-1', 'card-2'] as const;
+const CRL_VALIDITY_MS = 7 * 24 * 3_600_000;
+
+export interface DemoCardFiles {
+  name: (typeof DEMO_CARDS)[number];
+  dir: string;
+  /** The user-identification certificate, PEM. */
+  certificateFile: string;
+  /** Its private key, PKCS#8 PEM: what a real card keeps inside and never exports. */
+  keyFile: string;
+}
+
+export interface DemoJpki {
+  dir: string;
+  /** JPKI_TRUST_ANCHORS */
+  rootFile: string;
+  /** JPKI_INTERMEDIATES */
+  issuingCaFile: string;
+  issuingCaKeyFile: string;
+  crlFile: string;
+  cards: DemoCardFiles[];
+}
+
+const write = (file: string, content: string, secret = false) =>
+  writeFileSync(file, content, secret ? { mode: 0o600 } : {});
+
+export async function ensureDemoJpki(config: Pick<InfraConfig, 'home'>): Promise<DemoJpki> {
+  const dir = join(infraPaths(config.home).data('demo'), 'jpki');
+  const file = (name: string) => join(dir, name);
+  const cards = DEMO_CARDS.map((name) => ({
+    name,
+    dir: file(name),
+    certificateFile: join(file(name), 'certificate.pem'),
+    keyFile: join(file(name), 'private-key.pem'),
+  }));
+  const jpki: DemoJpki = {
+    dir,
+    rootFile: file('root.pem'),
+    issuingCaFile: file('issuing-ca.pem'),
+    issuingCaKeyFile: file('issuing-ca.key'),
+    crlFile: file('issuing-ca.crl.pem'),
+    cards,
+  };
+  if (existsSync(file('complete'))) return jpki;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const pki = await createTestPki();
+  write(jpki.rootFile, toPem(pki.root.der, 'CERTIFICATE'));
+  write(jpki.issuingCaFile, toPem(pki.intermediate.der, 'CERTIFICATE'));
+  const caKey = await exportPrivateKeyDer(pki.intermediate.keys.privateKey);
+  write(jpki.issuingCaKeyFile, toPem(caKey, 'PRIVATE KEY'), true);
+  for (const card of cards) {
+    const issued = await pki.issueUserIdentification({ keys: await generateRsaKeys() });
+    mkdirSync(card.dir, { recursive: true, mode: 0o700 });
+    write(card.certificateFile, toPem(issued.der, 'CERTIFICATE'));
+    write(card.keyFile, toPem(await exportPrivateKeyDer(issued.keys.privateKey), 'PRIVATE KEY'), true);
+  }
+  write(file('complete'), '');
+  return jpki;
+}
+
+/** Gateway settings for resident sign-in: the operator's own JPKI_TRUST_ANCHORS win over the demo's. */
+export function demoJpkiEnv(jpki: DemoJpki, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (env.JPKI_TRUST_ANCHORS) return {};
+  return { JPKI_TRUST_ANCHORS: jpki.rootFile, JPKI_INTERMEDIATES: jpki.issuingCaFile };
+}
+
+/**
+ * A new, empty CRL from the demo issuing CA (valid 7 days), written next to it and ingested onto
+ * `certificate-status` exactly as `jpki/cli.ts crl-ingest` does. Without a current CRL (and no OCSP
+ * responder) the gateway cannot vouch for any card and refuses it as REVOCATION_UNKNOWN.
+ */
+export async function refreshDemoCrl(
+  config: InfraConfig,
+  jpki: DemoJpki,
+  logger: Logger,
+): Promise<IngestOutcome> {
+  const issuerDer = toDer(readFileSync(jpki.issuingCaFile)) as Uint8Array;
+  const certificate = parseCertificate(issuerDer);
+  if (!certificate) throw new Error(`${jpki.issuingCaFile} is not a certificate`);
+  const privateKey = await importSigningKey(readFileSync(jpki.issuingCaKeyFile, 'utf8'));
+  const now = systemClock.now();
+  const crl = await issueCrl({
+    issuer: { certificate, privateKey },
+    entries: [],
+    thisUpdate: new Date(now.getTime() - 60_000),
+    nextUpdate: new Date(now.getTime() + CRL_VALIDITY_MS),
+    crlNumber: Math.floor(now.getTime() / 1000),
+  });
+  write(jpki.crlFile, toPem(crl, 'X509 CRL'));
+  const revocations = await startRevocationService({
+    kafka: createKafka(config, logger),
+    wire: createEventWire(config),
+    topicPrefix: config.TOPIC_PREFIX,
+    clock: systemClock,
+    logger,
+  });
+  try {
+    return await createCrlIngest({
+      logger,
+      clock: systemClock,
+      fetcher: createCrlFetcher(),
+      publisher: revocations.publisher,
+      knownRevocations: revocations.feed.view,
+      issuerCertificate: certificate,
+    }).ingest(jpki.crlFile);
+  } finally {
+    await revocations.close();
+  }
+}
