@@ -55,7 +55,7 @@ describe('buildNotification', () => {
     });
     const bytes = encodeEvent(n);
     expect(bytes.includes(Buffer.from(linkageId))).toBe(false);
-    expect(decodeEvent('agency-notification', 1, bytes)).toEqual(n);
+    expect(decodeEvent('agency-notification', 2, bytes)).toEqual(n);
   });
 
   it('has an id that depends on source event, recipient, office work and item, and nothing else', () => {
