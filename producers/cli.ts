@@ -49,6 +49,7 @@ async function main(): Promise<number> {
           clock: systemClock,
           logger,
           producer: values.producer ?? `producer-${system}`,
+          vaultKeys: hub.vaultKeys,
         },
         {
           batchSize: Number(values.batch),
