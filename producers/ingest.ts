@@ -6,7 +6,7 @@ import type { TsunagiEvent } from '../schemas/events.js';
 import { type DeadLetterInput, deadLetterEvent } from './dead-letter.js';
 import { parseRow } from './exports/parse-row.js';
 import { readExport } from './exports/read-export.js';
-import { type ExportRow, type ExportSystem, toEvent } from './exports/systems.js';
+import { EXPORT_COLUMNS, type ExportRow, type ExportSystem, toEvent } from './exports/systems.js';
 import type { EventPublisher } from './publisher.js';
 
 export interface IngestProgress {
@@ -52,6 +52,8 @@ type Outcome = { event: TsunagiEvent; rejected: boolean };
  * at most the unacknowledged batch. An invalid row never blocks its neighbours. Event ids are
  * deterministic, so running the same file again publishes the same events, which views drop
  * by their per-resident sequence. A broker or registry outage stops the run with its error.
+ * A file whose columns are not the system's is refused before anything is read or published
+ * (EXPORT_COLUMNS_MISMATCH), instead of dead-lettering every row.
  */
 export async function ingestExport(
   file: string,
@@ -75,7 +77,8 @@ export async function ingestExport(
     await options.onBatchAcknowledged?.(lastLine, { ...progress });
   };
 
-  for await (const item of readExport(file)) {
+  const expect = { system, columns: EXPORT_COLUMNS[system] };
+  for await (const item of readExport(file, { expect })) {
     if (item.line <= resumeAfter) {
       progress.skipped++;
       continue;
