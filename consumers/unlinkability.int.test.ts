@@ -31,8 +31,10 @@ import { recordChanged, resident, SUBSCRIPTIONS } from './test-events.js';
  * picks is summed over the residents both agencies heard about.
  * Chance baseline: picking a jps record blindly, i.e. common residents / jps records (225 / 300 =
  * 0.75 resident here). Allowed: chance + 6 residents (a blind guesser reaches that with probability < 1e-4).
- * The previous design (source time in occurredAt, send time in recordedAt, source order) pairs
- * nearly every resident through occurredAt, recordedAt and position.
+ * Order is measured directly too: of the resident pairs that share a partition on both topics, the
+ * share whose order agrees (50% for independent random orders).
+ * The previous design (source time in occurredAt, send time in recordedAt, source order) fails:
+ * occurredAt pairs 45 of 225, recordedAt 225 of 225, and 100% of pairs agree in order.
  */
 const RESIDENTS = 300;
 const ALLOWANCE = 6;
@@ -79,6 +81,13 @@ const FEATURES: Record<string, Feature> = {
   'k-th record in arrival order': (r) => String(r.arrival),
   // The same relative place in the stream: which twentieth of the topic the record arrived in.
   'arrival twentieth': (r, all) => String(Math.floor((r.arrival / all.length) * 20)),
+  // Each partition is a sample of the agency's sequence, so a record's relative place in its own
+  // partition estimates its place in that sequence: the place an order-preserving design leaks.
+  'twentieth of its partition': (r, all) => {
+    const peers = all.filter((p) => p.message.partition === r.message.partition);
+    const rank = peers.filter((p) => BigInt(p.message.offset) < BigInt(r.message.offset)).length;
+    return String(Math.floor((rank / peers.length) * 20));
+  },
 };
 
 /** Expected number of residents a join on `feature` pairs correctly (see the file comment). */
@@ -203,6 +212,27 @@ describe('agencies cannot link residents across their notification topics', () =
       linked,
       `${name}: ${linked.toFixed(2)} of ${common} residents paired; chance ${chance}`,
     ).toBeLessThanOrEqual(chance + ALLOWANCE);
+  });
+
+  it('orders each round independently per agency: resident pairs both topics show in order agree half the time', () => {
+    // An order-preserving design (the previous one) agrees on every such pair: the sequences align.
+    const jps = new Map((received.get('jps') ?? []).map((r) => [r.resident, r.message]));
+    const vehicle = received.get('vehicle-registration') ?? [];
+    const precedes = (x: KafkaMessage, y: KafkaMessage) => BigInt(x.offset) < BigInt(y.offset);
+    let pairs = 0;
+    let agreeing = 0;
+    for (const [i, a] of vehicle.entries()) {
+      for (const b of vehicle.slice(i + 1)) {
+        const [ja, jb] = [jps.get(a.resident), jps.get(b.resident)];
+        if (!ja || !jb || ja.partition !== jb.partition || a.message.partition !== b.message.partition)
+          continue;
+        pairs++;
+        if (precedes(a.message, b.message) === precedes(ja, jb)) agreeing++;
+      }
+    }
+    expect(pairs).toBeGreaterThan(1_000);
+    // Under independent random orders about 50%, with a standard deviation near 1 point here.
+    expect(Math.abs(agreeing / pairs - 0.5), `${agreeing} of ${pairs} pairs agree`).toBeLessThan(0.1);
   });
 
   it('keeps, shared at fine grain, only the content both are entitled to (the change’s effective date)', () => {
