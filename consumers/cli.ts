@@ -4,15 +4,13 @@ import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
-import { Topics, topicName } from '../infra/topics.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
-import { createDisclosureRecorder } from '../trail/recorder.js';
-import { createNotificationPublisher } from './notification-publisher.js';
+import { createNotificationOutputs } from './outputs.js';
 import { startSubscriptionService } from './subscription-service.js';
 import { BUNDLED_SUBSCRIPTIONS_PATH, itemsWithoutBasis, loadSubscriptionsFile } from './subscriptions.js';
 
@@ -47,13 +45,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     logger,
   });
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
-  const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
-    logger,
-  });
-  const publisher = createNotificationPublisher({
+  const outputs = createNotificationOutputs({
     kafka,
     wire,
     topicPrefix: config.TOPIC_PREFIX,
@@ -73,8 +65,8 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     policy: () => policy.current(),
     residentRecord: (linkageId) => views.residentRecord(linkageId),
     codes: identity.codes,
-    recorder,
-    publisher,
+    recorder: outputs.recorder,
+    publisher: outputs.publisher,
     clock: systemClock,
     logger,
   });
@@ -87,7 +79,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     process.once('SIGTERM', () => resolve());
   });
   await service.stop();
-  await Promise.allSettled([publisher.close(), recorder.close(), identity.close(), views.close()]);
+  await Promise.allSettled([outputs.close(), identity.close(), views.close()]);
   policy.close();
 }
 

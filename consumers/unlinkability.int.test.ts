@@ -1,23 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../core/clock.js';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
 import type { LinkageId } from '../identity/linkage-id.js';
-import { createTestHub, type TestHub } from '../identity/test-support.js';
-import { Topics, topicName } from '../infra/topics.js';
-import type { InfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createEventPublisher } from '../producers/publisher.js';
+import type { ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified } from '../schemas/events.js';
-import { testKafka, testLogger } from '../tests/support/infra.js';
+import { testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
-import { isolatedTopics } from '../tests/support/topics.js';
 import { waitForCounts } from '../tests/support/wait-for-counts.js';
-import { createDisclosureRecorder } from '../trail/recorder.js';
-import { agencyTopic, createNotificationPublisher } from './notification-publisher.js';
-import { type SubscriptionService, startSubscriptionService } from './subscription-service.js';
+import { agencyTopic } from './notification-publisher.js';
 import { recordChanged, resident, SUBSCRIPTIONS } from './test-events.js';
+import { type SubscriptionHarness, startSubscriptionHarness } from './test-harness.js';
 
 /**
  * Issue 10 item 5. Two agencies hear about overlapping residents: jps (basic four information, every
@@ -38,7 +30,7 @@ import { recordChanged, resident, SUBSCRIPTIONS } from './test-events.js';
  */
 const RESIDENTS = 300;
 const ALLOWANCE = 6;
-const logger = testLogger();
+const _logger = testLogger();
 const day = 24 * 60 * 60 * 1000;
 
 /** Three in four residents move (both agencies hear), one in four changes name (jps only). */
@@ -53,6 +45,8 @@ const residents = Array.from({ length: RESIDENTS }, (_, i) => {
     event: { ...change, envelope: { ...change.envelope, occurredAt, recordedAt: new Date() } },
   };
 });
+
+const records = new Map<string, ResidentRecord>(residents.map((r) => [r.linkageId, r.record]));
 
 interface Received {
   resident: string;
@@ -106,60 +100,19 @@ function linkedResidents(a: readonly Received[], b: readonly Received[], feature
 }
 
 describe('agencies cannot link residents across their notification topics', () => {
-  let config: InfraConfig;
-  let kafka: Kafka;
-  let hub: TestHub;
-  let service: SubscriptionService | undefined;
-  const closers: Array<() => Promise<unknown>> = [];
+  let harness: SubscriptionHarness | undefined;
   const received = new Map<string, Received[]>();
 
   beforeAll(async () => {
-    config = await isolatedTopics('unlinkable');
-    kafka = testKafka(config);
-    const wire = createEventWire(config);
-    hub = createTestHub();
-    const recorder = createDisclosureRecorder({
-      kafka,
-      wire,
-      topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
-      logger,
+    harness = await startSubscriptionHarness({
+      name: 'unlinkable',
+      sources: residents.map((r) => r.event),
+      subscriptions: SUBSCRIPTIONS.filter(
+        (s) => s.agencyId === 'jps' || s.agencyId === 'vehicle-registration',
+      ),
+      residentRecord: (linkageId) => records.get(linkageId),
     });
-    const publisher = createNotificationPublisher({
-      kafka,
-      wire,
-      topicPrefix: config.TOPIC_PREFIX,
-      replicationFactor: 1,
-      logger,
-    });
-    const source = createEventPublisher({ kafka, wire, topicPrefix: config.TOPIC_PREFIX, logger });
-    closers.push(
-      () => recorder.close(),
-      () => publisher.close(),
-      () => source.close(),
-      () => hub.close(),
-    );
-    await source.publish(residents.map((r) => r.event));
-    const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
-    const views = new Map<string, (typeof residents)[number]['record']>(
-      residents.map((r) => [r.linkageId, r.record]),
-    );
-    service = await startSubscriptionService({
-      kafka,
-      wire,
-      topicPrefix: config.TOPIC_PREFIX,
-      groupId: `test-unlinkable-${randomUUID()}`,
-      fromBeginning: true,
-      delivery: { roundWaitMs: 2_000 },
-      subscriptions: () =>
-        SUBSCRIPTIONS.filter((s) => s.agencyId === 'jps' || s.agencyId === 'vehicle-registration'),
-      policy: () => policy,
-      residentRecord: (linkageId) => views.get(linkageId),
-      codes: hub.codes,
-      recorder,
-      publisher,
-      clock: systemClock,
-      logger,
-    });
+    const { config, kafka, wire, hub } = harness;
     const moved = residents.filter((r) => r.event.data.changeType === 'MOVE_IN').length;
     const wanted = { jps: RESIDENTS, 'vehicle-registration': moved };
     await waitForCounts(
@@ -188,8 +141,7 @@ describe('agencies cannot link residents across their notification topics', () =
   }, 180_000);
 
   afterAll(async () => {
-    await service?.stop();
-    for (const close of closers) await close().catch(() => undefined);
+    await harness?.close();
   });
 
   it('delivered each agency its own residents under its own codes', () => {
