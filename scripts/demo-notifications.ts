@@ -20,6 +20,16 @@ export async function demoNotifications(config: InfraConfig, logger: Logger): Pr
   const counts = new Map<string, number>();
   try {
     const topics = new Set(await admin.listTopics());
+    // A topic the service has just created may not have a leader yet: count it as it was.
+    const countOf = async (topic: string, agency: string) => {
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+      } catch (error) {
+        if ((error as { retriable?: boolean }).retriable !== true) throw error;
+        return counts.get(agency) ?? 0;
+      }
+    };
     let last = -1;
     let stableMs = 0;
     for (let waited = 0; waited < 60_000; waited += 1_000) {
@@ -27,9 +37,7 @@ export async function demoNotifications(config: InfraConfig, logger: Logger): Pr
       for (const agency of agencies) {
         const topic = agencyTopic(config.TOPIC_PREFIX, agency);
         if (!topics.has(topic)) for (const t of await admin.listTopics()) topics.add(t);
-        const count = topics.has(topic)
-          ? (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0)
-          : 0;
+        const count = topics.has(topic) ? await countOf(topic, agency) : 0;
         counts.set(agency, count);
         total += count;
       }
