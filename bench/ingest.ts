@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     clock: systemClock,
     logger,
     producer: 'bench',
+    vaultKeys: hub.vaultKeys,
   };
   began = Date.now();
   const first = await ingestExport(file, system, deps, { batchSize: 1000 });

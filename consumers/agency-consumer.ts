@@ -1,8 +1,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import { isTsunagiError } from '../core/errors.js';
+import { runIfMain } from '../platform/cli-main.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire, type EventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
@@ -60,10 +60,10 @@ export function idsInStore(path: string): Set<string> {
   return new Set(ids);
 }
 
-/** One console line: code, item, action; never the content (names, addresses) of the notification. */
+/** One console line: day, code, item, action; never the content (names, addresses) of the notification. */
 export const summaryLine = (n: AgencyNotified): string =>
   [
-    n.envelope.occurredAt.toISOString(),
+    n.data.effectiveDate ?? n.envelope.occurredAt.toISOString().slice(0, 10),
     n.data.agencyCode,
     n.data.officeWork,
     n.data.itemKind,
@@ -114,12 +114,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(isTsunagiError(error) ? `${error.code}: ${error.message}` : String(error));
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

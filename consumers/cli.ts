@@ -1,25 +1,26 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
-import { isTsunagiError } from '../core/errors.js';
+import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
-import { Topics, topicName } from '../infra/topics.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
-import { createDisclosureRecorder } from '../trail/recorder.js';
-import { createNotificationPublisher } from './notification-publisher.js';
+import { createNotificationOutputs } from './outputs.js';
 import { startSubscriptionService } from './subscription-service.js';
 import { BUNDLED_SUBSCRIPTIONS_PATH, itemsWithoutBasis, loadSubscriptionsFile } from './subscriptions.js';
 
 const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy FILE] [--group ID] [--from-beginning]
+                           [--round-wait-ms MS]
   Notifies agencies of the resident-record and information-item changes they subscribed to and
   the legal-basis table permits, each on its own topic, after recording the disclosure in the
-  access trail. Reads the resident record view of the projector (run it too). SIGINT/SIGTERM stop.`;
+  access trail. Reads the resident record view of the projector (run it too). Changes are
+  delivered in rounds of up to MS milliseconds (default 5000, below 30000), each in a random
+  order (docs/subscriptions.md). SIGINT/SIGTERM stop.`;
 
 async function run(values: Record<string, string | boolean | undefined>): Promise<void> {
   const config = loadInfraConfig();
@@ -45,13 +46,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     logger,
   });
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
-  const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
-    logger,
-  });
-  const publisher = createNotificationPublisher({
+  const outputs = createNotificationOutputs({
     kafka,
     wire,
     topicPrefix: config.TOPIC_PREFIX,
@@ -64,12 +59,15 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     topicPrefix: config.TOPIC_PREFIX,
     ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
     fromBeginning: values['from-beginning'] === true,
+    ...(typeof values['round-wait-ms'] === 'string'
+      ? { delivery: { roundWaitMs: roundWait(values['round-wait-ms']) } }
+      : {}),
     subscriptions: () => file.subscriptions,
     policy: () => policy.current(),
     residentRecord: (linkageId) => views.residentRecord(linkageId),
     codes: identity.codes,
-    recorder,
-    publisher,
+    recorder: outputs.recorder,
+    publisher: outputs.publisher,
     clock: systemClock,
     logger,
   });
@@ -82,8 +80,21 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     process.once('SIGTERM', () => resolve());
   });
   await service.stop();
-  await Promise.allSettled([publisher.close(), recorder.close(), identity.close(), views.close()]);
+  await Promise.allSettled([outputs.close(), identity.close(), views.close()]);
   policy.close();
+}
+
+function roundWait(text: string): number {
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1 || ms >= 30_000)
+    throw new TsunagiError(
+      'CONFIG_INVALID',
+      '--round-wait-ms: expected a whole number of milliseconds, 1 to 29999',
+      {
+        path: '--round-wait-ms',
+      },
+    );
+  return ms;
 }
 
 async function main(): Promise<number> {
@@ -94,6 +105,7 @@ async function main(): Promise<number> {
       policy: { type: 'string' },
       group: { type: 'string' },
       'from-beginning': { type: 'boolean', default: false },
+      'round-wait-ms': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });

@@ -5,6 +5,7 @@ import { AGENCY_NOTIFICATION_SPEC, agencyNotificationTopic, topicName } from '..
 import type { EventWire } from '../platform/event-wire.js';
 import type { Logger } from '../platform/logger.js';
 import type { AgencyNotified } from '../schemas/events.js';
+import { deliveryDay } from './delivery.js';
 
 /** The full name of an agency's own notification topic. */
 export const agencyTopic = (prefix: string, agencyId: string): string =>
@@ -13,7 +14,8 @@ export const agencyTopic = (prefix: string, agencyId: string): string =>
 /**
  * Publishes notifications, each to its recipient's own topic keyed by the recipient's agency code.
  * Guarantees: a recipient's topic exists before anything is sent to it (created on first use with
- * AGENCY_NOTIFICATION_SPEC; idempotent, an existing topic is kept); the producer is idempotent
+ * AGENCY_NOTIFICATION_SPEC; idempotent, an existing topic is kept); messages are written in the
+ * order given, with the delivery day as record timestamp; the producer is idempotent
  * with one request in flight; `publish` resolves only when every message was acknowledged with
  * acks=all, otherwise it rejects with BROKER_UNAVAILABLE and the caller must not commit.
  */
@@ -54,7 +56,7 @@ export function createNotificationPublisher(deps: {
         await ensureTopics(notifications.map((n) => n.data.recipient));
         const byTopic = new Map<
           string,
-          Array<{ key: string; value: Buffer; headers: Record<string, string> }>
+          Array<{ key: string; value: Buffer; headers: Record<string, string>; timestamp: string }>
         >();
         for (const n of notifications) {
           const topic = agencyTopic(deps.topicPrefix, n.data.recipient);
@@ -63,6 +65,8 @@ export function createNotificationPublisher(deps: {
             key: n.data.agencyCode,
             value: await deps.wire.encode(n),
             headers: { 'event-type': n.type, 'event-id': n.envelope.eventId },
+            // CreateTime = the delivery day, not the send instant, which would pair agencies' records.
+            timestamp: String(deliveryDay(n.envelope.recordedAt).getTime()),
           });
           byTopic.set(topic, messages);
         }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TsunagiError } from '../core/errors.js';
+import { legalDateOf } from '../core/policy/index.js';
 import { canonicalJson } from '../gateway/disclosed-items.js';
 import {
   type AgencyNotified,
@@ -10,6 +11,7 @@ import {
   type ResidentRecordChanged,
 } from '../schemas/events.js';
 import { digestOf, disclosureRecorded } from '../trail/disclosure.js';
+import { deliveryDay } from './delivery.js';
 import type { PlannedNotification } from './router.js';
 
 export const SUBSCRIPTION_PRODUCER = 'subscription-service';
@@ -63,8 +65,11 @@ function contentOf(source: NotifiableEvent, plan: PlannedNotification): Content 
 }
 
 /**
- * The notification for one planned disclosure. `envelope.occurredAt` is the source change's time;
- * the correlation id is the notification's own id, so agencies cannot match theirs with another's.
+ * The notification for one planned disclosure. Nothing in it is shared with another agency's
+ * notification about the same change except what both are entitled to (docs/subscriptions.md,
+ * "What agencies cannot link"): the envelope's instants are the delivery day, not the source's
+ * or the hub's instants; the ids are the notification's own; the change's legal date is
+ * `effectiveDate`, a calendar day that is part of the disclosed item.
  */
 export function buildNotification(
   source: NotifiableEvent,
@@ -73,12 +78,13 @@ export function buildNotification(
   at: Date,
 ): AgencyNotified {
   const eventId = notificationEventId(source.envelope.eventId, plan);
+  const day = deliveryDay(at);
   const candidate = {
     type: 'AgencyNotified' as const,
     envelope: {
       eventId,
-      occurredAt: source.envelope.occurredAt,
-      recordedAt: at,
+      occurredAt: day,
+      recordedAt: day,
       producer: SUBSCRIPTION_PRODUCER,
       correlationId: eventId,
     },
@@ -90,6 +96,7 @@ export function buildNotification(
       provider: plan.provider,
       itemKind: plan.item,
       ...contentOf(source, plan),
+      effectiveDate: legalDateOf(source.envelope.occurredAt),
     },
   };
   const parsed = EventSchemas.AgencyNotified.safeParse(candidate);

@@ -55,7 +55,31 @@ describe('buildNotification', () => {
     });
     const bytes = encodeEvent(n);
     expect(bytes.includes(Buffer.from(linkageId))).toBe(false);
-    expect(decodeEvent('agency-notification', 1, bytes)).toEqual(n);
+    expect(decodeEvent('agency-notification', 2, bytes)).toEqual(n);
+  });
+
+  it('carries the delivery day as its only instants, and the change’s legal date as effectiveDate', () => {
+    const morning = buildNotification(change, planFor(change, 'jps'), 'AC1-v1-X', at);
+    const evening = buildNotification(
+      change,
+      planFor(change, 'jps'),
+      'AC1-v1-X',
+      new Date('2025-04-01T14:59:59.999Z'),
+    );
+    const day = new Date('2025-03-31T15:00:00.000Z'); // 2025-04-01 00:00 JST
+    for (const n of [morning, evening])
+      expect(n.envelope).toMatchObject({ occurredAt: day, recordedAt: day });
+    expect(morning.data.effectiveDate).toBe('2025-04-01'); // the sample change: 2025-04-01T00:30Z
+    expect(notificationDigest(morning)).toEqual(notificationDigest(evening));
+  });
+
+  it('shares no envelope value with another agency’s notification of the same change but the day and producer', () => {
+    const jps = buildNotification(change, planFor(change, 'jps'), 'AC1-v1-J', at);
+    const vehicle = buildNotification(change, planFor(change, 'vehicle-registration'), 'AC1-v1-V', at);
+    const shared = (Object.keys(jps.envelope) as Array<keyof typeof jps.envelope>).filter(
+      (k) => String(jps.envelope[k]) === String(vehicle.envelope[k]),
+    );
+    expect(shared.sort()).toEqual(['occurredAt', 'producer', 'recordedAt']);
   });
 
   it('has an id that depends on source event, recipient, office work and item, and nothing else', () => {

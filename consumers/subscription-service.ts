@@ -10,6 +10,8 @@ import type { Logger } from '../platform/logger.js';
 import { evolveResidentRecord, type ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified, TsunagiEvent } from '../schemas/events.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';
+import { deliveryOrder } from './delivery.js';
+import { createDeliveryRounds } from './delivery-round.js';
 import { buildNotification, disclosureFor, type NotifiableEvent } from './notification.js';
 import type { NotificationPublisher } from './notification-publisher.js';
 import { routeEvent } from './router.js';
@@ -26,6 +28,8 @@ export interface NotifyDeps {
   publisher: Pick<NotificationPublisher, 'publish'>;
   clock: Clock;
   logger: Logger;
+  /** Draws the delivery order (tests fix it); default: crypto.randomInt. */
+  random?: (below: number) => number;
 }
 
 /** The view may lag the topic: a record change is applied to it here unless the view already has it. */
@@ -35,11 +39,12 @@ function residentAfter(event: TsunagiEvent, view: ResidentRecord | undefined): R
 }
 
 /**
- * Notifies every entitled agency of a batch of source events, in order. "No trail, no answer":
+ * Notifies every entitled agency of one delivery round of source events. "No trail, no answer":
  * every notification's DisclosureRecorded is acknowledged by the trail (acks=all) before any
- * notification of the batch is published; if one is not, nothing is published and this rejects
- * (TRAIL_UNAVAILABLE), so the caller does not commit and the batch comes again. Returns how many
- * notifications were published (acks=all) and how many subscriptions were withheld.
+ * notification of the round is published; if one is not, nothing is published and this rejects
+ * (TRAIL_UNAVAILABLE), so the caller does not commit and the round comes again. The round's
+ * notifications are published in a fresh random order (`deliveryOrder`: one resident's stay in
+ * sequence). Returns how many were published (acks=all) and how many subscriptions were withheld.
  */
 export async function notifyForEvents(
   events: readonly TsunagiEvent[],
@@ -79,7 +84,7 @@ export async function notifyForEvents(
   const results = await Promise.allSettled(acknowledged);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  await deps.publisher.publish(notifications);
+  await deps.publisher.publish(deliveryOrder(notifications, deps.random));
   return { notified: notifications.length, withheld };
 }
 
@@ -88,10 +93,25 @@ export interface SubscriptionService {
 }
 
 /**
- * Consumes resident-records and information-items and notifies agencies. Crash-safe, at least
- * once: offsets are committed only after the batch's notifications were acknowledged, so a crash
- * re-sends some notifications, with the same deterministic event ids (agencies drop duplicates),
- * and may record a disclosure twice, with the same trail event id (the trail index keeps one).
+ * How source events gather into delivery rounds. A fetch returns when `roundMinBytes` of source
+ * records are waiting or `roundWaitMs` passed, and everything it returned (every source
+ * partition) is one round: the more a round holds, the less its order and arrival time say.
+ * `roundWaitMs` must stay below the group's session timeout (kafkajs default 30 s).
+ */
+export interface DeliverySettings {
+  roundWaitMs: number;
+  roundMinBytes: number;
+}
+export const DEFAULT_DELIVERY: DeliverySettings = { roundWaitMs: 5_000, roundMinBytes: 1024 * 1024 };
+/** Source partitions whose batches can join one round (6 resident-records + 6 information-items, and room). */
+const ROUND_PARTITIONS = 32;
+
+/**
+ * Consumes resident-records and information-items and notifies agencies, one delivery round at a
+ * time. Crash-safe, at least once: a batch's offset is committed only after its round's
+ * notifications were acknowledged, so a crash re-sends some notifications, with the same
+ * deterministic event ids (agencies drop duplicates), and may record a disclosure twice, with
+ * the same trail event id (the trail index keeps one).
  */
 export async function startSubscriptionService(
   deps: NotifyDeps & {
@@ -101,10 +121,19 @@ export async function startSubscriptionService(
     groupId?: string;
     /** Where a group without committed offsets starts; default false (only new changes). */
     fromBeginning?: boolean;
+    delivery?: Partial<DeliverySettings>;
   },
 ): Promise<SubscriptionService> {
   const logger = deps.logger.child({ component: 'subscription-service' });
-  const consumer: Consumer = deps.kafka.consumer({ groupId: deps.groupId ?? 'tsunagi-subscriptions' });
+  const delivery = { ...DEFAULT_DELIVERY, ...deps.delivery };
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId: deps.groupId ?? 'tsunagi-subscriptions',
+    minBytes: delivery.roundMinBytes,
+    maxWaitTimeInMs: delivery.roundWaitMs,
+  });
+  const rounds = createDeliveryRounds((events: TsunagiEvent[]) => notifyForEvents(events, deps), {
+    settleMs: 25,
+  });
   await consumer.connect();
   await consumer.subscribe({
     topics: [
@@ -115,27 +144,34 @@ export async function startSubscriptionService(
   });
   await consumer.run({
     autoCommit: false,
+    partitionsConsumedConcurrently: ROUND_PARTITIONS,
     eachBatch: async ({ batch, heartbeat }) => {
+      const round = rounds.enter();
       const events: TsunagiEvent[] = [];
-      for (const message of batch.messages) {
-        if (!message.value) continue;
-        try {
-          events.push(await deps.wire.decode(message.value));
-        } catch (error) {
-          if (!isTsunagiError(error) || error.retriable) throw error;
-          logger.warn(
-            { topic: batch.topic, partition: batch.partition, offset: message.offset, code: error.code },
-            'undecodable record skipped',
-          );
+      try {
+        for (const message of batch.messages) {
+          if (!message.value) continue;
+          try {
+            events.push(await deps.wire.decode(message.value));
+          } catch (error) {
+            if (!isTsunagiError(error) || error.retriable) throw error;
+            logger.warn(
+              { topic: batch.topic, partition: batch.partition, offset: message.offset, code: error.code },
+              'undecodable record skipped',
+            );
+          }
         }
+      } catch (error) {
+        round.leave();
+        throw error;
       }
-      const { notified, withheld } = await notifyForEvents(events, deps);
+      const { notified, withheld } = await round.submit(events);
       await heartbeat();
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
       logger.debug(
         { topic: batch.topic, partition: batch.partition, events: events.length, notified, withheld },
-        'batch notified',
+        'batch delivered in its round (notified and withheld count the whole round)',
       );
     },
   });

@@ -4,13 +4,14 @@ import { TsunagiError } from '../core/errors.js';
 import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
 import { createLogger } from '../platform/logger.js';
 import type { AgencyNotified, DisclosureRecorded } from '../schemas/events.js';
+import { deliveryOrder } from './delivery.js';
 import { type NotifyDeps, notifyForEvents } from './subscription-service.js';
 import { itemPublished, recordChanged, resident, SUBSCRIPTIONS } from './test-events.js';
 
 const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
 const { linkageId, record } = resident();
 
-function fakes(options: { trailFails?: boolean } = {}) {
+function fakes(options: { trailFails?: boolean; random?: (below: number) => number } = {}) {
   const steps: string[] = [];
   const published: AgencyNotified[] = [];
   const deps: NotifyDeps = {
@@ -34,6 +35,8 @@ function fakes(options: { trailFails?: boolean } = {}) {
     },
     clock: fixedClock('2025-04-01T03:00:00Z'),
     logger: createLogger({ level: 'silent' }),
+    // j = i at every Fisher–Yates step: the identity, so routing order is visible.
+    random: options.random ?? ((below) => below - 1),
   };
   return { deps, steps, published };
 }
@@ -58,6 +61,18 @@ describe('notifyForEvents', () => {
     ]);
     expect(published.every((n) => n.data.agencyCode === `AC1-v1-${n.data.recipient.toUpperCase()}`)).toBe(
       true,
+    );
+  });
+
+  it('publishes the round in the order deliveryOrder draws, not in routing order', async () => {
+    const events = [recordChanged(linkageId, 'd1'), itemPublished(linkageId, 'd2', '271004')];
+    const routed = fakes();
+    await notifyForEvents(events, routed.deps);
+    const drawn = fakes({ random: () => 0 });
+    await notifyForEvents(events, drawn.deps);
+    expect(drawn.published).toEqual(deliveryOrder(routed.published, () => 0));
+    expect(drawn.published.map((n) => n.data.recipient)).not.toEqual(
+      routed.published.map((n) => n.data.recipient),
     );
   });
 

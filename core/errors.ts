@@ -9,6 +9,7 @@ export const ErrorCatalogue = {
   INFRA_START_FAILED: { httpStatus: 500, retriable: true },
   INPUT_INVALID: { httpStatus: 400, retriable: false },
   MY_NUMBER_INVALID: { httpStatus: 400, retriable: false },
+  EXPORT_COLUMNS_MISMATCH: { httpStatus: 400, retriable: false },
   SCHEMA_NOT_FOUND: { httpStatus: 500, retriable: false },
   SCHEMA_INCOMPATIBLE: { httpStatus: 409, retriable: false },
   REGISTRY_UNAVAILABLE: { httpStatus: 503, retriable: true },

@@ -50,7 +50,14 @@ export function keyOf(ring: KeyRing, version: number): Buffer {
 export const versionsNewestFirst = (ring: KeyRing): number[] => [...ring.keys.keys()].sort((a, b) => b - a);
 
 /** One master key serves several purposes through HKDF, so no two purposes ever share a key. */
-export type KeyPurpose = 'vault-lookup' | 'vault-seal' | 'certificate-lookup' | 'agency-code' | 'ppid';
+export type KeyPurpose =
+  | 'vault-lookup'
+  | 'vault-seal'
+  | 'certificate-lookup'
+  | 'agency-code'
+  | 'ppid'
+  | 'dead-letter-seal'
+  | 'dead-letter-id';
 
 const derived = new WeakMap<KeyRing, Map<string, Buffer>>();
 

@@ -80,16 +80,47 @@ export function scanForMyNumbers(
   myNumbers: readonly string[],
   targets: readonly ScanTarget[],
 ): PrivacyFinding[] {
-  const patterns = myNumbers.flatMap((n, numberIndex) => formsOf(n).map((f) => ({ ...f, numberIndex })));
-  const findings: PrivacyFinding[] = [];
-  targets.forEach((target, index) => {
-    for (const { source, data } of expand(target, index)) {
-      for (const { form, bytes, numberIndex } of patterns) {
+  const patterns = myNumbers.flatMap((n, index) => formsOf(n).map((f) => ({ ...f, index })));
+  return findAll(patterns, targets).map(({ index, ...f }) => ({ numberIndex: index, ...f }));
+}
+
+/** Every occurrence of every pattern in every target. */
+function findAll(
+  patterns: ReadonlyArray<{ index: number; form: string; bytes: Buffer }>,
+  targets: readonly ScanTarget[],
+): Array<{ index: number; source: string; offset: number; form: string }> {
+  const findings: Array<{ index: number; source: string; offset: number; form: string }> = [];
+  targets.forEach((target, i) => {
+    for (const { source, data } of expand(target, i)) {
+      for (const { form, bytes, index } of patterns) {
         for (let at = data.indexOf(bytes); at !== -1; at = data.indexOf(bytes, at + 1)) {
-          findings.push({ numberIndex, source, offset: at, form });
+          findings.push({ index, source, offset: at, form });
         }
       }
     }
   });
   return findings;
+}
+
+/** One occurrence of a given text (a name, an address, a date, a path), named by its index. */
+export interface TextFinding {
+  valueIndex: number;
+  source: string;
+  offset: number;
+  form: string;
+}
+
+/**
+ * Reports every occurrence of any of `values` in `targets`, as UTF-8, UTF-16LE and UTF-16BE
+ * (Avro strings are length-prefixed UTF-8, so they are covered). For names, kana, birth dates,
+ * addresses and file paths, where `scanForMyNumbers` looks only for digits. Pass values of at
+ * least two characters: a single kanji is 2–3 bytes, which random bytes (ciphertext) contain by chance.
+ */
+export function scanForText(values: readonly string[], targets: readonly ScanTarget[]): TextFinding[] {
+  const patterns = values.flatMap((value, index) => [
+    { index, form: 'utf-8', bytes: Buffer.from(value, 'utf8') },
+    { index, form: 'utf-16le', bytes: Buffer.from(value, 'utf16le') },
+    { index, form: 'utf-16be', bytes: Buffer.from(value, 'utf16le').swap16() },
+  ]);
+  return findAll(patterns, targets).map(({ index, ...f }) => ({ valueIndex: index, ...f }));
 }

@@ -5,7 +5,7 @@ import avro from 'avsc';
 import { open } from 'lmdb';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MyNumber } from './my-number.js';
-import { scanForMyNumbers } from './privacy-scan.js';
+import { scanForMyNumbers, scanForText } from './privacy-scan.js';
 import { testMyNumbers } from './test-my-numbers.js';
 
 const [planted, other] = testMyNumbers('privacy-scan', 2) as [MyNumber, MyNumber];
@@ -71,5 +71,20 @@ describe('privacy scan', () => {
     expect(
       scanForMyNumbers([planted], ['clean', Buffer.from(nearMiss), { label: 'topic x', data: 'ok' }]),
     ).toEqual([]);
+  });
+
+  it('finds names, dates and paths as UTF-8 and UTF-16, naming them by index', () => {
+    const values = ['佐藤', '1985-07-14', '/srv/hub/exports'];
+    const findings = scanForText(values, [
+      Buffer.from('x 佐藤 y', 'utf8'),
+      Buffer.from('1985-07-14', 'utf16le'),
+      Buffer.from('/srv/hub/exports', 'utf16le').swap16(),
+      'nothing here',
+    ]);
+    expect(findings.map((f) => [f.valueIndex, f.form, f.source])).toEqual([
+      [0, 'utf-8', 'buffer #0'],
+      [1, 'utf-16le', 'buffer #1'],
+      [2, 'utf-16be', 'buffer #2'],
+    ]);
   });
 });

@@ -9,37 +9,66 @@ export interface Sealed {
   keyVersion: number;
 }
 
+type SealPurpose = Extract<KeyPurpose, 'vault-seal' | 'dead-letter-seal'>;
+
 /**
- * Encrypts under the ring's current `vault-seal` key. `context` is authenticated (GCM AAD): a
- * ciphertext moved to another record (another keyed hash, another agency code) fails to open.
+ * Encrypts bytes under the ring's current subkey for `purpose`. `context` is authenticated (GCM
+ * AAD): a ciphertext moved to another record fails to open.
  */
-export function seal(ring: KeyRing, plaintext: string, context: string): Sealed {
+export function sealBytes(
+  ring: KeyRing,
+  plaintext: Uint8Array,
+  context: string,
+  purpose: SealPurpose,
+): Sealed {
   const keyVersion = ring.current;
   const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', subkey(ring, keyVersion, 'vault-seal'), nonce);
+  const cipher = createCipheriv('aes-256-gcm', subkey(ring, keyVersion, purpose), nonce);
   cipher.setAAD(Buffer.from(context, 'utf8'));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
   return { ciphertext, nonce, keyVersion };
 }
 
-export function unseal(ring: KeyRing, sealed: Sealed, context: string): string {
-  const key = subkey(ring, sealed.keyVersion, 'vault-seal');
+/** Opens what `sealBytes` sealed; `what` names the record in the error (never its content). */
+export function unsealBytes(
+  ring: KeyRing,
+  sealed: Sealed,
+  context: string,
+  purpose: SealPurpose,
+  what = 'a sealed record',
+): Buffer {
+  const key = subkey(ring, sealed.keyVersion, purpose);
   const body = sealed.ciphertext.subarray(0, sealed.ciphertext.length - 16);
   const tag = sealed.ciphertext.subarray(sealed.ciphertext.length - 16);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.nonce);
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(body), decipher.final()]);
   } catch (cause) {
     // Wrong key material or a tampered / misplaced record: never a retriable condition.
-    throw new TsunagiError('INTERNAL', 'a sealed identity record failed authentication', { cause });
+    throw new TsunagiError('INTERNAL', `${what} failed authentication`, { cause });
   }
 }
 
+/**
+ * Encrypts under the ring's current `vault-seal` key. `context` is authenticated (GCM AAD): a
+ * ciphertext moved to another record (another keyed hash, another agency code) fails to open.
+ */
+export const seal = (ring: KeyRing, plaintext: string, context: string): Sealed =>
+  sealBytes(ring, Buffer.from(plaintext, 'utf8'), context, 'vault-seal');
+
+export const unseal = (ring: KeyRing, sealed: Sealed, context: string): string =>
+  unsealBytes(ring, sealed, context, 'vault-seal', 'a sealed identity record').toString('utf8');
+
 /** HMAC-SHA-256 under a versioned subkey: the only form in which a My Number or certificate is kept. */
-export function keyedHash(ring: KeyRing, version: number, purpose: KeyPurpose, value: string): Buffer {
+export function keyedHash(
+  ring: KeyRing,
+  version: number,
+  purpose: KeyPurpose,
+  value: string | Uint8Array,
+): Buffer {
   return createHmac('sha256', subkey(ring, version, purpose))
-    .update(value, 'utf8')
+    .update(value)
     .digest();
 }

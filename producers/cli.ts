@@ -5,15 +5,18 @@ import { infraPaths } from '../infra/paths.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { checkpointStore } from './checkpoint.js';
-import { EXPORT_SYSTEMS, isExportSystem } from './exports/systems.js';
+import { checkExportColumns } from './exports/read-export.js';
+import { EXPORT_COLUMNS, EXPORT_SYSTEMS, isExportSystem } from './exports/systems.js';
 import { openProducerHub } from './hub-wiring.js';
 import { ingestExport } from './ingest.js';
 import { progressReporter } from './progress.js';
 
 const USAGE = `usage: npm run ingest -- --system <${EXPORT_SYSTEMS.join('|')}> [--producer NAME] [--batch N] [--from-start] FILE...
-  Streams core-system exports (.csv, .jsonl) into Kafka. Invalid rows go to the dead-letter
-  topic with file, line, field and reason. Re-running a file resumes after the last
-  acknowledged batch (--from-start re-publishes all; event ids are deterministic either way).
+  Streams core-system exports (.csv, .jsonl) into Kafka. A file whose header (CSV) or first
+  line's keys (JSON Lines) are not the system's columns is refused before anything is published.
+  Invalid rows go to the dead-letter topic, sealed, with file name, line, field and reason.
+  Re-running a file resumes after the last acknowledged batch (--from-start re-publishes all;
+  event ids are deterministic either way).
   Columns of each system: docs/exports.md`;
 
 async function main(): Promise<number> {
@@ -32,6 +35,14 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const system = values.system;
+  try {
+    // Every file is checked before any is published: a wrong file refuses the whole run.
+    for (const file of positionals)
+      await checkExportColumns(file, { system, columns: EXPORT_COLUMNS[system] });
+  } catch (error) {
+    console.error(`ingest refused: ${describe(error)}\nNothing was published. Check --system and the file.`);
+    return 1;
+  }
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'ingest', level: process.env.LOG_LEVEL ?? 'warn' });
   const hub = await openProducerHub(config, logger);
@@ -49,6 +60,7 @@ async function main(): Promise<number> {
           clock: systemClock,
           logger,
           producer: values.producer ?? `producer-${system}`,
+          vaultKeys: hub.vaultKeys,
         },
         {
           batchSize: Number(values.batch),
@@ -67,14 +79,16 @@ async function main(): Promise<number> {
     }
   } catch (error) {
     failed = true;
-    const what = isTsunagiError(error) ? `${error.code}: ${error.message}` : String(error);
     console.error(
-      `ingest stopped: ${what}\nNothing acknowledged is lost; run the same command again to resume.`,
+      `ingest stopped: ${describe(error)}\nNothing acknowledged is lost; run the same command again to resume.`,
     );
   } finally {
     await hub.close();
   }
   return failed ? 1 : 0;
 }
+
+const describe = (error: unknown): string =>
+  isTsunagiError(error) ? `${error.code}: ${error.message}` : String(error);
 
 main().then((code) => process.exit(code));

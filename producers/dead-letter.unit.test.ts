@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.js';
+import { generateDevKeys } from '../identity/dev-keys.js';
+import { parseKeyRing } from '../identity/keys.js';
 import { testMyNumber } from '../identity/test-my-numbers.js';
-import { deadLetterEvent, maskMyNumbers } from './dead-letter.js';
+import { encodeEvent } from '../schemas/codec.js';
+import { deadLetterEvent, maskMyNumbers, recoverOriginalBytes } from './dead-letter.js';
 
 const myNumber = testMyNumber('dead-letter');
 
@@ -30,23 +33,82 @@ describe('masking My Numbers in rejected rows', () => {
 
 describe('dead-letter events', () => {
   const clock = fixedClock('2026-11-23T00:00:00Z');
+  const vaultKeys = parseKeyRing(generateDevKeys().TSUNAGI_VAULT_KEYS, 'TSUNAGI_VAULT_KEYS');
+  const deps = { producer: 'producer-juki', clock, vaultKeys };
+  const row = `${myNumber},山田,タロウ,1969-02-30,千代田1-1\n`;
   const input = {
-    source: 'juki.csv:17',
-    reason: 'myNumber: bad check digit',
-    errorCode: 'MY_NUMBER_INVALID' as const,
-    originalBytes: Buffer.from(`${myNumber},山田\n`),
+    origin: { file: '/srv/hub/incoming/2026-11-23/juki.csv', line: 17 },
+    field: 'date_of_birth',
+    reason: 'date_of_birth: not a calendar date YYYY-MM-DD',
+    errorCode: 'INPUT_INVALID' as const,
+    originalBytes: Buffer.from(row),
   };
 
-  it('carries the reason, source and masked original bytes', () => {
-    const event = deadLetterEvent(input, 'producer-juki', clock);
-    expect(event.data.source).toBe('juki.csv:17');
-    expect(event.data.reason).toBe('myNumber: bad check digit');
-    expect(Buffer.from(event.data.originalBytes).toString()).toBe(`${'*'.repeat(12)},山田\n`);
+  it('carries the reason, field, line and the file base name, never the directory', () => {
+    const { data } = deadLetterEvent(input, deps);
+    expect(data).toMatchObject({
+      source: 'juki.csv:17',
+      file: 'juki.csv',
+      line: 17,
+      field: 'date_of_birth',
+      reason: 'date_of_birth: not a calendar date YYYY-MM-DD',
+    });
+    expect(data.originalBytes).toHaveLength(0);
   });
 
-  it('gives the same id to the same rejected line, and another to another line', () => {
-    const a = deadLetterEvent(input, 'p', clock).envelope.eventId;
-    expect(deadLetterEvent(input, 'p', fixedClock('2030-01-01T00:00:00Z')).envelope.eventId).toBe(a);
-    expect(deadLetterEvent({ ...input, source: 'juki.csv:18' }, 'p', clock).envelope.eventId).not.toBe(a);
+  it('holds the row only sealed: no name, kana, date, address, My Number or path in its encoding', () => {
+    const bytes = encodeEvent(deadLetterEvent(input, deps));
+    for (const clear of [myNumber, '山田', 'タロウ', '1969-02-30', '千代田1-1', '/srv/hub', 'incoming'])
+      expect(bytes.includes(Buffer.from(clear)), clear).toBe(false);
+  });
+
+  it('gives the row back, My Number masked, to whoever holds the vault key', () => {
+    const letter = deadLetterEvent(input, deps);
+    expect(recoverOriginalBytes(letter, vaultKeys).toString()).toBe(row.replace(myNumber, '*'.repeat(12)));
+    expect(letter.data.sealedOriginal?.keyVersion).toBe(vaultKeys.current);
+  });
+
+  it('refuses another key, and a sealed body moved into another dead letter', () => {
+    const letter = deadLetterEvent(input, deps);
+    const otherKeys = parseKeyRing(generateDevKeys().TSUNAGI_VAULT_KEYS, 'TSUNAGI_VAULT_KEYS');
+    expect(() => recoverOriginalBytes(letter, otherKeys)).toThrow(
+      'a sealed dead letter failed authentication',
+    );
+    const other = deadLetterEvent({ ...input, origin: { file: 'juki.csv', line: 18 } }, deps);
+    const moved = { ...other, data: { ...other.data, sealedOriginal: letter.data.sealedOriginal } };
+    expect(() => recoverOriginalBytes(moved, vaultKeys)).toThrow(
+      expect.objectContaining({ code: 'INTERNAL' }),
+    );
+  });
+
+  it('opens letters sealed under an older vault key while that version is configured', () => {
+    const rotated = generateDevKeys(2).TSUNAGI_VAULT_KEYS;
+    const v1Only = parseKeyRing(rotated.split(',')[0] as string, 'TSUNAGI_VAULT_KEYS');
+    const letter = deadLetterEvent(input, { ...deps, vaultKeys: v1Only });
+    expect(recoverOriginalBytes(letter, parseKeyRing(rotated, 'TSUNAGI_VAULT_KEYS')).toString()).toContain(
+      '山田',
+    );
+    const v2Only = parseKeyRing(`v2:${rotated.split(',')[1]?.slice(3)}`, 'TSUNAGI_VAULT_KEYS');
+    expect(() => recoverOriginalBytes(letter, v2Only)).toThrow(
+      expect.objectContaining({ code: 'KEY_VERSION_UNKNOWN' }),
+    );
+  });
+
+  it('gives the same id to the same rejected line, another to another line or another content', () => {
+    const a = deadLetterEvent(input, deps).envelope.eventId;
+    expect(
+      deadLetterEvent(input, { ...deps, clock: fixedClock('2030-01-01T00:00:00Z') }).envelope.eventId,
+    ).toBe(a);
+    expect(
+      deadLetterEvent({ ...input, origin: { file: 'juki.csv', line: 18 } }, deps).envelope.eventId,
+    ).not.toBe(a);
+    // The same base name and line in next month's export is another row, so another letter.
+    const nextMonth = { ...input, originalBytes: Buffer.from(row.replace('山田', '佐藤')) };
+    expect(deadLetterEvent(nextMonth, deps).envelope.eventId).not.toBe(a);
+  });
+
+  it('keeps a non-file source as it is', () => {
+    const letter = deadLetterEvent({ ...input, origin: { source: 'tsunagi.consents:2:1041' } }, deps);
+    expect(letter.data).toMatchObject({ source: 'tsunagi.consents:2:1041', file: null, line: null });
   });
 });

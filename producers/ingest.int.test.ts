@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import type { DeadLetterRecorded, TsunagiEvent } from '../schemas/events.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
 import { isolatedTopics } from '../tests/support/topics.js';
+import { recoverOriginalBytes } from './dead-letter.js';
+import { EXPORT_COLUMNS } from './exports/systems.js';
 import { openProducerHub, type ProducerHub } from './hub-wiring.js';
 import { ingestExport } from './ingest.js';
 import { createEventPublisher } from './publisher.js';
@@ -35,6 +38,7 @@ describe('ingesting a core-system export into Kafka', () => {
     clock: systemClock,
     logger,
     producer: 'producer-juki-test',
+    vaultKeys: hub.vaultKeys,
   });
   const decodeAll = async (topic: string): Promise<TsunagiEvent[]> => {
     const messages = await readTopic(testKafka(config), topicName(config.TOPIC_PREFIX, topic));
@@ -68,13 +72,80 @@ describe('ingesting a core-system export into Kafka', () => {
     expect(records).toHaveLength(summary.published);
     const deadLetters = (await decodeAll(Topics.deadLetters)) as DeadLetterRecorded[];
     expect(deadLetters.map((d) => d.data.source).sort()).toEqual(
-      expected.invalid.map((i) => `${file}:${i.line}`).sort(),
+      expected.invalid.map((i) => `juki.csv:${i.line}`).sort(),
     );
+    const lines = readFileSync(file, 'utf8').split('\n');
     for (const letter of deadLetters) {
-      const invalid = expected.invalid.find((i) => letter.data.source.endsWith(`:${i.line}`));
+      const invalid = expected.invalid.find((i) => letter.data.line === i.line);
+      expect(letter.data).toMatchObject({ file: 'juki.csv', field: invalid?.field });
       expect(letter.data.reason).toMatch(new RegExp(`^${invalid?.field}: `));
-      expect(letter.data.originalBytes.length).toBeGreaterThan(0);
+      // Nothing lost: the row comes back from its sealed copy, My Numbers masked.
+      const row = lines[(invalid?.line ?? 0) - 1] ?? '';
+      expect(recoverOriginalBytes(letter, hub.vaultKeys).toString('utf8')).toBe(
+        row.replace(/\d{12}/g, '*'.repeat(12)),
+      );
     }
+  });
+
+  it('refuses the local-tax file given as juki before publishing anything, naming the columns', async () => {
+    const counts = async () => {
+      const admin = testKafka(config).admin();
+      await admin.connect();
+      try {
+        const topics = [Topics.residentRecords, Topics.informationItems, Topics.deadLetters];
+        const offsets = await Promise.all(
+          topics.map((t) => admin.fetchTopicOffsets(topicName(config.TOPIC_PREFIX, t))),
+        );
+        return offsets.map((o) => o.reduce((n, p) => n + Number(p.high), 0));
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    const before = await counts();
+    const file = join(dir, 'exports', 'local-tax.csv');
+    const refused = ingestExport(file, 'juki', deps(), { batchSize: 1 });
+    await expect(refused).rejects.toMatchObject({
+      code: 'EXPORT_COLUMNS_MISMATCH',
+      message: expect.stringContaining(
+        `local-tax.csv is not a juki export (docs/exports.md): expected the columns ${EXPORT_COLUMNS.juki.join(', ')}; found ${EXPORT_COLUMNS['local-tax'].join(', ')};`,
+      ),
+    });
+
+    const jsonl = await generateExports({
+      seed: 7,
+      residents: 5,
+      outDir: join(dir, 'jsonl'),
+      format: 'jsonl',
+    });
+    expect(jsonl.files['local-tax'].rows).toBeGreaterThan(0);
+    const cli = spawnSync(
+      'npx',
+      [
+        'tsx',
+        'producers/cli.ts',
+        '--system',
+        'juki',
+        join(dir, 'exports', 'juki.csv'),
+        join(dir, 'jsonl', jsonl.files['local-tax'].file),
+      ],
+      {
+        // Its own home and keys: a CLI that got past the check must not touch the shared stack's home.
+        env: {
+          ...process.env,
+          ...generateDevKeys(),
+          TSUNAGI_HOME: join(dir, 'cli-home'),
+          TOPIC_PREFIX: config.TOPIC_PREFIX,
+        },
+        encoding: 'utf8',
+      },
+    );
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toContain(
+      'ingest refused: EXPORT_COLUMNS_MISMATCH: local-tax.jsonl is not a juki export',
+    );
+    expect(cli.stderr).toContain('Nothing was published.');
+    // juki.csv, listed first and valid, was not ingested either: every file is checked first.
+    expect(await counts()).toEqual(before);
   });
 
   it('keeps My Numbers off every topic, dead letters included', async () => {

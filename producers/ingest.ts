@@ -1,11 +1,12 @@
 import type { Clock } from '../core/clock.js';
 import { type ErrorCode, isTsunagiError } from '../core/errors.js';
+import type { KeyRing } from '../identity/keys.js';
 import type { Logger } from '../platform/logger.js';
 import type { TsunagiEvent } from '../schemas/events.js';
 import { type DeadLetterInput, deadLetterEvent } from './dead-letter.js';
 import { parseRow } from './exports/parse-row.js';
 import { readExport } from './exports/read-export.js';
-import { type ExportRow, type ExportSystem, toEvent } from './exports/systems.js';
+import { EXPORT_COLUMNS, type ExportRow, type ExportSystem, toEvent } from './exports/systems.js';
 import type { EventPublisher } from './publisher.js';
 
 export interface IngestProgress {
@@ -30,6 +31,8 @@ export interface IngestDeps {
   logger: Logger;
   /** The producer name in envelopes, e.g. `juki-131016`. */
   producer: string;
+  /** TSUNAGI_VAULT_KEYS: dead letters are sealed under it (docs/exports.md, "Dead letters"). */
+  vaultKeys: KeyRing;
 }
 
 export interface IngestOptions {
@@ -44,11 +47,13 @@ type Outcome = { event: TsunagiEvent; rejected: boolean };
 
 /**
  * Streams one export file into Kafka. Each batch of lines becomes events (valid rows) and
- * dead letters (invalid rows: reason, file:line, masked original bytes), published together
+ * dead letters (invalid rows: reason, file base name and line, sealed original bytes), published together
  * and acknowledged before the next batch is read, so memory stays bounded and a crash loses
  * at most the unacknowledged batch. An invalid row never blocks its neighbours. Event ids are
  * deterministic, so running the same file again publishes the same events, which views drop
  * by their per-resident sequence. A broker or registry outage stops the run with its error.
+ * A file whose columns are not the system's is refused before anything is read or published
+ * (EXPORT_COLUMNS_MISMATCH), instead of dead-lettering every row.
  */
 export async function ingestExport(
   file: string,
@@ -72,28 +77,36 @@ export async function ingestExport(
     await options.onBatchAcknowledged?.(lastLine, { ...progress });
   };
 
-  for await (const item of readExport(file)) {
+  const expect = { system, columns: EXPORT_COLUMNS[system] };
+  for await (const item of readExport(file, { expect })) {
     if (item.line <= resumeAfter) {
       progress.skipped++;
       continue;
     }
     progress.read++;
     lastLine = item.line;
-    const source = `${file}:${item.line}`;
+    const origin = { file, line: item.line };
     if (!item.ok) {
       pending.push(
         Promise.resolve(
-          reject(deps, { source, reason: item.message, errorCode: 'INPUT_INVALID', originalBytes: item.raw }),
+          reject(deps, {
+            origin,
+            field: '(row)',
+            reason: item.message,
+            errorCode: 'INPUT_INVALID',
+            originalBytes: item.raw,
+          }),
         ),
       );
     } else {
-      const parsed = parseRow(system, item.record, { file, line: item.line });
+      const parsed = parseRow(system, item.record, origin);
       pending.push(
         parsed.ok
-          ? rowToOutcome(parsed.row, item.raw, source, deps)
+          ? rowToOutcome(parsed.row, item.raw, origin, deps)
           : Promise.resolve(
               reject(deps, {
-                source,
+                origin,
+                field: parsed.error.field,
                 reason: parsed.error.message,
                 errorCode: 'INPUT_INVALID',
                 originalBytes: item.raw,
@@ -109,7 +122,12 @@ export async function ingestExport(
   return summary;
 }
 
-async function rowToOutcome(row: ExportRow, raw: Buffer, source: string, deps: IngestDeps): Promise<Outcome> {
+async function rowToOutcome(
+  row: ExportRow,
+  raw: Buffer,
+  origin: { file: string; line: number },
+  deps: IngestDeps,
+): Promise<Outcome> {
   try {
     const linkageId = await deps.resolveLinkageId(row.my_number);
     return {
@@ -120,7 +138,9 @@ async function rowToOutcome(row: ExportRow, raw: Buffer, source: string, deps: I
     // Expected refusals of this one row become dead letters; outages stop the run.
     if (!isTsunagiError(error) || error.retriable) throw error;
     return reject(deps, {
-      source,
+      origin,
+      // The vault only ever refuses the My Number; error.path could name a file, not a column.
+      field: 'my_number',
       reason: error.message,
       errorCode: error.code as ErrorCode,
       originalBytes: raw,
@@ -129,9 +149,10 @@ async function rowToOutcome(row: ExportRow, raw: Buffer, source: string, deps: I
 }
 
 function reject(deps: IngestDeps, input: DeadLetterInput): Outcome {
+  const event = deadLetterEvent(input, deps);
   deps.logger.warn(
-    { source: input.source, reason: input.reason, errorCode: input.errorCode },
+    { source: event.data.source, reason: input.reason, errorCode: input.errorCode },
     'row rejected to the dead-letter topic',
   );
-  return { event: deadLetterEvent(input, deps.producer, deps.clock), rejected: true };
+  return { event, rejected: true };
 }

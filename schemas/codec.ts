@@ -55,6 +55,10 @@ export function toAvroRecord(event: TsunagiEvent): AvroRecord {
     const branch = PAYLOAD_BRANCHES[event.data.itemKind as ItemKind];
     data.payload = branch === undefined ? {} : { [branch]: event.data.payload };
   }
+  if (event.type === 'DeadLetterRecorded' && event.data.sealedOriginal) {
+    const { ciphertext, nonce, keyVersion } = event.data.sealedOriginal;
+    data.sealedOriginal = { ciphertext: asBuffer(ciphertext), nonce: asBuffer(nonce), keyVersion };
+  }
   return { envelope, ...data };
 }
 

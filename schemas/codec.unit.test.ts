@@ -186,7 +186,23 @@ describe('codec', () => {
     if (letter.type !== 'DeadLetterRecorded') throw new Error('sample');
     const plain = { ...letter, data: { ...letter.data, originalBytes: new Uint8Array([1, 2, 3]) } };
     expect(encodeEvent(plain)).toBeInstanceOf(Buffer);
-    const decoded = decodeEvent('dead-letter', 1, encodeEvent(plain));
+    const decoded = decodeEvent('dead-letter', 1, encodeEvent(plain, 1));
     expect(decoded.type === 'DeadLetterRecorded' && [...decoded.data.originalBytes]).toEqual([1, 2, 3]);
+  });
+
+  it('accepts plain Uint8Array bytes inside a sealed dead letter (v2)', () => {
+    const letter = sample<TsunagiEvent>('dead-letter');
+    if (letter.type !== 'DeadLetterRecorded') throw new Error('sample');
+    const sealedOriginal = {
+      ciphertext: new Uint8Array(20).fill(7),
+      nonce: new Uint8Array(12),
+      keyVersion: 3,
+    };
+    const plain = { ...letter, data: { ...letter.data, sealedOriginal } };
+    const decoded = decodeEvent('dead-letter', 2, encodeEvent(plain, 2));
+    expect(decoded.type === 'DeadLetterRecorded' && decoded.data.sealedOriginal?.keyVersion).toBe(3);
+    expect(
+      decoded.type === 'DeadLetterRecorded' && [...(decoded.data.sealedOriginal?.ciphertext ?? [])],
+    ).toEqual(Array(20).fill(7));
   });
 });

@@ -212,6 +212,8 @@ export function buildEventSchemas(p: Primitives) {
         validAsOf: CalendarDate.nullable(),
         withdrawalReason: text().nullable(),
         resident: ResidentExcerpt.nullable(),
+        /** Since v2: the day (JST) the change or item takes effect; the envelope holds only the delivery day. */
+        effectiveDate: CalendarDate.nullable().default(null),
       })
       .superRefine((data, ctx) => {
         // The union keeps the fields of the branch it matched; they must be itemKind's fields.
@@ -229,8 +231,24 @@ export function buildEventSchemas(p: Primitives) {
       source: text(1024),
       reason: text(2048),
       errorCode: text(64),
+      /** v1: the masked bytes in clear. Since v2 empty: they are in `sealedOriginal`. */
       originalBytes: p.bytes,
       originalKey: p.bytes.nullable(),
+      /** Since v2: the input file's base name, never a directory path. */
+      file: text(255)
+        .refine((name) => !/[/\\]/.test(name), 'expected a file base name without directories')
+        .nullable()
+        .default(null),
+      line: z.number().int().min(1).max(2_147_483_647).nullable().default(null),
+      field: text(128).nullable().default(null),
+      sealedOriginal: z
+        .object({
+          ciphertext: p.bytes.refine((b) => b.length >= 16, 'expected AES-GCM ciphertext with its tag'),
+          nonce: p.bytes.refine((b) => b.length === 12, 'expected a 12-byte nonce'),
+          keyVersion: z.number().int().min(1).max(999_999),
+        })
+        .nullable()
+        .default(null),
     }),
   );
 

@@ -110,8 +110,8 @@ export const EVENT_SUBJECTS = {
     version: 1,
   },
   DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 2 },
-  DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 1 },
-  AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 1 },
+  DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 2 },
+  AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 2 },
 } as const satisfies Record<EventType, EventSubject>;
 
 export type EventSubjectName = (typeof EVENT_SUBJECTS)[EventType]['subject'];

@@ -41,6 +41,20 @@ const disclosureData = {
 } as const;
 /** Fields disclosure-recorded v1 cannot carry: their defaults, as a v1 body decodes. */
 const notSinceV2 = { consentId: null, nonDisclosureReason: null, nonDisclosureCaseReference: null };
+const notified = {
+  recipient: '131016',
+  agencyCode: 'AC1-v1-7Q2XK4M9PZ3RB6TD8WJ5NC2HFA',
+  officeWork: 'child-allowance-eligibility',
+  legalBasisRowId: 'LB-0001',
+  provider: '271004',
+  itemKind: 'LOCAL_TAX_INCOME',
+  action: 'PUBLISHED',
+  changeType: null,
+  payload: { fiscalYear: 2024, taxableIncome: 3_250_000n, municipalTax: 182_400n, prefecturalTax: 121_600n },
+  validAsOf: '2024-06-01',
+  withdrawalReason: null,
+  resident: null,
+} as const;
 
 export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
   'resident-record-changed': {
@@ -123,25 +137,8 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
     }),
   },
   'agency-notification': {
-    1: make('AgencyNotified', 10, {
-      recipient: '131016',
-      agencyCode: 'AC1-v1-7Q2XK4M9PZ3RB6TD8WJ5NC2HFA',
-      officeWork: 'child-allowance-eligibility',
-      legalBasisRowId: 'LB-0001',
-      provider: '271004',
-      itemKind: 'LOCAL_TAX_INCOME',
-      action: 'PUBLISHED',
-      changeType: null,
-      payload: {
-        fiscalYear: 2024,
-        taxableIncome: 3_250_000n,
-        municipalTax: 182_400n,
-        prefecturalTax: 121_600n,
-      },
-      validAsOf: '2024-06-01',
-      withdrawalReason: null,
-      resident: null,
-    }),
+    1: make('AgencyNotified', 10, { ...notified, effectiveDate: null }),
+    2: make('AgencyNotified', 10, { ...notified, effectiveDate: '2024-06-01' }),
   },
   'dead-letter': {
     1: make('DeadLetterRecorded', 8, {
@@ -150,6 +147,26 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
       errorCode: 'INPUT_INVALID',
       originalBytes: Buffer.from('************,山田 太郎,1969-02-30\n', 'utf8'),
       originalKey: null,
+      file: null,
+      line: null,
+      field: null,
+      sealedOriginal: null,
+    }),
+    2: make('DeadLetterRecorded', 8, {
+      source: 'juki-20250401.csv:17',
+      reason: 'date_of_birth: not a calendar date YYYY-MM-DD',
+      errorCode: 'INPUT_INVALID',
+      originalBytes: Buffer.alloc(0),
+      originalKey: null,
+      file: 'juki-20250401.csv',
+      line: 17,
+      field: 'date_of_birth',
+      // Not a real ciphertext: the fixture pins the encoding, not the cryptography.
+      sealedOriginal: {
+        ciphertext: Buffer.from('5f1c2a9e0b7d4c3a8e6f1029384756aabbccddeeff00112233445566778899aa', 'hex'),
+        nonce: Buffer.from('0102030405060708090a0b0c', 'hex'),
+        keyVersion: 1,
+      },
     }),
   },
 };

@@ -26,6 +26,7 @@ export async function demoIngest(config: InfraConfig, logger: Logger, residents 
         clock: systemClock,
         logger,
         producer: `demo-${system}`,
+        vaultKeys: hub.vaultKeys,
       });
       console.log(
         `  ${system.padEnd(18)} read ${String(s.read).padStart(5)} · published ${String(s.published).padStart(5)} · dead-lettered ${s.rejected} · ${(s.elapsedMs / 1000).toFixed(1)} s`,

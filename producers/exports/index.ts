@@ -1,8 +1,10 @@
 /** What producers use to read and map the core systems' exports (see docs/exports.md). */
+export { checkColumns, type ExpectedColumns } from './columns.js';
 export { deterministicEventId, type EventContext } from './event-id.js';
 export { isMunicipalityCode, municipalityCodeProblem } from './municipality-code.js';
 export { type ParseRowResult, parseRow, type RowError, type RowOrigin } from './parse-row.js';
 export {
+  checkExportColumns,
   type ExportFormat,
   type ExportItem,
   formatOfPath,

@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
 import { TsunagiError } from '../../core/errors.js';
+import { checkColumns, type ExpectedColumns } from './columns.js';
 import { parseCsvLine } from './csv-line.js';
 import { readLines } from './read-lines.js';
 
@@ -15,6 +17,11 @@ export interface ReadExportOptions {
   format?: ExportFormat;
   /** A line longer than this is reported and skipped, so one broken line cannot exhaust memory. */
   maxLineBytes?: number;
+  /**
+   * Refuse the file up front (EXPORT_COLUMNS_MISMATCH, before any item is yielded) unless the CSV
+   * header, or the keys of the JSON Lines file's first line, are exactly these columns.
+   */
+  expect?: ExpectedColumns;
 }
 
 export function formatOfPath(path: string): ExportFormat {
@@ -33,15 +40,23 @@ export function formatOfPath(path: string): ExportFormat {
 export async function* readExport(path: string, options: ReadExportOptions = {}): AsyncGenerator<ExportItem> {
   const format = options.format ?? formatOfPath(path);
   let header: string[] | undefined;
+  let checked = options.expect === undefined;
   const lines = readLines(createReadStream(path), options.maxLineBytes ?? 1024 * 1024);
   for await (const { line, raw, text, tooLong } of lines) {
+    if (!checked && tooLong) refuse(path, line, 'its first line is too long to be a header');
     if (tooLong) {
       yield { ok: false, line, raw, message: 'line too long' };
       continue;
     }
     if (text.trim() === '') continue;
     if (format === 'jsonl') {
-      yield jsonItem(line, raw, text);
+      const item = jsonItem(line, raw, text);
+      if (!checked && options.expect) {
+        if (!item.ok) refuse(path, line, `its first line is not a JSON object (${item.message})`);
+        checkColumns(Object.keys(item.record), options.expect, { file: path, line });
+        checked = true;
+      }
+      yield item;
       continue;
     }
     const cells = parseCsvLine(text);
@@ -49,6 +64,8 @@ export async function* readExport(path: string, options: ReadExportOptions = {})
       if (!cells.ok)
         throw new TsunagiError('INPUT_INVALID', `CSV header: ${cells.problem}`, { path: `${path}:${line}` });
       header = cells.fields;
+      if (options.expect) checkColumns(header, options.expect, { file: path, line });
+      checked = true;
       continue;
     }
     if (!cells.ok) {
@@ -76,4 +93,27 @@ function jsonItem(line: number, raw: Buffer, text: string): ExportItem {
     return { ok: false, line, raw, message: 'expected a JSON object' };
   }
   return { ok: true, line, raw, record: value as Record<string, unknown> };
+}
+
+function refuse(path: string, line: number, problem: string): never {
+  throw new TsunagiError(
+    'EXPORT_COLUMNS_MISMATCH',
+    `${basename(path)} cannot be checked for its columns: ${problem}`,
+    {
+      path: `${basename(path)}:${line}`,
+    },
+  );
+}
+
+/**
+ * Reads only as far as the header (CSV) or the first line (JSON Lines) and throws
+ * EXPORT_COLUMNS_MISMATCH when the columns are not `expect`'s: the check a caller runs before
+ * publishing anything. An empty file passes (it has nothing to publish).
+ */
+export async function checkExportColumns(
+  path: string,
+  expect: ExpectedColumns,
+  options: Omit<ReadExportOptions, 'expect'> = {},
+): Promise<void> {
+  for await (const _ of readExport(path, { ...options, expect })) return;
 }
