@@ -1,6 +1,6 @@
 import { TsunagiError } from '../../core/errors.js';
 import { foldRight } from './hashing.js';
-import { nodeInTile, type TileId, tileKey, tileOf } from './tiles.js';
+import { nodeInTile, type TileId, tileOf } from './tiles.js';
 import {
   consistencyRanges,
   inclusionRanges,
@@ -50,18 +50,27 @@ export function consistencyProof(size1: number, size2: number, readNodes: NodeRe
   return rangeHashes(consistencyRanges(size1, size2), readNodes);
 }
 
-/** A node reader over stored tiles; each tile is read once per call. */
+/**
+ * A node reader over stored tiles: each tile is read once per call and the hashes are copied out at
+ * once, so `readTile` may lend a buffer that its next call overwrites (lmdb's zero-copy reads).
+ */
 export function tileNodeReader(readTile: (tile: TileId) => Uint8Array | undefined): NodeReader {
   return (nodes) => {
-    const tiles = new Map<string, Uint8Array | undefined>();
-    return nodes.map((node) => {
-      const at = tileOf(node);
-      const key = tileKey(at.tile);
-      if (!tiles.has(key)) tiles.set(key, readTile(at.tile));
-      const stored = tiles.get(key);
+    const located = nodes.map((node, i) => ({ node, i, at: tileOf(node) }));
+    located.sort((a, b) => a.at.tile.level - b.at.tile.level || a.at.tile.index - b.at.tile.index);
+    const hashes: Uint8Array[] = new Array(nodes.length);
+    let tile: TileId | undefined;
+    let stored: Uint8Array | undefined;
+    for (const { node, i, at } of located) {
+      if (tile?.level !== at.tile.level || tile.index !== at.tile.index) {
+        tile = at.tile;
+        stored = readTile(tile);
+      }
       const hash = stored && nodeInTile(stored, at.row, at.position);
       if (!hash) throw new TsunagiError('INTERNAL', `the tree lacks node ${node.level}/${node.index}`);
-      return hash;
-    });
+      // new Uint8Array(x) always copies (Buffer#slice would not).
+      hashes[i] = new Uint8Array(hash);
+    }
+    return hashes;
   };
 }

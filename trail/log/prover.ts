@@ -16,7 +16,7 @@ export interface TrailLogProver {
 }
 
 export function createTrailLogProver(store: TrailLogStore): TrailLogProver {
-  const read = () => tileNodeReader(store.readTile);
+  const read = () => tileNodeReader(store.lendTile);
   const integratedSize = (size: number | undefined, path: string) => {
     const integrated = store.integrated().size;
     const wanted = size ?? integrated;

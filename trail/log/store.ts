@@ -25,7 +25,10 @@ export interface PublishedCheckpoint {
  */
 export interface TrailLogStore {
   integrated(): IntegratedState;
+  /** A copy of a stored tile. */
   readTile: TileReader;
+  /** A stored tile without copying: valid only until the next read (for proofs on the hot path). */
+  lendTile: TileReader;
   /** Commits one integration made from `fromSize`; refuses when the stored size moved meanwhile. */
   commit(fromSize: number, integration: Integration): void;
   latestCheckpoint(): PublishedCheckpoint | undefined;
@@ -53,13 +56,14 @@ export function openTrailLogStore(path: string, options: { readOnly?: boolean } 
     if (!stored) return { size: 0, root: EMPTY_ROOT };
     return { size: stored.size, root: fromBase64(stored.root) as Uint8Array };
   };
-  const readTile = (tile: TileId) => {
-    const bytes = tiles.get(tileKey(tile));
-    return bytes === undefined ? undefined : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  };
+  // Plain Uint8Array views, so that slice() copies as it does for every other Uint8Array.
+  const view = (bytes: Buffer | Uint8Array | undefined) =>
+    bytes === undefined ? undefined : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const readTile = (tile: TileId) => view(tiles.get(tileKey(tile)));
   return {
     integrated,
     readTile,
+    lendTile: (tile) => view(tiles.getBinaryFast(tileKey(tile))),
     commit(fromSize, integration) {
       root.transactionSync(() => {
         const current = integrated().size;
