@@ -32,6 +32,21 @@ async function main(argv: string[]): Promise<void> {
     options: { out: { type: 'string' }, size: { type: 'string' } },
   });
   const [command, a, b] = positionals;
+  const commands = [
+    'status',
+    'checkpoint',
+    'latest',
+    'verifier-key',
+    'inclusion',
+    'consistency',
+    'entry',
+    'keygen',
+  ];
+  if (!commands.includes(command ?? '')) {
+    console.error(USAGE);
+    process.exitCode = 2;
+    return;
+  }
   const emit = (data: string | Uint8Array): void => {
     if (values.out) writeFileSync(values.out, data);
     else process.stdout.write(data);
@@ -75,9 +90,6 @@ async function main(argv: string[]): Promise<void> {
         return json(inclusionProofToJson(prover.inclusion(Number(a), number(values.size))));
       case 'consistency':
         return json(consistencyProofToJson(prover.consistency(Number(a), number(b))));
-      default:
-        console.error(USAGE);
-        process.exitCode = 2;
     }
   } finally {
     await store.close();
@@ -87,7 +99,8 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
-    console.error(isTsunagiError(error) ? `${error.code}: ${error.message}` : error);
+    if (!isTsunagiError(error)) console.error(error);
+    else console.error(`${error.code}: ${error.message}${error.path ? ` (${error.path})` : ''}`);
     process.exit(1);
   },
 );
