@@ -116,8 +116,9 @@ export async function runVerifier(args: readonly string[], io: VerifierIo): Prom
         throw new UsageError(positionals[0] ? `unknown command ${positionals[0]}` : 'a command is missing');
     }
   } catch (error) {
-    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
-    io.err(`${error.message}\n${USAGE}`);
+    const parseArgsError = String((error as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    if (!(error instanceof UsageError) && !parseArgsError) throw error;
+    io.err(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
 }
