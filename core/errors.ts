@@ -15,6 +15,10 @@ export const ErrorCatalogue = {
   REGISTRY_UNAVAILABLE: { httpStatus: 503, retriable: true },
   BROKER_UNAVAILABLE: { httpStatus: 503, retriable: true },
   TRAIL_UNAVAILABLE: { httpStatus: 503, retriable: true },
+  /** The trail's Merkle log was fed an index out of sequence (a gap, or a reordering). */
+  TRAIL_LOG_GAP: { httpStatus: 500, retriable: false },
+  /** An entry re-read at an integrated index differs from the one in the tree: the trail was rewritten. */
+  TRAIL_LOG_DIVERGED: { httpStatus: 500, retriable: false },
   STORE_UNAVAILABLE: { httpStatus: 503, retriable: true },
   ANALYTICS_UNAVAILABLE: { httpStatus: 503, retriable: true },
   IDENTITY_UNKNOWN: { httpStatus: 404, retriable: false },

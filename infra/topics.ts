@@ -24,6 +24,7 @@ export const Topics = {
   consents: 'consents',
   certificateStatus: 'certificate-status',
   accessTrail: 'access-trail',
+  trailCheckpoints: 'trail-checkpoints',
   deadLetters: 'dead-letters',
   identityEnrolments: 'identity-enrolments',
   agencyCodes: 'agency-codes',
@@ -71,6 +72,14 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionMs: FOREVER,
     key: 'linkage id',
     description: 'disclosure recorded: the legally required access trail',
+  },
+  {
+    name: Topics.trailCheckpoints,
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'log origin',
+    description: "signed checkpoints of the access trail's Merkle log (C2SP signed-note text, not Avro)",
   },
   {
     name: Topics.deadLetters,

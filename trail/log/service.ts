@@ -1,0 +1,75 @@
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { EventWire } from '../../platform/event-wire.js';
+import type { Logger } from '../../platform/logger.js';
+import { followTrail } from './follower.js';
+import { kafkaTrailEntries, sequencedSizeOf } from './kafka-entries.js';
+import { type CheckpointPublisher, startCheckpointPublisher } from './publisher.js';
+import type { NoteSigner } from './signer.js';
+import { createTrailLogMetrics, type TrailLogStatus, trailLogStatus } from './status.js';
+import type { TrailLogStore } from './store.js';
+
+export interface TrailLogServiceDeps {
+  kafka: Kafka;
+  wire: EventWire;
+  store: TrailLogStore;
+  signer: NoteSigner;
+  /** The single-partition trail topic and the checkpoint topic (full names). */
+  trailTopic: string;
+  checkpointTopic: string;
+  checkpointIntervalMs: number;
+  logger: Logger;
+}
+
+export interface TrailLogService {
+  status(): Promise<TrailLogStatus>;
+  readonly metrics: Registry;
+  readonly publisher: CheckpointPublisher;
+  /** Settles when following stops: rejects on a gap, a divergence or a record that is no disclosure. */
+  readonly following: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Merkle log as a running service: follows the trail topic from the stored integrated size,
+ * integrates, publishes signed checkpoints periodically, and reports both states. It owns the Kafka
+ * clients it creates, not the store.
+ */
+export async function startTrailLogService(deps: TrailLogServiceDeps): Promise<TrailLogService> {
+  const { kafka, store, logger } = deps;
+  const admin: Admin = kafka.admin();
+  await admin.connect();
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const sequencedSize = () => sequencedSizeOf(admin, deps.trailTopic);
+  const source = await kafkaTrailEntries({
+    kafka,
+    wire: deps.wire,
+    topic: deps.trailTopic,
+    fromIndex: store.integrated().size,
+    logger,
+  });
+  const publisher = startCheckpointPublisher({
+    store,
+    signer: deps.signer,
+    producer,
+    topic: deps.checkpointTopic,
+    intervalMs: deps.checkpointIntervalMs,
+    logger,
+  });
+  const following = followTrail(source.entries, { store, logger });
+  following.catch((error: unknown) => logger.error({ err: error }, 'the trail log stopped following'));
+  return {
+    status: () => trailLogStatus(store, sequencedSize),
+    metrics: createTrailLogMetrics(store, sequencedSize),
+    publisher,
+    following,
+    async stop() {
+      await source.stop();
+      await following.catch(() => undefined);
+      await publisher.stop();
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}
