@@ -54,7 +54,7 @@ export async function provisionTopics(
       if (spec && t.partitions.length !== spec.partitions) {
         logger.warn(
           { topic: t.name, partitions: t.partitions.length, wanted: spec.partitions },
-          'partition count differs from spec',
+          'partition count differs from spec (a topic cannot shrink: reset a development stack with `npm run infra -- reset`)',
         );
       }
     }

@@ -67,11 +67,13 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   },
   {
     name: Topics.accessTrail,
-    partitions: 6,
+    // One partition: the offset is the Merkle log's index (docs/trail-log.md), so the trail has one
+    // total order that the tree, the checkpoints and every proof refer to.
+    partitions: 1,
     cleanupPolicy: 'delete',
     retentionMs: FOREVER,
     key: 'linkage id',
-    description: 'disclosure recorded: the legally required access trail',
+    description: 'disclosure recorded: the legally required access trail, in one total order',
   },
   {
     name: Topics.trailCheckpoints,
