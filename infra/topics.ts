@@ -27,6 +27,7 @@ export const Topics = {
   deadLetters: 'dead-letters',
   identityEnrolments: 'identity-enrolments',
   agencyCodes: 'agency-codes',
+  securityAudit: 'security-audit',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -94,6 +95,16 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionMs: FOREVER,
     key: 'agency id',
     description: 'agency code issued to an agency when it first links a resident',
+  },
+  {
+    // Two years: an intrusion is often found months later, and these records are small and hold no
+    // personal data. Separate from the access trail, which is the residents' record of disclosures.
+    name: Topics.securityAudit,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 730 * DAYS,
+    key: 'event kind',
+    description: 'security events: refusals before the trail (authentication, malformed, unknown code, rate limit)',
   },
 ];
 
