@@ -104,7 +104,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     cleanupPolicy: 'delete',
     retentionMs: 730 * DAYS,
     key: 'event kind',
-    description: 'security events: refusals before the trail (authentication, malformed, unknown code, rate limit)',
+    description:
+      'security events: refusals before the trail (authentication, malformed, unknown code, rate limit)',
   },
 ];
 

@@ -225,7 +225,10 @@ export function buildEventSchemas(p: Primitives) {
     z.object({
       kind: z.enum(SECURITY_EVENT_KINDS),
       route: text(256).nullable(),
-      method: z.string().regex(/^[A-Z]{1,16}$/, 'expected an HTTP method').nullable(),
+      method: z
+        .string()
+        .regex(/^[A-Z]{1,16}$/, 'expected an HTTP method')
+        .nullable(),
       status: z.number().int().min(100).max(599).nullable(),
       errorCode: text(64).nullable(),
       reason: text(256),

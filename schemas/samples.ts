@@ -137,7 +137,10 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
       errorCode: 'UNAUTHENTICATED',
       reason: 'CERTIFICATE_EXPIRED',
       agencyId: null,
-      certificateSha256: Buffer.from('5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef', 'hex'),
+      certificateSha256: Buffer.from(
+        '5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef',
+        'hex',
+      ),
       clientAddressHash: Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex'),
     }),
   },
