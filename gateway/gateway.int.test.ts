@@ -10,11 +10,7 @@ import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/test-support.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
-import { applyInformationItem } from '../projections/duplicate-store.js';
-import { memoryTx } from '../projections/memory-tx.js';
-import { applyResidentRecord } from '../projections/resident-record.js';
-import type { DisclosureRecorded, TsunagiEvent } from '../schemas/events.js';
-import { SAMPLE_EVENTS } from '../schemas/samples.js';
+import type { DisclosureRecorded } from '../schemas/events.js';
 import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
 import { createKafkaConsentLog } from './consent-log.js';
@@ -22,8 +18,8 @@ import { createConsentView, followConsents } from './consent-view.js';
 import { canonicalJson } from './disclosed-items.js';
 import { createDisclosureService } from './disclosure-service.js';
 import { createGatewayMetrics } from './metrics.js';
-import { storeReadModel } from './read-model.js';
 import { buildGateway } from './server.js';
+import { seededReadModel } from './test-gateway.js';
 import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing.js';
 
 const config = testConfig();
@@ -31,38 +27,6 @@ const kafka = testKafka(config);
 const wire = createEventWire(config);
 const logger = testLogger();
 const LINKAGE = newLinkageId();
-
-/** The duplicate store and resident view, folded by projections/' own apply functions. */
-function seededReadModel() {
-  const tx = memoryTx();
-  const base = SAMPLE_EVENTS['resident-record-changed']?.[1] as TsunagiEvent & {
-    type: 'ResidentRecordChanged';
-  };
-  // The resident lived in Osaka (271004) and moved to Chiyoda (131016).
-  applyResidentRecord(
-    {
-      ...base,
-      data: {
-        ...base.data,
-        linkageId: LINKAGE,
-        sequence: 1,
-        address: { ...base.data.address, municipalityCode: '271004' },
-      },
-    },
-    tx,
-  );
-  applyResidentRecord({ ...base, data: { ...base.data, linkageId: LINKAGE, sequence: 2 } }, tx);
-  const item = SAMPLE_EVENTS['information-item-published']?.[1] as TsunagiEvent & {
-    type: 'InformationItemPublished';
-  };
-  for (const provider of ['271004', '131016'])
-    applyInformationItem({ ...item, data: { ...item.data, linkageId: LINKAGE, provider } }, tx, {
-      topic: 't',
-      partition: 0,
-      offset: '0',
-    });
-  return storeReadModel((table, key) => tx.get(table, key));
-}
 
 describe('gateway over mutual TLS with the trail on real Kafka', () => {
   let admin: Admin;
@@ -140,7 +104,7 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
       disclosures: createDisclosureService({
         policy,
         consents: view,
-        readModel: seededReadModel(),
+        readModel: seededReadModel(LINKAGE),
         recorder,
         clock: systemClock,
         ids: randomUUID,
@@ -456,7 +420,7 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
       disclosures: createDisclosureService({
         policy,
         consents: view,
-        readModel: seededReadModel(),
+        readModel: seededReadModel(LINKAGE),
         recorder,
         clock: systemClock,
         ids: randomUUID,

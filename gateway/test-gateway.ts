@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Kafka } from 'kafkajs';
+import { systemClock } from '../core/clock.js';
+import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
+import type { TestHub } from '../identity/test-support.js';
+import type { EventWire } from '../platform/event-wire.js';
+import type { Logger } from '../platform/logger.js';
+import { applyInformationItem } from '../projections/duplicate-store.js';
+import { memoryTx } from '../projections/memory-tx.js';
+import { applyResidentRecord } from '../projections/resident-record.js';
+import type { DisclosureRecorded, TsunagiEvent } from '../schemas/events.js';
+import { SAMPLE_EVENTS } from '../schemas/samples.js';
+import { readTopic } from '../tests/support/read-topic.js';
+import { createDisclosureRecorder } from '../trail/recorder.js';
+import { createKafkaConsentLog } from './consent-log.js';
+import { createConsentView } from './consent-view.js';
+import { createDisclosureService } from './disclosure-service.js';
+import { createGatewayMetrics } from './metrics.js';
+import { storeReadModel } from './read-model.js';
+import { buildGateway, type GatewayDeps } from './server.js';
+import type { AgencyPki, ClientIdentity } from './testing.js';
+
+/**
+ * Test-only: the duplicate store and resident view of one resident, folded by projections/' own
+ * apply functions. The resident lived in Osaka (271004) and moved to Chiyoda (131016); both
+ * municipalities published a local-tax income item.
+ */
+export function seededReadModel(linkageId: string) {
+  const tx = memoryTx();
+  const base = SAMPLE_EVENTS['resident-record-changed']?.[1] as TsunagiEvent & {
+    type: 'ResidentRecordChanged';
+  };
+  applyResidentRecord(
+    {
+      ...base,
+      data: {
+        ...base.data,
+        linkageId,
+        sequence: 1,
+        address: { ...base.data.address, municipalityCode: '271004' },
+      },
+    },
+    tx,
+  );
+  applyResidentRecord({ ...base, data: { ...base.data, linkageId, sequence: 2 } }, tx);
+  const item = SAMPLE_EVENTS['information-item-published']?.[1] as TsunagiEvent & {
+    type: 'InformationItemPublished';
+  };
+  for (const provider of ['271004', '131016'])
+    applyInformationItem({ ...item, data: { ...item.data, linkageId, provider } }, tx, {
+      topic: 't',
+      partition: 0,
+      offset: '0',
+    });
+  return storeReadModel((table, key) => tx.get(table, key));
+}
+
+export interface TestGateway {
+  app: FastifyInstance;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Test-only: a gateway over TLS on a free loopback port, its trail and consents on the given topics
+ * of the real Kafka, one seeded resident. `overrides` replace any dependency (limits, audit…).
+ */
+export async function startTestGateway(options: {
+  kafka: Kafka;
+  wire: EventWire;
+  logger: Logger;
+  pki: AgencyPki;
+  hub: TestHub;
+  linkageId: string;
+  trailTopic: string;
+  consentsTopic: string;
+  overrides?: Partial<GatewayDeps>;
+}): Promise<TestGateway> {
+  const { kafka, wire, logger, pki } = options;
+  const recorder = createDisclosureRecorder({ kafka, wire, topic: options.trailTopic, logger });
+  const consentLog = createKafkaConsentLog({ kafka, wire, topic: options.consentsTopic });
+  const view = createConsentView();
+  const app = await buildGateway({
+    tls: { cert: pki.server.cert, key: pki.server.key, agencyCa: pki.caPem },
+    logger,
+    metrics: createGatewayMetrics(),
+    disclosures: createDisclosureService({
+      policy: await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger }),
+      consents: view,
+      readModel: seededReadModel(options.linkageId),
+      recorder,
+      clock: systemClock,
+      ids: randomUUID,
+    }),
+    residents: options.hub.codes,
+    consents: { log: consentLog, view },
+    clock: systemClock,
+    ids: randomUUID,
+    portalAgencies: ['resident-portal'],
+    isRevoked: () => false,
+    readiness: [],
+    ratePerMinute: 1_000,
+    bodyLimitBytes: 16_384,
+    ...options.overrides,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  return {
+    app,
+    port,
+    url: `https://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await Promise.allSettled([recorder.close(), consentLog.close()]);
+    },
+  };
+}
+
+/** Every disclosure record on a trail topic so far. */
+export async function trailRecords(
+  kafka: Kafka,
+  wire: EventWire,
+  topic: string,
+): Promise<DisclosureRecorded[]> {
+  const messages = await readTopic(kafka, topic);
+  return Promise.all(
+    messages.flatMap((m) => (m.value ? [wire.decode(m.value) as Promise<DisclosureRecorded>] : [])),
+  );
+}
+
+/** PEM files of test identities, for tools that read files (openssl, libssl clients); a temp dir. */
+export function pemFiles(identities: Record<string, ClientIdentity | { cert: string; key?: string }>): {
+  dir: string;
+  files: Record<string, { cert: string; key: string }>;
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'tsunagi-tls-'));
+  const files: Record<string, { cert: string; key: string }> = {};
+  for (const [name, identity] of Object.entries(identities)) {
+    const cert = join(dir, `${name}.crt`);
+    const key = join(dir, `${name}.key.pem`);
+    writeFileSync(cert, identity.cert);
+    if (identity.key) writeFileSync(key, identity.key, { mode: 0o600 });
+    files[name] = { cert, key };
+  }
+  return { dir, files };
+}

@@ -1,0 +1,265 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect, type TLSSocket } from 'node:tls';
+import { promisify } from 'node:util';
+import type { Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newLinkageId } from '../identity/linkage-id.js';
+import { createTestHub, type TestHub } from '../identity/test-support.js';
+import { createEventWire } from '../platform/event-wire.js';
+import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
+import { pemFiles, startTestGateway, type TestGateway, trailRecords } from './test-gateway.js';
+import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing.js';
+
+const config = testConfig();
+const kafka = testKafka(config);
+const wire = createEventWire(config);
+const logger = testLogger();
+const LINKAGE = newLinkageId();
+const CLIENT = new URL('../tests/support/tls12-renegotiating-client.py', import.meta.url).pathname;
+
+/** One raw HTTP/1.1 inquiry, kept alive, as the tools below send it. */
+const rawInquiry = (agencyCode: string, officeWork: string, item: string): string => {
+  const body = JSON.stringify({ agencyCode, officeWork, items: [item] });
+  return `POST /v1/inquiries HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+};
+
+/** Resolves with everything the process printed once it exits, or kills it after `ms`. */
+async function finished(child: ChildProcess, ms: number): Promise<{ out: string; exited: boolean }> {
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+  });
+  const timer = setTimeout(() => child.kill(), ms);
+  const [code] = await once(child, 'exit');
+  clearTimeout(timer);
+  return { out, exited: code !== null };
+}
+
+const until = async (condition: () => boolean, ms = 10_000) => {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return condition();
+};
+
+describe('an agency cannot switch identity by TLS renegotiation', () => {
+  let admin: Admin;
+  let trailTopic: string;
+  let consentsTopic: string;
+  let pki: AgencyPki;
+  let hub: TestHub;
+  let gateway: TestGateway;
+  let helloWork: ClientIdentity;
+  let jpsSelfSigned: ClientIdentity;
+  let helloWorkAsks: string;
+  let jpsAsks: string;
+  let files: ReturnType<typeof pemFiles>['files'];
+  let dir: string;
+
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+    trailTopic = await createTestTopic(admin, 'reneg-trail', 1);
+    consentsTopic = await createTestTopic(admin, 'reneg-consents', 1);
+    pki = await createAgencyPki();
+    [helloWork, jpsSelfSigned] = await Promise.all([
+      pki.issue('hello-work'),
+      pki.issue('jps', { selfSigned: true }),
+    ]);
+    hub = createTestHub();
+    helloWorkAsks = rawInquiry(
+      await hub.codes.issueAgencyCode('hello-work', LINKAGE),
+      'unemployment-benefit',
+      'RESIDENT_RECORD',
+    );
+    // The attacker is even given jps's code: only the connection's identity stands in the way.
+    jpsAsks = rawInquiry(
+      await hub.codes.issueAgencyCode('jps', LINKAGE),
+      'pension-benefit-payment',
+      'BASIC_FOUR_INFORMATION',
+    );
+    ({ dir, files } = pemFiles({ ca: { cert: pki.caPem }, helloWork, jps: jpsSelfSigned }));
+    writeFileSync(join(dir, 'hello-work.http'), helloWorkAsks);
+    writeFileSync(join(dir, 'jps.http'), jpsAsks);
+    gateway = await startTestGateway({
+      kafka,
+      wire,
+      logger,
+      pki,
+      hub,
+      linkageId: LINKAGE,
+      trailTopic,
+      consentsTopic,
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await hub?.close();
+    await admin.deleteTopics({ topics: [trailTopic, consentsTopic] }).catch(() => undefined);
+    await admin.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const requesters = async () => (await trailRecords(kafka, wire, trailTopic)).map((r) => r.data.requester);
+
+  it('answers hello-work, then drops the connection when it renegotiates with a self-signed CN=jps certificate: nothing is answered or recorded as jps', async () => {
+    const { stdout } = await promisify(execFile)(
+      'python3',
+      [
+        CLIENT,
+        '127.0.0.1',
+        String(gateway.port),
+        files.ca?.cert ?? '',
+        files.helloWork?.cert ?? '',
+        files.helloWork?.key ?? '',
+        files.jps?.cert ?? '',
+        files.jps?.key ?? '',
+        join(dir, 'hello-work.http'),
+        join(dir, 'jps.http'),
+      ],
+      { timeout: 30_000 },
+    );
+    const steps = Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { step: string; ok: boolean; response?: string })
+        .map((step) => [step.step, step]),
+    );
+    expect(steps.handshake?.ok).toBe(true);
+    expect(steps.first?.response).toMatch(/^HTTP\/1\.1 200 /);
+    expect(steps.first?.response).toContain('"outcome":"DISCLOSED"');
+    expect(steps.renegotiate?.ok).toBe(false);
+    expect(steps['after-renegotiation']).toMatchObject({ ok: false });
+    expect(steps['after-renegotiation']?.response).toBeUndefined();
+    const recorded = await requesters();
+    expect(recorded).toContain('hello-work');
+    expect(recorded).not.toContain('jps');
+  });
+
+  it("closes a TLS 1.2 connection whose client calls node's renegotiate(), after answering it once", async () => {
+    const socket: TLSSocket = connect({
+      host: '127.0.0.1',
+      port: gateway.port,
+      ca: pki.caPem,
+      cert: helloWork.cert,
+      key: helloWork.key,
+      maxVersion: 'TLSv1.2',
+      checkServerIdentity: () => undefined,
+    });
+    socket.on('error', () => undefined);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('utf8');
+    });
+    await once(socket, 'secureConnect');
+    expect(socket.getProtocol()).toBe('TLSv1.2');
+    socket.write(helloWorkAsks);
+    expect(await until(() => received.includes('"outcome":"DISCLOSED"'))).toBe(true);
+    const answered = received.length;
+    socket.renegotiate({ rejectUnauthorized: true }, () => undefined);
+    expect(await until(() => socket.destroyed)).toBe(true);
+    expect(received.length).toBe(answered);
+  });
+
+  it('closes the connection when openssl s_client -tls1_2 renegotiates (R)', async () => {
+    const client = spawn('openssl', [
+      's_client',
+      '-connect',
+      `127.0.0.1:${gateway.port}`,
+      '-tls1_2',
+      '-cert',
+      files.helloWork?.cert ?? '',
+      '-key',
+      files.helloWork?.key ?? '',
+      '-CAfile',
+      files.ca?.cert ?? '',
+    ]);
+    const result = finished(client, 20_000);
+    let seen = '';
+    // s_client prints answers on stdout and its own notes (RENEGOTIATING, KEYUPDATE) on stderr.
+    for (const stream of [client.stdout, client.stderr])
+      stream.on('data', (chunk: Buffer) => {
+        seen += chunk.toString('utf8');
+      });
+    expect(await until(() => seen.includes('CONNECTED'))).toBe(true);
+    client.stdin.write(helloWorkAsks);
+    expect(await until(() => seen.includes('"outcome":"DISCLOSED"'))).toBe(true);
+    client.stdin.write('R\n');
+    // The gateway closes the connection: s_client exits by itself, with no second answer.
+    const { out, exited } = await result;
+    expect(exited).toBe(true);
+    expect(out).toContain('RENEGOTIATING');
+    expect(out.split('RENEGOTIATING')[1]).not.toContain('HTTP/1.1');
+  });
+
+  it('keeps a TLS 1.3 connection through key updates (k), which are not renegotiation', async () => {
+    const client = spawn('openssl', [
+      's_client',
+      '-connect',
+      `127.0.0.1:${gateway.port}`,
+      '-tls1_3',
+      '-cert',
+      files.helloWork?.cert ?? '',
+      '-key',
+      files.helloWork?.key ?? '',
+      '-CAfile',
+      files.ca?.cert ?? '',
+    ]);
+    const result = finished(client, 20_000);
+    let seen = '';
+    // s_client prints answers on stdout and its own notes (RENEGOTIATING, KEYUPDATE) on stderr.
+    for (const stream of [client.stdout, client.stderr])
+      stream.on('data', (chunk: Buffer) => {
+        seen += chunk.toString('utf8');
+      });
+    expect(await until(() => seen.includes('CONNECTED'))).toBe(true);
+    client.stdin.write(helloWorkAsks);
+    expect(await until(() => seen.split('"outcome":"DISCLOSED"').length === 2)).toBe(true);
+    client.stdin.write('k\n');
+    expect(await until(() => seen.includes('KEYUPDATE'))).toBe(true);
+    client.stdin.write(helloWorkAsks);
+    expect(await until(() => seen.split('"outcome":"DISCLOSED"').length === 3)).toBe(true);
+    client.stdin.end();
+    await result;
+  });
+
+  it.each([
+    ['an expired agency certificate', 'expired', 'CERTIFICATE_EXPIRED'],
+    ['a self-signed certificate with CN=jps', 'self-signed', 'CERTIFICATE_UNTRUSTED'],
+    ["the gateway's own server certificate (serverAuth only)", 'server', 'CERTIFICATE_PURPOSE_INVALID'],
+    ['an agency CA certificate without extendedKeyUsage', 'no-purpose', 'CERTIFICATE_PURPOSE_INVALID'],
+  ] as const)('never authenticates %s (401 %s)', async (_name, kind, reason) => {
+    const client =
+      kind === 'expired'
+        ? await pki.issue('jps', { expired: true })
+        : kind === 'self-signed'
+          ? jpsSelfSigned
+          : kind === 'server'
+            ? pki.server
+            : await pki.issue('jps', { purpose: 'none' });
+    const answer = await call(`${gateway.url}/v1/inquiries`, {
+      body: {
+        agencyCode: 'AC1-any',
+        officeWork: 'pension-benefit-payment',
+        items: ['BASIC_FOUR_INFORMATION'],
+      },
+      client,
+      ca: pki.caPem,
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: `client certificate refused: ${reason}`,
+      path: '/v1/inquiries',
+      reason,
+    });
+    expect(await requesters()).not.toContain('jps');
+  });
+});
