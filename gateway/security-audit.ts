@@ -78,9 +78,18 @@ export function createSecurityAudit(deps: SecurityAuditDeps): SecurityAudit {
 
   async function appendOnce(): Promise<boolean> {
     const batch = queue.slice(0, batchSize);
-    const valid = batch.filter((event) => EventSchemas.SecurityEventRecorded.safeParse(event).success);
-    if (valid.length < batch.length)
-      deps.metrics.dropped.inc({ reason: 'invalid' }, batch.length - valid.length);
+    const valid = batch.filter((event) => {
+      const checked = EventSchemas.SecurityEventRecorded.safeParse(event);
+      if (checked.success) return true;
+      // The path only: a bad event is our bug, and its values are not for the log.
+      logger.error(
+        { path: checked.error.issues[0]?.path.join('.'), kind: event.data.kind },
+        'invalid security event dropped',
+      );
+      deps.metrics.dropped.inc({ reason: 'invalid' });
+      return false;
+    });
+    queue = [...valid, ...queue.slice(batch.length)];
     try {
       if (valid.length > 0) await deps.log.append(valid);
     } catch (error) {
@@ -90,28 +99,29 @@ export function createSecurityAudit(deps: SecurityAuditDeps): SecurityAudit {
       );
       return false;
     }
-    queue = queue.slice(batch.length);
+    queue = queue.slice(valid.length);
     for (const event of valid) deps.metrics.recorded.inc({ kind: event.data.kind });
     return true;
   }
 
+  async function appendQueued(): Promise<void> {
+    while (queue.length > 0) {
+      if (!(await appendOnce())) {
+        schedule(retryMs);
+        retryMs = Math.min(retryMs * 2, 30_000);
+        return;
+      }
+      retryMs = firstRetryMs;
+    }
+  }
+
+  /** One append loop at a time; `running` is cleared only after it was set (hence `.finally`). */
   function drain(): Promise<void> {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    running ??= (async () => {
-      try {
-        while (queue.length > 0) {
-          if (!(await appendOnce())) {
-            schedule(retryMs);
-            retryMs = Math.min(retryMs * 2, 30_000);
-            return;
-          }
-          retryMs = firstRetryMs;
-        }
-      } finally {
-        running = undefined;
-      }
-    })();
+    running ??= appendQueued().finally(() => {
+      running = undefined;
+    });
     return running;
   }
 

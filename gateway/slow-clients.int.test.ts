@@ -1,21 +1,11 @@
 import { once } from 'node:events';
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newLinkageId } from '../identity/linkage-id.js';
-import { createTestHub, type TestHub } from '../identity/test-support.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import type { ConnectionLimits } from './settings.js';
-import { startTestGateway, type TestGateway } from './test-gateway.js';
-import { type AgencyPki, type ClientIdentity, createAgencyPki } from './testing.js';
-
-const config = testConfig();
-const kafka = testKafka(config);
-const wire = createEventWire(config);
-const logger = testLogger();
+import { type GatewayFixture, gatewayFixture } from './test-gateway.js';
+import type { ClientIdentity } from './testing.js';
 
 /** Small bounds so the test is quick; the defaults are seconds (settings.ts). */
 const LIMITS: ConnectionLimits = {
@@ -49,49 +39,25 @@ function watch(socket: Socket): Watched {
 }
 
 describe('slow clients are cut off at the configured bounds', () => {
-  let admin: Admin;
-  let trailTopic: string;
-  let consentsTopic: string;
-  let pki: AgencyPki;
-  let hub: TestHub;
-  let gateway: TestGateway;
+  let gateway: GatewayFixture;
   let agency: ClientIdentity;
   const opened: Socket[] = [];
 
   beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    trailTopic = await createTestTopic(admin, 'slow-trail', 1);
-    consentsTopic = await createTestTopic(admin, 'slow-consents', 1);
-    pki = await createAgencyPki();
-    agency = await pki.issue('hello-work');
-    hub = createTestHub();
-    gateway = await startTestGateway({
-      kafka,
-      wire,
-      logger,
-      pki,
-      hub,
-      linkageId: newLinkageId(),
-      trailTopic,
-      consentsTopic,
-      overrides: { connectionLimits: LIMITS },
-    });
+    gateway = await gatewayFixture('slow', { connectionLimits: LIMITS });
+    agency = await gateway.pki.issue('hello-work');
   });
 
   afterAll(async () => {
     for (const socket of opened) socket.destroy();
     await gateway?.close();
-    await hub?.close();
-    await admin.deleteTopics({ topics: [trailTopic, consentsTopic] }).catch(() => undefined);
-    await admin.disconnect();
   });
 
   async function tlsClient(): Promise<Watched> {
     const socket = tlsConnect({
       host: '127.0.0.1',
       port: gateway.port,
-      ca: pki.caPem,
+      ca: gateway.pki.caPem,
       cert: agency.cert,
       key: agency.key,
       checkServerIdentity: () => undefined,

@@ -3,18 +3,21 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, type TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Kafka } from 'kafkajs';
 import { systemClock } from '../core/clock.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
-import type { TestHub } from '../identity/test-support.js';
-import type { EventWire } from '../platform/event-wire.js';
+import { type LinkageId, newLinkageId } from '../identity/linkage-id.js';
+import { createTestHub, type TestHub } from '../identity/test-support.js';
+import { createEventWire, type EventWire } from '../platform/event-wire.js';
 import type { Logger } from '../platform/logger.js';
 import { applyInformationItem } from '../projections/duplicate-store.js';
 import { memoryTx } from '../projections/memory-tx.js';
 import { applyResidentRecord } from '../projections/resident-record.js';
 import type { DisclosureRecorded, TsunagiEvent } from '../schemas/events.js';
 import { SAMPLE_EVENTS } from '../schemas/samples.js';
+import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
 import { createKafkaConsentLog } from './consent-log.js';
@@ -23,7 +26,7 @@ import { createDisclosureService } from './disclosure-service.js';
 import { createGatewayMetrics } from './metrics.js';
 import { storeReadModel } from './read-model.js';
 import { buildGateway, type GatewayDeps } from './server.js';
-import type { AgencyPki, ClientIdentity } from './testing.js';
+import { type AgencyPki, type ClientIdentity, createAgencyPki } from './testing.js';
 
 /**
  * Test-only: the duplicate store and resident view of one resident, folded by projections/' own
@@ -149,4 +152,74 @@ export function pemFiles(identities: Record<string, ClientIdentity | { cert: str
     files[name] = { cert, key };
   }
   return { dir, files };
+}
+
+export interface GatewayFixture extends TestGateway {
+  kafka: Kafka;
+  wire: EventWire;
+  pki: AgencyPki;
+  hub: TestHub;
+  linkageId: LinkageId;
+  trailTopic: string;
+}
+
+/**
+ * Test-only: everything one gateway test file needs on the real Kafka: its own trail and consents
+ * topics, an agency PKI, an identity hub, a seeded resident and the gateway; `close` removes it all.
+ */
+export async function gatewayFixture(
+  name: string,
+  overrides: Partial<GatewayDeps> = {},
+): Promise<GatewayFixture> {
+  const config = testConfig();
+  const kafka = testKafka(config);
+  const wire = createEventWire(config);
+  const admin = kafka.admin();
+  await admin.connect();
+  const trailTopic = await createTestTopic(admin, `${name}-trail`, 1);
+  const consentsTopic = await createTestTopic(admin, `${name}-consents`, 1);
+  const pki = await createAgencyPki();
+  const hub = createTestHub();
+  const linkageId = newLinkageId();
+  const gateway = await startTestGateway({
+    kafka,
+    wire,
+    logger: testLogger(),
+    pki,
+    hub,
+    linkageId,
+    trailTopic,
+    consentsTopic,
+    overrides,
+  });
+  return {
+    ...gateway,
+    kafka,
+    wire,
+    pki,
+    hub,
+    linkageId,
+    trailTopic,
+    async close() {
+      await gateway.close();
+      await hub.close();
+      await admin.deleteTopics({ topics: [trailTopic, consentsTopic] }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+}
+
+/** Test-only: a TLS 1.2 connection (the version that has renegotiation) with a client certificate. */
+export function tls12Connection(port: number, caPem: string, client: ClientIdentity): TLSSocket {
+  const socket = connect({
+    host: '127.0.0.1',
+    port,
+    ca: caPem,
+    cert: client.cert,
+    key: client.key,
+    maxVersion: 'TLSv1.2',
+    checkServerIdentity: () => undefined,
+  });
+  socket.on('error', () => undefined);
+  return socket;
 }

@@ -117,13 +117,25 @@ export interface HttpAnswer {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** One HTTPS request with (or without) a client certificate; a fresh connection each time. */
+/**
+ * One HTTPS request with (or without) a client certificate; a fresh connection each time. `body` is
+ * sent as JSON; `raw` sends bytes as they are under the given content type.
+ */
 export function call(
   url: string,
-  options: { method?: string; body?: unknown; client?: ClientIdentity; ca: string; agent?: Agent },
+  options: {
+    method?: string;
+    body?: unknown;
+    raw?: { contentType: string; bytes: string | Buffer };
+    client?: ClientIdentity;
+    ca: string;
+    agent?: Agent;
+  },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const payload =
+      options.raw?.bytes ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const contentType = options.raw?.contentType ?? 'application/json';
     const req = httpsRequest(
       url,
       {
@@ -132,9 +144,7 @@ export function call(
         ...(options.client ? { cert: options.client.cert, key: options.client.key } : {}),
         agent: options.agent ?? false,
         checkServerIdentity: () => undefined,
-        headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-          : {},
+        headers: payload ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {},
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -2,22 +2,17 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, type TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
-import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newLinkageId } from '../identity/linkage-id.js';
-import { createTestHub, type TestHub } from '../identity/test-support.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
-import { pemFiles, startTestGateway, type TestGateway, trailRecords } from './test-gateway.js';
-import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing.js';
+import {
+  type GatewayFixture,
+  gatewayFixture,
+  pemFiles,
+  tls12Connection,
+  trailRecords,
+} from './test-gateway.js';
+import { type AgencyPki, type ClientIdentity, call } from './testing.js';
 
-const config = testConfig();
-const kafka = testKafka(config);
-const wire = createEventWire(config);
-const logger = testLogger();
-const LINKAGE = newLinkageId();
 const CLIENT = new URL('../tests/support/tls12-renegotiating-client.py', import.meta.url).pathname;
 
 /** One raw HTTP/1.1 inquiry, kept alive, as the tools below send it. */
@@ -48,65 +43,72 @@ const until = async (condition: () => boolean, ms = 10_000) => {
 };
 
 describe('an agency cannot switch identity by TLS renegotiation', () => {
-  let admin: Admin;
-  let trailTopic: string;
-  let consentsTopic: string;
+  let gateway: GatewayFixture;
   let pki: AgencyPki;
-  let hub: TestHub;
-  let gateway: TestGateway;
   let helloWork: ClientIdentity;
   let jpsSelfSigned: ClientIdentity;
   let helloWorkAsks: string;
-  let jpsAsks: string;
   let files: ReturnType<typeof pemFiles>['files'];
   let dir: string;
 
   beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    trailTopic = await createTestTopic(admin, 'reneg-trail', 1);
-    consentsTopic = await createTestTopic(admin, 'reneg-consents', 1);
-    pki = await createAgencyPki();
+    gateway = await gatewayFixture('reneg');
+    pki = gateway.pki;
+    const codes = gateway.hub.codes;
     [helloWork, jpsSelfSigned] = await Promise.all([
       pki.issue('hello-work'),
       pki.issue('jps', { selfSigned: true }),
     ]);
-    hub = createTestHub();
     helloWorkAsks = rawInquiry(
-      await hub.codes.issueAgencyCode('hello-work', LINKAGE),
+      await codes.issueAgencyCode('hello-work', gateway.linkageId),
       'unemployment-benefit',
       'RESIDENT_RECORD',
     );
-    // The attacker is even given jps's code: only the connection's identity stands in the way.
-    jpsAsks = rawInquiry(
-      await hub.codes.issueAgencyCode('jps', LINKAGE),
-      'pension-benefit-payment',
-      'BASIC_FOUR_INFORMATION',
-    );
     ({ dir, files } = pemFiles({ ca: { cert: pki.caPem }, helloWork, jps: jpsSelfSigned }));
     writeFileSync(join(dir, 'hello-work.http'), helloWorkAsks);
-    writeFileSync(join(dir, 'jps.http'), jpsAsks);
-    gateway = await startTestGateway({
-      kafka,
-      wire,
-      logger,
-      pki,
-      hub,
-      linkageId: LINKAGE,
-      trailTopic,
-      consentsTopic,
-    });
+    // The attacker is even given jps's code: only the connection's identity stands in the way.
+    writeFileSync(
+      join(dir, 'jps.http'),
+      rawInquiry(
+        await codes.issueAgencyCode('jps', gateway.linkageId),
+        'pension-benefit-payment',
+        'BASIC_FOUR_INFORMATION',
+      ),
+    );
   });
 
   afterAll(async () => {
     await gateway?.close();
-    await hub?.close();
-    await admin.deleteTopics({ topics: [trailTopic, consentsTopic] }).catch(() => undefined);
-    await admin.disconnect();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const requesters = async () => (await trailRecords(kafka, wire, trailTopic)).map((r) => r.data.requester);
+  /** openssl s_client with hello-work's certificate; `seen` collects its stdout and stderr. */
+  function sClient(version: '-tls1_2' | '-tls1_3') {
+    const { helloWork: client, ca } = files;
+    const child = spawn('openssl', [
+      's_client',
+      '-connect',
+      `127.0.0.1:${gateway.port}`,
+      version,
+      '-cert',
+      client?.cert ?? '',
+      '-key',
+      client?.key ?? '',
+      '-CAfile',
+      ca?.cert ?? '',
+    ]);
+    const result = finished(child, 20_000);
+    const output = { seen: '' };
+    // s_client prints answers on stdout and its own notes (RENEGOTIATING, KEYUPDATE) on stderr.
+    for (const stream of [child.stdout, child.stderr])
+      stream.on('data', (chunk: Buffer) => {
+        output.seen += chunk.toString('utf8');
+      });
+    return { child, result, output };
+  }
+
+  const requesters = async () =>
+    (await trailRecords(gateway.kafka, gateway.wire, gateway.trailTopic)).map((r) => r.data.requester);
 
   it('answers hello-work, then drops the connection when it renegotiates with a self-signed CN=jps certificate: nothing is answered or recorded as jps', async () => {
     const { stdout } = await promisify(execFile)(
@@ -144,16 +146,7 @@ describe('an agency cannot switch identity by TLS renegotiation', () => {
   });
 
   it("closes a TLS 1.2 connection whose client calls node's renegotiate(), after answering it once", async () => {
-    const socket: TLSSocket = connect({
-      host: '127.0.0.1',
-      port: gateway.port,
-      ca: pki.caPem,
-      cert: helloWork.cert,
-      key: helloWork.key,
-      maxVersion: 'TLSv1.2',
-      checkServerIdentity: () => undefined,
-    });
-    socket.on('error', () => undefined);
+    const socket = tls12Connection(gateway.port, pki.caPem, helloWork);
     let received = '';
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('utf8');
@@ -169,29 +162,11 @@ describe('an agency cannot switch identity by TLS renegotiation', () => {
   });
 
   it('closes the connection when openssl s_client -tls1_2 renegotiates (R)', async () => {
-    const client = spawn('openssl', [
-      's_client',
-      '-connect',
-      `127.0.0.1:${gateway.port}`,
-      '-tls1_2',
-      '-cert',
-      files.helloWork?.cert ?? '',
-      '-key',
-      files.helloWork?.key ?? '',
-      '-CAfile',
-      files.ca?.cert ?? '',
-    ]);
-    const result = finished(client, 20_000);
-    let seen = '';
-    // s_client prints answers on stdout and its own notes (RENEGOTIATING, KEYUPDATE) on stderr.
-    for (const stream of [client.stdout, client.stderr])
-      stream.on('data', (chunk: Buffer) => {
-        seen += chunk.toString('utf8');
-      });
-    expect(await until(() => seen.includes('CONNECTED'))).toBe(true);
-    client.stdin.write(helloWorkAsks);
-    expect(await until(() => seen.includes('"outcome":"DISCLOSED"'))).toBe(true);
-    client.stdin.write('R\n');
+    const { child, result, output } = sClient('-tls1_2');
+    expect(await until(() => output.seen.includes('CONNECTED'))).toBe(true);
+    child.stdin.write(helloWorkAsks);
+    expect(await until(() => output.seen.includes('"outcome":"DISCLOSED"'))).toBe(true);
+    child.stdin.write('R\n');
     // The gateway closes the connection: s_client exits by itself, with no second answer.
     const { out, exited } = await result;
     expect(exited).toBe(true);
@@ -200,33 +175,16 @@ describe('an agency cannot switch identity by TLS renegotiation', () => {
   });
 
   it('keeps a TLS 1.3 connection through key updates (k), which are not renegotiation', async () => {
-    const client = spawn('openssl', [
-      's_client',
-      '-connect',
-      `127.0.0.1:${gateway.port}`,
-      '-tls1_3',
-      '-cert',
-      files.helloWork?.cert ?? '',
-      '-key',
-      files.helloWork?.key ?? '',
-      '-CAfile',
-      files.ca?.cert ?? '',
-    ]);
-    const result = finished(client, 20_000);
-    let seen = '';
-    // s_client prints answers on stdout and its own notes (RENEGOTIATING, KEYUPDATE) on stderr.
-    for (const stream of [client.stdout, client.stderr])
-      stream.on('data', (chunk: Buffer) => {
-        seen += chunk.toString('utf8');
-      });
-    expect(await until(() => seen.includes('CONNECTED'))).toBe(true);
-    client.stdin.write(helloWorkAsks);
-    expect(await until(() => seen.split('"outcome":"DISCLOSED"').length === 2)).toBe(true);
-    client.stdin.write('k\n');
-    expect(await until(() => seen.includes('KEYUPDATE'))).toBe(true);
-    client.stdin.write(helloWorkAsks);
-    expect(await until(() => seen.split('"outcome":"DISCLOSED"').length === 3)).toBe(true);
-    client.stdin.end();
+    const { child, result, output } = sClient('-tls1_3');
+    const answers = () => output.seen.split('"outcome":"DISCLOSED"').length - 1;
+    expect(await until(() => output.seen.includes('CONNECTED'))).toBe(true);
+    child.stdin.write(helloWorkAsks);
+    expect(await until(() => answers() === 1)).toBe(true);
+    child.stdin.write('k\n');
+    expect(await until(() => output.seen.includes('KEYUPDATE'))).toBe(true);
+    child.stdin.write(helloWorkAsks);
+    expect(await until(() => answers() === 2)).toBe(true);
+    child.stdin.end();
     await result;
   });
 
