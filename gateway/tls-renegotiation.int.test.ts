@@ -2,6 +2,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -160,6 +161,43 @@ describe('an agency cannot switch identity by TLS renegotiation', () => {
     expect(await until(() => socket.destroyed)).toBe(true);
     expect(received.length).toBe(answered);
   });
+
+  it.each(['TLSv1.2', 'TLSv1.3'] as const)(
+    'answers a resumed %s session as the agency that authenticated it (the handshake is not repeated)',
+    async (version) => {
+      const ask = async (session?: Buffer) => {
+        const socket = connect({
+          host: '127.0.0.1',
+          port: gateway.port,
+          ca: pki.caPem,
+          cert: helloWork.cert,
+          key: helloWork.key,
+          minVersion: version,
+          maxVersion: version,
+          checkServerIdentity: () => undefined,
+          ...(session ? { session } : {}),
+        });
+        let ticket: Buffer | undefined;
+        socket.on('session', (value: Buffer) => {
+          ticket = value;
+        });
+        let received = '';
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.toString('utf8');
+        });
+        await once(socket, 'secureConnect');
+        socket.write(helloWorkAsks);
+        const answered = await until(() => received.includes('"outcome":"DISCLOSED"'));
+        const reused = socket.isSessionReused();
+        socket.destroy();
+        return { answered, reused, ticket };
+      };
+      const first = await ask();
+      expect(first).toMatchObject({ answered: true, reused: false });
+      expect(first.ticket).toBeDefined();
+      expect(await ask(first.ticket)).toMatchObject({ answered: true, reused: true });
+    },
+  );
 
   it('closes the connection when openssl s_client -tls1_2 renegotiates (R)', async () => {
     const { child, result, output } = sClient('-tls1_2');
