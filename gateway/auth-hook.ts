@@ -18,21 +18,25 @@ declare module 'fastify' {
   }
 }
 
-/** Probes: never authenticated, never rate limited (an orchestrator must always reach them). */
-const isProbe = (path: string): boolean => path === '/healthz' || path === '/readyz';
+/**
+ * Decided on the route fastify matched (its pattern), not on the URL text: the handler that will run
+ * is what matters, whatever dot segments or encodings the URL holds. Unmatched URLs need an agency.
+ */
+const isProbe = (route: string | undefined): boolean => route === '/healthz' || route === '/readyz';
 
 /** Open without a client certificate, within the unauthenticated budget: metrics scrapers, API docs. */
-const isOpen = (path: string): boolean =>
-  path === '/metrics' ||
-  path === '/docs' ||
-  path.startsWith('/docs/') ||
-  // Residents sign in with their My Number Card, not an agency certificate; TLS still protects them.
-  path.startsWith('/v1/resident/');
+const isOpen = (route: string | undefined): boolean =>
+  route !== undefined &&
+  (route === '/metrics' ||
+    route === '/docs' ||
+    route.startsWith('/docs/') ||
+    // Residents sign in with their My Number Card, not an agency certificate; TLS still protects them.
+    route.startsWith('/v1/resident/'));
 
 const NO_HANDSHAKE: AgencyAuthentication = { ok: false, reason: 'CERTIFICATE_MISSING', fingerprint: null };
 
 /**
- * One onRequest hook, in this order: probes pass untouched → the agency identity of the connection
+ * One onRequest hook (it runs after routing), in this order: probes pass untouched → the agency identity of the connection
  * (proved once at its TLS handshake, see connection-identity.ts; checked here for revocation and
  * expiry only) → the requester's rate-limit budget, the agency's or else the client address's →
  * 401 for a route that needs an agency. The peer certificate is never read per request.
@@ -48,14 +52,15 @@ export function installRequestGate(
 ): void {
   app.decorateRequest('agency', null as unknown as AuthenticatedAgency);
   app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? request.url;
-    if (isProbe(path)) return;
+    const route = request.routeOptions.url;
+    if (isProbe(route)) return;
     const identity = connectionIdentity(request.raw.socket);
     const result = identity ? authenticateRequest(identity, deps.clock.now(), deps.isRevoked) : NO_HANDSHAKE;
     if (result.ok) request.agency = { agencyId: result.agencyId, serial: result.serial };
     await deps.limit(request, reply);
-    if (result.ok || isOpen(path)) return;
+    if (result.ok || isOpen(route)) return;
     deps.metrics.authRefusals.inc({ reason: result.reason });
+    const path = request.url.split('?')[0] ?? request.url;
     throw refusal(
       new TsunagiError('UNAUTHENTICATED', `client certificate refused: ${result.reason}`, { path }),
       { reason: result.reason },

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TsunagiError } from '../core/errors.js';
 import { refusal } from './errors.js';
+import { oncePerWindow } from './once-per-window.js';
 
 export interface RequestBudgets {
   /** Requests per minute of one agency (by the certificate's agency id). */
@@ -48,7 +49,7 @@ export async function createRequestLimiter(app: FastifyInstance, budgets: Reques
     timeWindow: window,
     keyGenerator: (request) => `address:${addressKey(request.ip)}`,
   });
-  const refusedUntil = new Map<string, number>();
+  const firstRefusal = oncePerWindow(window);
 
   return async function limit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const result = await (request.agency ? byAgency : byAddress)(request);
@@ -58,13 +59,7 @@ export async function createRequestLimiter(app: FastifyInstance, budgets: Reques
     void reply.header('x-ratelimit-reset', result.ttlInSeconds);
     if (!result.isExceeded) return;
     void reply.header('retry-after', result.ttlInSeconds);
-    const now = Date.now();
-    const suppressAudit = (refusedUntil.get(result.key) ?? 0) > now;
-    if (!suppressAudit) {
-      if (refusedUntil.size > 10_000)
-        for (const [key, until] of refusedUntil) if (until <= now) refusedUntil.delete(key);
-      refusedUntil.set(result.key, now + result.ttl);
-    }
+    const suppressAudit = !firstRefusal(result.key);
     throw refusal(
       new TsunagiError('RATE_LIMITED', `rate limit of ${result.max} requests per minute exceeded`, {
         path: request.agency ? 'agency' : 'client',

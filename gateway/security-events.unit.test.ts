@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../schemas/events.js';
 import { connectionRefusal } from './client-errors.js';
+import { oncePerWindow } from './once-per-window.js';
 import { addressKey } from './rate-limits.js';
 import { type RefusalContext, refusalFact, safeReason } from './security-events.js';
 
@@ -109,5 +110,16 @@ describe('addressKey', () => {
     expect(addressKey('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
     expect(addressKey('2001:db8:1:2::9')).toBe(addressKey('2001:0db8:0001:0002:ffff::1'));
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
+  });
+});
+
+describe('oncePerWindow', () => {
+  it('says yes once per key and window, and bounds its memory', () => {
+    let now = 0;
+    const first = oncePerWindow(1_000, 2, () => now);
+    expect([first('a'), first('a'), first('b')]).toEqual([true, false, true]);
+    expect(first('c')).toBe(false);
+    now = 1_000;
+    expect([first('a'), first('c'), first('a')]).toEqual([true, true, false]);
   });
 });

@@ -63,7 +63,7 @@ export interface GatewayDeps extends DisclosureRoutesDeps, Omit<ConsentRoutesDep
  */
 export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits };
-  const audit = auditRefusals(deps.securityAudit);
+  const audit = auditRefusals(deps.securityAudit, deps.metrics);
   // Typed as the plain instance the route modules take: they never touch the https server itself.
   const app = Fastify({
     https: {

@@ -227,6 +227,31 @@ describe('an agency cannot switch identity by TLS renegotiation', () => {
   });
 
   it.each([
+    '/docs/../v1/inquiries',
+    '/v1/resident/%2e%2e/inquiries',
+    '/healthz/../v1/inquiries',
+    '//v1/inquiries',
+  ])('needs an agency for %s whatever open route its spelling suggests', async (path) => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port: gateway.port,
+      ca: pki.caPem,
+      checkServerIdentity: () => undefined,
+    });
+    await once(socket, 'secureConnect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('utf8');
+    });
+    socket.write(
+      `${helloWorkAsks.replace('/v1/inquiries', path).replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n')}`,
+    );
+    await once(socket, 'close');
+    expect(received).toMatch(/^HTTP\/1\.1 401 /);
+    expect(received).toContain('"reason":"CERTIFICATE_MISSING"');
+  });
+
+  it.each([
     ['an expired agency certificate', 'expired', 'CERTIFICATE_EXPIRED'],
     ['a self-signed certificate with CN=jps', 'self-signed', 'CERTIFICATE_UNTRUSTED'],
     ["the gateway's own server certificate (serverAuth only)", 'server', 'CERTIFICATE_PURPOSE_INVALID'],
