@@ -23,7 +23,7 @@ export function auditRefusals(
   onConnectionRefusal(refusal: ConnectionRefusal, socket: Socket): void;
 } {
   // Connection refusals cost a client nothing (no certificate, no request): one record per client
-  // address, kind and minute is the evidence; the metric counts every one.
+  // address, kind, reason and minute is the evidence; the metric counts every one.
   const firstInWindow = oncePerWindow(60_000);
   if (!audit)
     return {
@@ -45,7 +45,7 @@ export function auditRefusals(
     onConnectionRefusal(refusal, socket) {
       metrics.connectionRefusals.inc({ kind: refusal.kind });
       const clientAddress = socket.remoteAddress ?? null;
-      if (!firstInWindow(`${refusal.kind}|${clientAddress}`)) return;
+      if (!firstInWindow(`${refusal.kind}|${refusal.reason}|${clientAddress}`)) return;
       const identity = connectionIdentity(socket);
       audit.record({
         kind: refusal.kind,

@@ -11,8 +11,14 @@ export interface ConnectionRefusal {
   answer?: { status: number; code: ErrorCode; message: string; path: string };
 }
 
-/** The peer went away: nothing to refuse, nothing to audit. */
-const GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_DESTROYED']);
+/** The peer went away (HPE_INVALID_EOF_STATE: it closed mid-request): nothing to refuse or audit. */
+const GONE = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ERR_STREAM_DESTROYED',
+  'HPE_INVALID_EOF_STATE',
+]);
 
 /**
  * What a client error means, from node's error code. Pure. TLS errors close the connection without

@@ -100,6 +100,7 @@ describe('connectionRefusal', () => {
   it('ignores a peer that went away', () => {
     expect(connectionRefusal('ECONNRESET', limits)).toBeUndefined();
     expect(connectionRefusal('EPIPE', limits)).toBeUndefined();
+    expect(connectionRefusal('HPE_INVALID_EOF_STATE', limits)).toBeUndefined();
   });
 });
 
