@@ -61,6 +61,7 @@ export function offerOf(event: TsunagiEvent): Offer | undefined {
     case 'DisclosureRecorded':
     case 'DeadLetterRecorded':
     case 'AgencyNotified':
+    case 'SecurityEventRecorded':
       return undefined;
     default:
       return assertNever(event, 'event type');

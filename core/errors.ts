@@ -8,6 +8,10 @@ export const ErrorCatalogue = {
   INFRA_TOOL_MISSING: { httpStatus: 500, retriable: false },
   INFRA_START_FAILED: { httpStatus: 500, retriable: true },
   INPUT_INVALID: { httpStatus: 400, retriable: false },
+  /** A body in a media type or charset the API does not speak (JSON in UTF-8 only). */
+  MEDIA_TYPE_UNSUPPORTED: { httpStatus: 415, retriable: false },
+  /** The client did not send its request (headers or body) within the server's bound. */
+  REQUEST_TIMEOUT: { httpStatus: 408, retriable: true },
   MY_NUMBER_INVALID: { httpStatus: 400, retriable: false },
   EXPORT_COLUMNS_MISMATCH: { httpStatus: 400, retriable: false },
   SCHEMA_NOT_FOUND: { httpStatus: 500, retriable: false },

@@ -1,6 +1,9 @@
-import type { TLSSocket } from 'node:tls';
-import type { FastifyInstance } from 'fastify';
-import { authenticateAgency } from './agency-auth.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../core/clock.js';
+import { TsunagiError } from '../core/errors.js';
+import { type AgencyAuthentication, authenticateRequest } from './agency-auth.js';
+import { connectionIdentity } from './connection-identity.js';
+import { refusal } from './errors.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface AuthenticatedAgency {
@@ -15,55 +18,52 @@ declare module 'fastify' {
   }
 }
 
-/** A subject with several CNs names no single agency. */
-const singleCN = (cn: string | string[] | undefined): string | undefined =>
-  typeof cn === 'string' ? cn : undefined;
+/**
+ * Decided on the route fastify matched (its pattern), not on the URL text: the handler that will run
+ * is what matters, whatever dot segments or encodings the URL holds. Unmatched URLs need an agency.
+ */
+const isProbe = (route: string | undefined): boolean => route === '/healthz' || route === '/readyz';
 
-/** Routes open without a client certificate (probes, metrics scrapers, API docs). */
-const isPublic = (url: string): boolean =>
-  url === '/healthz' ||
-  url === '/readyz' ||
-  url === '/metrics' ||
-  url === '/docs' ||
-  url.startsWith('/docs/') ||
-  // Residents sign in with their My Number Card, not an agency certificate; TLS still protects them.
-  url.startsWith('/v1/resident/');
+/** Open without a client certificate, within the unauthenticated budget: metrics scrapers, API docs. */
+const isOpen = (route: string | undefined): boolean =>
+  route !== undefined &&
+  (route === '/metrics' ||
+    route === '/docs' ||
+    route.startsWith('/docs/') ||
+    // Residents sign in with their My Number Card, not an agency certificate; TLS still protects them.
+    route.startsWith('/v1/resident/'));
+
+const NO_HANDSHAKE: AgencyAuthentication = { ok: false, reason: 'CERTIFICATE_MISSING', fingerprint: null };
 
 /**
- * TLS asks every client for a certificate but lets the handshake complete (`rejectUnauthorized:
- * false`), so that a refusal is an HTTP 401 whose `reason` a machine can read instead of a bare
- * handshake failure. Registered before the rate limiter, which keys on the agency id set here.
+ * One onRequest hook (it runs after routing), in this order: probes pass untouched → the agency identity of the connection
+ * (proved once at its TLS handshake, see connection-identity.ts; checked here for revocation and
+ * expiry only) → the requester's rate-limit budget, the agency's or else the client address's →
+ * 401 for a route that needs an agency. The peer certificate is never read per request.
  */
-export function installAgencyAuthentication(
+export function installRequestGate(
   app: FastifyInstance,
-  deps: { isRevoked(serial: string): boolean; metrics: GatewayMetrics },
+  deps: {
+    isRevoked(serial: string): boolean;
+    clock: Clock;
+    metrics: GatewayMetrics;
+    limit(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  },
 ): void {
   app.decorateRequest('agency', null as unknown as AuthenticatedAgency);
   app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (isProbe(route)) return;
+    const identity = connectionIdentity(request.raw.socket);
+    const result = identity ? authenticateRequest(identity, deps.clock.now(), deps.isRevoked) : NO_HANDSHAKE;
+    if (result.ok) request.agency = { agencyId: result.agencyId, serial: result.serial };
+    await deps.limit(request, reply);
+    if (result.ok || isOpen(route)) return;
+    deps.metrics.authRefusals.inc({ reason: result.reason });
     const path = request.url.split('?')[0] ?? request.url;
-    if (isPublic(path)) return;
-    const socket = request.raw.socket as TLSSocket;
-    const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
-    const result = authenticateAgency(
-      {
-        authorized: socket.authorized === true,
-        authorizationError: socket.authorizationError ? String(socket.authorizationError) : null,
-        certificate:
-          peer && Object.keys(peer).length > 0
-            ? { subjectCN: singleCN(peer.subject?.CN), serialNumber: peer.serialNumber }
-            : undefined,
-      },
-      deps.isRevoked,
+    throw refusal(
+      new TsunagiError('UNAUTHENTICATED', `client certificate refused: ${result.reason}`, { path }),
+      { reason: result.reason },
     );
-    if (!result.ok) {
-      deps.metrics.authRefusals.inc({ reason: result.reason });
-      return reply.code(401).send({
-        code: 'UNAUTHENTICATED',
-        message: `client certificate refused: ${result.reason}`,
-        path,
-        reason: result.reason,
-      });
-    }
-    request.agency = { agencyId: result.agencyId, serial: result.serial };
   });
 }

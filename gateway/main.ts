@@ -1,4 +1,4 @@
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { systemClock } from '../core/clock.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
@@ -20,8 +20,10 @@ import { createDisclosureService } from './disclosure-service.js';
 import { createGatewayMetrics } from './metrics.js';
 import { kafkaReadiness } from './readiness.js';
 import { residentSignInFromEnv } from './resident/wiring.js';
+import { createSecurityAudit } from './security-audit.js';
+import { kafkaSecurityEventLog } from './security-event-log.js';
 import { buildGateway } from './server.js';
-import { loadGatewaySettings } from './settings.js';
+import { connectionLimitsOf, loadGatewaySettings } from './settings.js';
 
 async function main(): Promise<void> {
   const infra = loadInfraConfig();
@@ -67,6 +69,18 @@ async function main(): Promise<void> {
   const consentLog = createKafkaConsentLog({ kafka, wire, topic: consentsTopic });
   const consentCommands = createConsentCommands({ view, log: consentLog, clock, ids: randomUUID });
   const metrics = createGatewayMetrics();
+  const securityAudit = createSecurityAudit({
+    log: kafkaSecurityEventLog({ kafka, wire, topicPrefix: infra.TOPIC_PREFIX, logger }),
+    clock,
+    ids: randomUUID,
+    logger,
+    // A fresh key per process unless one is configured: hashes then link events within one run only.
+    addressKey: settings.GATEWAY_AUDIT_ADDRESS_KEY
+      ? readFileSync(settings.GATEWAY_AUDIT_ADDRESS_KEY)
+      : randomBytes(32),
+    capacity: settings.GATEWAY_AUDIT_QUEUE_CAPACITY,
+    metrics: { recorded: metrics.securityEvents, dropped: metrics.securityEventsDropped },
+  });
   const signIn = await residentSignInFromEnv({
     kafka,
     wire,
@@ -106,7 +120,10 @@ async function main(): Promise<void> {
       { name: 'stores', check: () => readModel.ready?.() ?? true },
     ],
     ratePerMinute: settings.GATEWAY_RATE_LIMIT_PER_MINUTE,
+    unauthenticatedRatePerMinute: settings.GATEWAY_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: settings.GATEWAY_BODY_LIMIT_BYTES,
+    connectionLimits: connectionLimitsOf(settings),
+    securityAudit,
     ...(signIn ? { residentSignIn: signIn.options, residentSessions: signIn.options.sessions } : {}),
   });
   await app.listen({ host: settings.GATEWAY_HOST, port: settings.GATEWAY_PORT });
@@ -118,6 +135,7 @@ async function main(): Promise<void> {
     await app.close();
     await Promise.allSettled([
       recorder.close(),
+      securityAudit.close(),
       consentLog.close(),
       following.stop(),
       identity.close(),

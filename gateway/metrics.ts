@@ -30,6 +30,24 @@ export function createGatewayMetrics() {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    connectionRefusals: new Counter({
+      name: 'tsunagi_gateway_connection_refusals_total',
+      help: 'Connections closed by the gateway (renegotiation, timeouts, TLS and HTTP errors), by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    securityEvents: new Counter({
+      name: 'tsunagi_gateway_security_events_total',
+      help: 'Security events appended to the security-audit topic, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    securityEventsDropped: new Counter({
+      name: 'tsunagi_gateway_security_events_dropped_total',
+      help: 'Security events not appended: queue_full (the topic is slow or down), invalid, closed',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
   };
 }
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

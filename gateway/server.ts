@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
+import type { Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { TsunagiError } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { installAgencyAuthentication } from './auth-hook.js';
+import { auditRefusals } from './audit-hooks.js';
+import { installRequestGate } from './auth-hook.js';
+import { createClientErrorHandler } from './client-errors.js';
+import { authenticateConnections, certificatesOf } from './connection-identity.js';
 import { installErrorHandling } from './errors.js';
+import { installJsonBodies } from './json-body.js';
 import type { GatewayMetrics } from './metrics.js';
+import { createRequestLimiter } from './rate-limits.js';
 import type { ReadinessCheck } from './readiness.js';
 import { residentConsents } from './resident/consents.js';
 import type { SessionTokens } from './resident/session-token.js';
@@ -15,6 +19,13 @@ import { type ResidentSignInOptions, residentSignIn } from './resident/sign-in.j
 import { type ConsentRoutesDeps, consentRoutes } from './routes/consents.js';
 import { type DisclosureRoutesDeps, inquiryRoutes } from './routes/inquiries.js';
 import { operationsRoutes } from './routes/operations.js';
+import type { SecurityAudit } from './security-audit.js';
+import { installSecurityHeaders } from './security-headers.js';
+import {
+  type ConnectionLimits,
+  connectionsCheckingIntervalMs,
+  DEFAULT_CONNECTION_LIMITS,
+} from './settings.js';
 import { zodSerializerCompiler, zodValidatorCompiler } from './zod-route.js';
 
 export interface GatewayTls {
@@ -32,7 +43,13 @@ export interface GatewayDeps extends DisclosureRoutesDeps, ConsentRoutesDeps {
   isRevoked(serial: string): boolean;
   readiness: readonly ReadinessCheck[];
   ratePerMinute: number;
+  /** Requests per minute per client address without an agency certificate; default 60. */
+  unauthenticatedRatePerMinute?: number;
   bodyLimitBytes: number;
+  /** Bounds on slow clients; default DEFAULT_CONNECTION_LIMITS (settings.ts). */
+  connectionLimits?: Partial<ConnectionLimits>;
+  /** Where refusals before the trail are recorded (security-audit topic); absent: nowhere. */
+  securityAudit?: SecurityAudit;
   /** Resident sign-in with the My Number Card (JPKI); absent when no JPKI trust anchors are configured. */
   residentSignIn?: ResidentSignInOptions;
   /** Verifies resident session tokens for the resident's own routes (`/v1/resident/consents`); absent: not mounted. */
@@ -40,11 +57,16 @@ export interface GatewayDeps extends DisclosureRoutesDeps, ConsentRoutesDeps {
 }
 
 /**
- * The gateway: fastify over TLS with client certificates from the agency CA. Hook order matters:
- * authentication (sets the agency id) → rate limit keyed by agency id → body parsing within the
- * body limit → zod validation → route. Call `listen` on the result; `close` stops it.
+ * The gateway: fastify over TLS with client certificates from the agency CA. Each connection is
+ * authenticated once at its handshake, renegotiation refused (connection-identity.ts). Per request,
+ * in this order: the request gate (probes pass; rate limit by agency or client address; 401) →
+ * body parsing (UTF-8 JSON only, within the body limit) → zod validation → route. Every answer gets
+ * the security headers; refusals before the trail go to the security audit. Slow clients are cut off
+ * at the connection limits. Call `listen` on the result; `close` stops it.
  */
 export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits };
+  const audit = auditRefusals(deps.securityAudit, deps.metrics);
   // Typed as the plain instance the route modules take: they never touch the https server itself.
   const app = Fastify({
     https: {
@@ -54,15 +76,29 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
+      handshakeTimeout: limits.tlsHandshakeTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: connectionsCheckingIntervalMs(limits),
+      maxHeaderSize: limits.maxHeaderBytes,
     },
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    clientErrorHandler: createClientErrorHandler(limits, audit.onConnectionRefusal),
     loggerInstance: deps.logger.child({ component: 'gateway' }),
     disableRequestLogging: true,
     bodyLimit: deps.bodyLimitBytes,
     genReqId: () => randomUUID(),
   }) as unknown as FastifyInstance;
+  authenticateConnections(app.server as unknown as TlsServer, {
+    agencyCas: certificatesOf(deps.tls.agencyCa),
+    clock: deps.clock,
+  });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
-  installErrorHandling(app);
+  installErrorHandling(app, audit.onRefusal);
+  installSecurityHeaders(app);
+  installJsonBodies(app);
 
   // URLs can carry PPIDs: log the route pattern, never the URL.
   app.addHook('onResponse', async (request, reply) => {
@@ -78,18 +114,14 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     );
   });
 
-  installAgencyAuthentication(app, { isRevoked: deps.isRevoked, metrics: deps.metrics });
-  await app.register(rateLimit, {
-    max: deps.ratePerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (request) => request.agency?.agencyId ?? request.ip,
-    errorResponseBuilder: (_request, context) =>
-      Object.assign(
-        new TsunagiError('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded`, {
-          path: 'agency',
-        }),
-        { statusCode: context.statusCode },
-      ),
+  installRequestGate(app, {
+    isRevoked: deps.isRevoked,
+    clock: deps.clock,
+    metrics: deps.metrics,
+    limit: await createRequestLimiter(app, {
+      agencyPerMinute: deps.ratePerMinute,
+      unauthenticatedPerMinute: deps.unauthenticatedRatePerMinute ?? 60,
+    }),
   });
   await app.register(swagger, {
     openapi: {
@@ -97,7 +129,8 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       components: { securitySchemes: { residentSession: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Swagger UI sets its own Content-Security-Policy (with its scripts' hashes); the hook keeps it.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   operationsRoutes(app, { readiness: deps.readiness, metrics: deps.metrics });
   inquiryRoutes(app, deps);

@@ -4,6 +4,9 @@ import { issueCrl } from '../jpki/test-pki/crl-builder.js';
 import { randomSerial } from '../jpki/test-pki/index.js';
 import { exportPrivateKeyDer, generateRsaKeys } from '../jpki/test-pki/keys.js';
 
+/** RFC 5280 §4.2.1.12 key purposes: agency certificates are clientAuth, the gateway's serverAuth. */
+const PURPOSES = { client: ['1.3.6.1.5.5.7.3.2'], server: ['1.3.6.1.5.5.7.3.1'], none: [] } as const;
+
 /** Test-only: an agency CA made in memory at test time (never written to the repository). */
 const pem = (label: string, der: Uint8Array) =>
   `-----BEGIN ${label}-----\n${Buffer.from(der)
@@ -43,9 +46,18 @@ export async function createAgencyPki() {
   });
   const signer = { certificate: ca.certificate, privateKey: caKeys.privateKey };
 
+  /**
+   * A certificate for `cn`: by default an agency client certificate (extendedKeyUsage clientAuth)
+   * from the agency CA; `selfSigned` makes one signed by its own key (anyone can make one).
+   */
   async function issue(
     cn: string,
-    options: { expired?: boolean; byUnknownCa?: boolean } = {},
+    options: {
+      expired?: boolean;
+      byUnknownCa?: boolean;
+      selfSigned?: boolean;
+      purpose?: keyof typeof PURPOSES;
+    } = {},
   ): Promise<ClientIdentity> {
     const keys = await generateRsaKeys();
     const serialNumber = randomSerial();
@@ -53,10 +65,15 @@ export async function createAgencyPki() {
       serialNumber,
       subject: subject(cn),
       keys,
-      issuer: options.byUnknownCa
-        ? { certificate: other.certificate, privateKey: otherKeys.privateKey }
-        : signer,
+      ...(options.selfSigned
+        ? {}
+        : {
+            issuer: options.byUnknownCa
+              ? { certificate: other.certificate, privateKey: otherKeys.privateKey }
+              : signer,
+          }),
       keyUsage: ['digitalSignature', 'keyEncipherment'],
+      extKeyUsage: PURPOSES[options.purpose ?? 'client'],
       ...(options.expired
         ? { notBefore: new Date(now - 30 * DAY), notAfter: new Date(now - DAY) }
         : validity),
@@ -71,8 +88,8 @@ export async function createAgencyPki() {
   return {
     caPem: pem('CERTIFICATE', ca.der),
     caDer: ca.der,
-    /** The server certificate; clients pin the CA and skip the host name check. */
-    server: await issue('localhost'),
+    /** The server certificate (serverAuth); clients pin the CA and skip the host name check. */
+    server: await issue('localhost', { purpose: 'server' }),
     issue,
     crl: async (serials: readonly string[]) =>
       pem(
@@ -100,12 +117,16 @@ export interface HttpAnswer {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** One HTTPS request with (or without) a client certificate; a fresh connection each time. */
+/**
+ * One HTTPS request with (or without) a client certificate; a fresh connection each time. `body` is
+ * sent as JSON; `raw` sends bytes as they are under the given content type.
+ */
 export function call(
   url: string,
   options: {
     method?: string;
     body?: unknown;
+    raw?: { contentType: string; bytes: string | Buffer };
     client?: ClientIdentity;
     ca: string;
     agent?: Agent;
@@ -113,7 +134,9 @@ export function call(
   },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const payload =
+      options.raw?.bytes ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const contentType = options.raw?.contentType ?? 'application/json';
     const req = httpsRequest(
       url,
       {
@@ -124,9 +147,7 @@ export function call(
         checkServerIdentity: () => undefined,
         headers: {
           ...options.headers,
-          ...(payload
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {}),
+          ...(payload ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}),
         },
       },
       (res) => {

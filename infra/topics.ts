@@ -29,6 +29,7 @@ export const Topics = {
   identityEnrolments: 'identity-enrolments',
   agencyCodes: 'agency-codes',
   certificateBindings: 'certificate-bindings',
+  securityAudit: 'security-audit',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -115,6 +116,17 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     key: 'keyed hash of the certificate name',
     description:
       'internal, access-restricted: JPKI certificate bound to a resident (keyed hash → sealed linkage id)',
+  },
+  {
+    // Two years: an intrusion is often found months later, and these records are small and hold no
+    // personal data. Separate from the access trail, which is the residents' record of disclosures.
+    name: Topics.securityAudit,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 730 * DAYS,
+    key: 'event kind',
+    description:
+      'security events: refusals before the trail (authentication, malformed, unknown code, rate limit)',
   },
 ];
 

@@ -58,6 +58,19 @@ export const REVOCATION_SOURCES = ['CRL', 'OCSP'] as const;
 export const DISCLOSURE_OUTCOMES = ['DISCLOSED', 'REFUSED', 'NOT_FOUND'] as const;
 /** What an agency notification reports: an item published or withdrawn, or a resident record change. */
 export const NOTIFICATION_ACTIONS = ['PUBLISHED', 'WITHDRAWN', 'RECORD_CHANGED'] as const;
+/**
+ * What the gateway refused before the access trail (security-audit topic). On the wire `kind` is a
+ * string, so readers keep reading when a kind is added.
+ */
+export const SECURITY_EVENT_KINDS = [
+  'AUTHENTICATION_REFUSED',
+  'MALFORMED_REQUEST',
+  'IDENTITY_UNKNOWN',
+  'RATE_LIMITED',
+  'RENEGOTIATION_REFUSED',
+  'CLIENT_TIMED_OUT',
+  'HANDSHAKE_FAILED',
+] as const;
 export const DISCLOSURE_CHANNELS = [
   'INQUIRY',
   'SUBSCRIPTION',

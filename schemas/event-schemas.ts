@@ -15,6 +15,7 @@ import {
   PENSION_KINDS,
   REVOCATION_REASONS,
   REVOCATION_SOURCES,
+  SECURITY_EVENT_KINDS,
 } from './enums.js';
 import { CalendarDate, LinkageId, MunicipalityCode, PartyId, type Primitives } from './primitives.js';
 
@@ -252,6 +253,25 @@ export function buildEventSchemas(p: Primitives) {
     }),
   );
 
+  /** A refusal before the trail; organisations' identifiers only, never a URL, a body or an address. */
+  const SecurityEventRecorded = event(
+    'SecurityEventRecorded',
+    z.object({
+      kind: z.enum(SECURITY_EVENT_KINDS),
+      route: text(256).nullable(),
+      method: z
+        .string()
+        .regex(/^[A-Z]{1,16}$/, 'expected an HTTP method')
+        .nullable(),
+      status: z.number().int().min(100).max(599).nullable(),
+      errorCode: text(64).nullable(),
+      reason: text(256),
+      agencyId: PartyId.nullable(),
+      certificateSha256: p.bytes.refine((b) => b.length === 32, 'expected a SHA-256 fingerprint').nullable(),
+      clientAddressHash: p.bytes.refine((b) => b.length === 16, 'expected a 16-byte keyed hash').nullable(),
+    }),
+  );
+
   const TsunagiEvent = z.discriminatedUnion('type', [
     ResidentRecordChanged,
     InformationItemPublished,
@@ -264,6 +284,7 @@ export function buildEventSchemas(p: Primitives) {
     DisclosureRecorded,
     AgencyNotified,
     DeadLetterRecorded,
+    SecurityEventRecorded,
   ]);
   return {
     Envelope,
@@ -279,6 +300,7 @@ export function buildEventSchemas(p: Primitives) {
     DisclosureRecorded,
     AgencyNotified,
     DeadLetterRecorded,
+    SecurityEventRecorded,
     TsunagiEvent,
   };
 }

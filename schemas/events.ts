@@ -27,6 +27,7 @@ export {
   REVOCATION_REASONS,
   REVOCATION_SOURCES,
   revocationReasonFromCode,
+  SECURITY_EVENT_KINDS,
 } from './enums.js';
 export {
   AgencyId,
@@ -60,6 +61,7 @@ export type RevocationListIngested = EventOf<'RevocationListIngested'>;
 export type DisclosureRecorded = EventOf<'DisclosureRecorded'>;
 export type DeadLetterRecorded = EventOf<'DeadLetterRecorded'>;
 export type AgencyNotified = EventOf<'AgencyNotified'>;
+export type SecurityEventRecorded = EventOf<'SecurityEventRecorded'>;
 
 export type ChangeType = ResidentRecordChanged['data']['changeType'];
 export type ItemKind = InformationItemPublished['data']['itemKind'];
@@ -112,6 +114,7 @@ export const EVENT_SUBJECTS = {
   DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 2 },
   DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 2 },
   AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 2 },
+  SecurityEventRecorded: { subject: 'security-event', topic: Topics.securityAudit, version: 1 },
 } as const satisfies Record<EventType, EventSubject>;
 
 export type EventSubjectName = (typeof EVENT_SUBJECTS)[EventType]['subject'];
@@ -121,7 +124,8 @@ export const EVENT_TYPES = Object.keys(EVENT_SUBJECTS) as EventType[];
  * The Kafka key of an event. Keys decide partitions, so one resident's events stay in order:
  * linkage id for resident data; `serial:issuer` for certificate status (the topic is compacted, and
  * a hex serial holds no `:`), the issuer alone for a CRL marker (compaction keeps the latest per
- * issuer); the source for dead letters; the recipient's own agency code for a notification.
+ * issuer); the source for dead letters; the recipient's own agency code for a notification; the
+ * kind for a security event (no resident involved; one kind's events stay in order).
  */
 export function eventKey(event: TsunagiEvent): string {
   switch (event.type) {
@@ -133,6 +137,8 @@ export function eventKey(event: TsunagiEvent): string {
       return event.data.source;
     case 'AgencyNotified':
       return event.data.agencyCode;
+    case 'SecurityEventRecorded':
+      return event.data.kind;
     default:
       return event.data.linkageId;
   }

@@ -140,6 +140,22 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
     1: make('AgencyNotified', 10, { ...notified, effectiveDate: null }),
     2: make('AgencyNotified', 10, { ...notified, effectiveDate: '2024-06-01' }),
   },
+  'security-event': {
+    1: make('SecurityEventRecorded', 11, {
+      kind: 'AUTHENTICATION_REFUSED',
+      route: '/v1/residents/:ppid/consents',
+      method: 'GET',
+      status: 401,
+      errorCode: 'UNAUTHENTICATED',
+      reason: 'CERTIFICATE_EXPIRED',
+      agencyId: null,
+      certificateSha256: Buffer.from(
+        '5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef',
+        'hex',
+      ),
+      clientAddressHash: Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex'),
+    }),
+  },
   'dead-letter': {
     1: make('DeadLetterRecorded', 8, {
       source: 'exports/juki-20250401.csv:17',

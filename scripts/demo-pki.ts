@@ -21,7 +21,9 @@ export interface DemoPki {
  * its own PKI: GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_AGENCY_CA (docs/gateway.md).
  */
 export async function ensureDemoPki(config: Pick<InfraConfig, 'home'>): Promise<DemoPki> {
-  const dir = join(infraPaths(config.home).data('demo'), 'pki');
+  // pki-v2: agency certificates carry extendedKeyUsage clientAuth and the gateway's serverAuth; the
+  // first demo PKI (`pki/`) had none, and the gateway now refuses such client certificates.
+  const dir = join(infraPaths(config.home).data('demo'), 'pki-v2');
   const file = (name: string) => join(dir, name);
   if (!existsSync(file('complete'))) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -14,7 +14,7 @@ import { createDisclosureService } from '../disclosure-service.js';
 import { createGatewayMetrics } from '../metrics.js';
 import type { InquiryReadModel, ResidentResolver } from '../ports.js';
 import type { SessionTokens } from '../resident/session-token.js';
-import { buildGateway } from '../server.js';
+import { buildGateway, type GatewayDeps } from '../server.js';
 import type { AgencyPki } from '../testing.js';
 
 /**
@@ -37,7 +37,9 @@ export async function startGatewayOnKafka(options: {
   trailTimeoutMs?: number;
   /** Default true: keep the consent view current from the consents topic (needs a reachable broker). */
   follow?: boolean;
-}): Promise<{ app: FastifyInstance; url: string; close(): Promise<void> }> {
+  /** Replace any dependency (limits, audit, rate limits…). */
+  overrides?: Partial<GatewayDeps>;
+}): Promise<{ app: FastifyInstance; url: string; port: number; close(): Promise<void> }> {
   const { kafka, wire, logger, pki } = options;
   const view = createConsentView();
   const following =
@@ -80,11 +82,14 @@ export async function startGatewayOnKafka(options: {
     ratePerMinute: 10_000,
     bodyLimitBytes: 16_384,
     ...(options.residentSessions ? { residentSessions: options.residentSessions } : {}),
+    ...options.overrides,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
   return {
     app,
-    url: `https://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+    port,
+    url: `https://127.0.0.1:${port}`,
     async close() {
       await app.close();
       await Promise.allSettled([recorder.close(), consentLog.close(), following?.stop()]);
