@@ -70,7 +70,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new TsunagiError('CONFIG_INVALID', 'issuer certificate is not a PEM or DER certificate', {
       path: args.issuerCert,
     });
-  const kafka = createKafka(config, logger);
+  const kafka = createKafka(config, logger, { principal: 'jpki-revocations' });
   const service = await startRevocationService({
     kafka,
     wire: createEventWire(config),

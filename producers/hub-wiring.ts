@@ -19,7 +19,7 @@ export async function openProducerHub(
   logger: Logger,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProducerHub> {
-  const kafka = createKafka(config, logger);
+  const kafka = createKafka(config, logger, { principal: 'ingest' });
   const identity = await createIdentityHub({
     config: identityConfigFor(config, env),
     kafka,

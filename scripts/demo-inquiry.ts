@@ -34,7 +34,7 @@ export async function demoInquiries(
   const pki = await ensureDemoPki(config);
   const identity = await createIdentityHub({
     config: identityConfigFor(config),
-    kafka: createKafka(config, logger),
+    kafka: createKafka(config, logger, { principal: 'ingest' }),
     topicPrefix: config.TOPIC_PREFIX,
     clock: systemClock,
     logger,

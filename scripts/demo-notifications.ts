@@ -13,7 +13,7 @@ import type { Logger } from '../platform/logger.js';
 export async function demoNotifications(config: InfraConfig, logger: Logger): Promise<Map<string, number>> {
   const { subscriptions } = await loadSubscriptionsFile(BUNDLED_SUBSCRIPTIONS_PATH);
   const agencies = [...new Set(subscriptions.map((s) => s.agencyId))];
-  const admin = createKafka(config, logger).admin();
+  const admin = createKafka(config, logger, { principal: 'admin' }).admin();
   await admin.connect();
   const counts = new Map<string, number>();
   try {
@@ -24,8 +24,12 @@ export async function demoNotifications(config: InfraConfig, logger: Logger): Pr
       for (const agency of agencies) {
         const topic = agencyTopic(config.TOPIC_PREFIX, agency);
         if (!topics.has(topic)) for (const t of await admin.listTopics()) topics.add(t);
+        // A topic the subscription service has just created may have no leader yet: count it next round.
         const count = topics.has(topic)
-          ? (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0)
+          ? await admin
+              .fetchTopicOffsets(topic)
+              .then((offsets) => offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0))
+              .catch(() => 0)
           : 0;
         counts.set(agency, count);
         total += count;
