@@ -56,18 +56,30 @@ export async function describeAclBindings(admin: Admin): Promise<AclBinding[]> {
 }
 
 /**
- * Waits until the broker's authorizer holds (or no longer holds) `last`. The broker serves
- * DescribeAcls from the data it authorises with and applies one request's entries in order, so a
+ * Waits until the broker's authorizer holds (or no longer holds) `binding`. The broker serves
+ * DescribeAcls from the data it authorises with and applies a request's entries in order, so a
  * client started right after provisioning is not judged by ACLs still on their way.
  */
-async function untilApplied(admin: Admin, last: AclBinding, present: boolean, timeoutMs = 15_000) {
+async function untilApplied(admin: Admin, binding: AclBinding, present: boolean, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const { resources } = await admin.describeAcls(toEntry(last));
+    const { resources } = await admin.describeAcls(toEntry(binding));
     if (resources.length > 0 === present) return;
     await sleep(50);
   }
   throw new TsunagiError('BROKER_UNAVAILABLE', `ACLs not applied by the broker after ${timeoutMs} ms`);
+}
+
+/**
+ * Creates the entries and waits until the broker applied them. The one waited for goes last and is
+ * a topic entry under the prefix: group entries are shared by every prefix, so one that existed
+ * before would say nothing about this request.
+ */
+async function createApplied(admin: Admin, bindings: readonly AclBinding[]): Promise<void> {
+  const sentinel = bindings.filter((b) => b.resource === 'topic').at(-1) ?? bindings.at(-1);
+  if (!sentinel) return;
+  await admin.createAcls({ acl: [...bindings.filter((b) => b !== sentinel), sentinel].map(toEntry) });
+  await untilApplied(admin, sentinel, true);
 }
 
 /**
@@ -86,9 +98,7 @@ export async function provisionAcls(
   const wanted = aclBindings(rows, topicPrefix);
   if (!options.revokeStale) {
     // Creating an ACL that exists changes nothing, so a fresh prefix needs no look-up first.
-    await admin.createAcls({ acl: wanted.map(toEntry) });
-    const last = wanted.at(-1);
-    if (last) await untilApplied(admin, last, true);
+    await createApplied(admin, wanted);
     return { created: wanted.length, existing: 0, revoked: 0 };
   }
   const present = await describeAclBindings(admin);
@@ -102,11 +112,7 @@ export async function provisionAcls(
       !wantedKeys.has(bindingKey(b)) &&
       (b.resource === 'group' || (topicPrefix !== '' && b.name.startsWith(topicPrefix))),
   );
-  const last = missing.at(-1);
-  if (last) {
-    await admin.createAcls({ acl: missing.map(toEntry) });
-    await untilApplied(admin, last, true);
-  }
+  await createApplied(admin, missing);
   if (stale.length > 0) {
     await admin.deleteAcls({ filters: stale.map(toEntry) });
     await untilApplied(admin, stale.at(-1) as AclBinding, false);
