@@ -85,11 +85,30 @@ async function readAll(kafka: Kafka, name: string, groupId: string, expected: nu
   return values;
 }
 
+/** Joins the group and fetches every topic once: undefined when the broker allowed all of it. */
+async function fetchRefusal(kafka: Kafka, names: string[], groupId: string): Promise<string | undefined> {
+  const consumer = kafka.consumer({ groupId });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: names, fromBeginning: true });
+    return await new Promise<string | undefined>((resolve) => {
+      consumer.on(consumer.events.CRASH, (event) => resolve(protocolError(event.payload.error)));
+      // The first fetch after joining answered for every assigned partition.
+      consumer.on(consumer.events.FETCH, () => resolve(undefined));
+      consumer.run({ eachMessage: async () => undefined }).catch((error) => resolve(protocolError(error)));
+    });
+  } catch (error) {
+    return protocolError(error);
+  } finally {
+    await consumer.disconnect();
+  }
+}
+
 async function writeRefusal(kafka: Kafka, name: string): Promise<string | undefined> {
   const producer = kafka.producer();
   try {
     await producer.connect();
-    await producer.send({ topic: name, acks: -1, messages: [{ value: 'x' }] });
+    await producer.send({ topic: name, acks: -1, messages: [{ key: 'k', value: 'x' }] });
     return undefined;
   } catch (error) {
     return protocolError(error);
@@ -261,9 +280,36 @@ describe('Kafka access control: mutual TLS and the ACL table', () => {
     expect(refusal).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 
-  it('lets the gateway append to the trail, within its rows', async () => {
-    expect(await writeRefusal(client('gateway'), topic(Topics.accessTrail))).toBeUndefined();
+  it('refuses a fetch where the principal may only write, and a group outside its prefixes', async () => {
+    // ingest sees resident-records (DESCRIBE, to produce) but may not read it.
+    expect(
+      await fetchRefusal(
+        client('ingest'),
+        [topic(Topics.residentRecords)],
+        `tsunagi-identity-replay-${suffix}`,
+      ),
+    ).toBe('TOPIC_AUTHORIZATION_FAILED');
+    expect(
+      await fetchRefusal(client('projector'), [topic(Topics.residentRecords)], `analytics-${suffix}`),
+    ).toMatch(/GROUP_AUTHORIZATION_FAILED|KafkaJSGroupCoordinatorNotFound/);
   });
+
+  const provisioned = new Set(TOPIC_SPECS.map((t) => t.name));
+  it.each(HUB_ROWS.map((row) => [row.principal, row] as const))(
+    'lets the %s principal read and write what its rows grant, with its own consumer groups',
+    async (principal, row) => {
+      const literal = row.grants.filter(
+        (g) => g.resource === 'topic' && g.pattern === 'literal' && provisioned.has(g.name),
+      );
+      const kafka = client(principal);
+      for (const grant of literal.filter((g) => g.operations.includes('WRITE')))
+        expect(await writeRefusal(kafka, topic(grant.name)), grant.name).toBeUndefined();
+      const readable = literal.filter((g) => g.operations.includes('READ')).map((g) => topic(g.name));
+      for (const group of row.grants.filter((g) => g.resource === 'group'))
+        if (readable.length > 0)
+          expect(await fetchRefusal(kafka, readable, `${group.name}${suffix}`), group.name).toBeUndefined();
+    },
+  );
 
   it("holds exactly the table's ACLs on the prefix's topics, and revokes one the table does not grant", async () => {
     const rows = [...(await kafkaAclTable()), agencyRow(agencyA), agencyRow(agencyB)];
