@@ -3,19 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, type logCreator, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka, type KafkaClientOptions } from '../platform/kafka.js';
 import { localCredentialFiles } from '../platform/kafka-credentials.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
+import { connectOutcome, readAll, readRefusal, writeRefusal } from '../tests/support/kafka-probes.js';
 import { isolatedTopics } from '../tests/support/topics.js';
-import { aclBindings, agencyRow, bindingKey, HUB_ROWS, PLANNED_TOPICS } from './acls.js';
+import { agencyRow, PLANNED_TOPICS } from './acls.js';
 import { createKafkaCa } from './kafka-pki.js';
 import { loadLocalCa, writePrincipalCredentials } from './kafka-secrets.js';
-import { kafkaAclTable } from './provision.js';
-import { describeAclBindings, provisionAcls } from './provision-acls.js';
+import { provisionAcls } from './provision-acls.js';
 import { provisionTopics } from './provision-topics.js';
 import {
   AGENCY_NOTIFICATION_SPEC,
@@ -26,9 +25,9 @@ import {
 } from './topics.js';
 
 /**
- * The broker as an outsider meets it: mutual TLS on every connection and KRaft's StandardAuthorizer
- * applying the ACL table (infra/acls.ts). Two throw-away agencies A and B get their rows and
- * certificates; everything else uses the principals `infra up` issued.
+ * The broker as an outsider meets it: mutual TLS on every connection, and an agency confined to its
+ * own notification topic by KRaft's StandardAuthorizer and the ACL table (infra/acls.ts). Two
+ * throw-away agencies A and B get their rows and certificates from the local CA.
  */
 const logger = testLogger();
 const suffix = randomBytes(3).toString('hex');
@@ -41,95 +40,6 @@ const topic = (name: string) => topicName(config.TOPIC_PREFIX, name);
 
 const client = (principal: string, options: Partial<KafkaClientOptions> = {}, settings = config) =>
   createKafka(settings, logger, { principal, retry: { retries: 0 }, connectionTimeout: 2_000, ...options });
-
-/** A consumer group the principal may use, so a refusal can only come from the topic. */
-const groupOf = (principal: string) =>
-  `${HUB_ROWS.find((r) => r.principal === principal)?.grants.find((g) => g.resource === 'group')?.name}test`;
-
-/** The broker's error code, where kafkajs wraps it (a non-retriable error's cause). */
-function protocolError(error: unknown): string {
-  for (
-    let e = error as { type?: string; cause?: unknown; name?: string } | undefined;
-    e;
-    e = e.cause as typeof e
-  )
-    if (e.type) return e.type;
-  return String((error as Error).name);
-}
-
-/** The protocol error a refused read gets: metadata and offsets are refused before any fetch. */
-async function readRefusal(kafka: Kafka, name: string, groupId: string): Promise<string | undefined> {
-  const consumer = kafka.consumer({ groupId });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic: name, fromBeginning: true });
-    return undefined;
-  } catch (error) {
-    return protocolError(error);
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
-async function readAll(kafka: Kafka, name: string, groupId: string, expected: number): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId });
-  const values: string[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: name, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void values.push(String(message.value)) });
-    for (let waited = 0; waited < 20_000 && values.length < expected; waited += 100) await sleep(100);
-  } finally {
-    await consumer.disconnect();
-  }
-  return values;
-}
-
-/** Joins the group and fetches every topic once: undefined when the broker allowed all of it. */
-async function fetchRefusal(kafka: Kafka, names: string[], groupId: string): Promise<string | undefined> {
-  const consumer = kafka.consumer({ groupId });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: names, fromBeginning: true });
-    return await new Promise<string | undefined>((resolve) => {
-      consumer.on(consumer.events.CRASH, (event) => resolve(protocolError(event.payload.error)));
-      // The first fetch after joining answered for every assigned partition.
-      consumer.on(consumer.events.FETCH, () => resolve(undefined));
-      consumer.run({ eachMessage: async () => undefined }).catch((error) => resolve(protocolError(error)));
-    });
-  } catch (error) {
-    return protocolError(error);
-  } finally {
-    await consumer.disconnect();
-  }
-}
-
-async function writeRefusal(kafka: Kafka, name: string): Promise<string | undefined> {
-  const producer = kafka.producer();
-  try {
-    await producer.connect();
-    await producer.send({ topic: name, acks: -1, messages: [{ key: 'k', value: 'x' }] });
-    return undefined;
-  } catch (error) {
-    return protocolError(error);
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-/** Why a connection attempt failed, or `connected`. */
-async function connectOutcome(kafka: Kafka): Promise<string> {
-  const probe = kafka.admin();
-  try {
-    await probe.connect();
-    await probe.listTopics();
-    return 'connected';
-  } catch (error) {
-    return String((error as Error).message);
-  } finally {
-    await probe.disconnect().catch(() => undefined);
-  }
-}
 
 beforeAll(async () => {
   config = await isolatedTopics('kafka-acl');
@@ -166,7 +76,7 @@ afterAll(async () => {
   await admin?.disconnect();
 });
 
-describe('Kafka access control: mutual TLS and the ACL table', () => {
+describe('Kafka access for agencies and for clients without credentials', () => {
   it('lets agency A read its own notification topic with its own consumer group, and see no other topic', async () => {
     const kafka = client(agencyA, {}, agencies);
     expect(
@@ -260,91 +170,5 @@ describe('Kafka access control: mutual TLS and the ACL table', () => {
     expect(withCertificate).not.toMatch(/alert/);
     // TLS 1.2 (which has renegotiation) is not offered at all.
     expect(handshake(`-tls1_2 -cert ${files.cert} -key ${files.key}`)).toMatch(/alert protocol version/);
-  });
-
-  it.each([
-    ['gateway', 'reads', Topics.identityEnrolments],
-    ['gateway', 'reads', Topics.residentRecords],
-    ['gateway', 'writes', Topics.residentRecords],
-    ['projector', 'writes', Topics.residentRecords],
-    ['ingest', 'reads', Topics.accessTrail],
-    ['subscriptions', 'reads', Topics.consents],
-    ['analytics', 'reads', Topics.identityEnrolments],
-    ['jpki-revocations', 'writes', Topics.accessTrail],
-  ])('refuses the %s principal when it %s %s, outside its rows', async (principal, action, name) => {
-    const kafka = client(principal);
-    const refusal =
-      action === 'reads'
-        ? await readRefusal(kafka, topic(name), groupOf(principal))
-        : await writeRefusal(kafka, topic(name));
-    expect(refusal).toBe('TOPIC_AUTHORIZATION_FAILED');
-  });
-
-  it('refuses a fetch where the principal may only write, and a group outside its prefixes', async () => {
-    // ingest sees resident-records (DESCRIBE, to produce) but may not read it.
-    expect(
-      await fetchRefusal(
-        client('ingest'),
-        [topic(Topics.residentRecords)],
-        `tsunagi-identity-replay-${suffix}`,
-      ),
-    ).toBe('TOPIC_AUTHORIZATION_FAILED');
-    expect(
-      await fetchRefusal(client('projector'), [topic(Topics.residentRecords)], `analytics-${suffix}`),
-    ).toMatch(/GROUP_AUTHORIZATION_FAILED|KafkaJSGroupCoordinatorNotFound/);
-  });
-
-  const provisioned = new Set(TOPIC_SPECS.map((t) => t.name));
-  it.each(HUB_ROWS.map((row) => [row.principal, row] as const))(
-    'lets the %s principal read and write what its rows grant, with its own consumer groups',
-    async (principal, row) => {
-      const literal = row.grants.filter(
-        (g) => g.resource === 'topic' && g.pattern === 'literal' && provisioned.has(g.name),
-      );
-      const kafka = client(principal);
-      for (const grant of literal.filter((g) => g.operations.includes('WRITE')))
-        expect(await writeRefusal(kafka, topic(grant.name)), grant.name).toBeUndefined();
-      const readable = literal.filter((g) => g.operations.includes('READ')).map((g) => topic(g.name));
-      for (const group of row.grants.filter((g) => g.resource === 'group'))
-        if (readable.length > 0)
-          expect(await fetchRefusal(kafka, readable, `${group.name}${suffix}`), group.name).toBeUndefined();
-    },
-  );
-
-  it("holds exactly the table's ACLs on the prefix's topics, and revokes one the table does not grant", async () => {
-    const rows = [...(await kafkaAclTable()), agencyRow(agencyA), agencyRow(agencyB)];
-    const onPrefix = async () =>
-      (await describeAclBindings(admin)).filter(
-        (b) => b.resource === 'topic' && b.name.startsWith(config.TOPIC_PREFIX),
-      );
-    const wanted = aclBindings(rows, config.TOPIC_PREFIX).filter((b) => b.resource === 'topic');
-    expect(new Set((await onPrefix()).map(bindingKey))).toEqual(new Set(wanted.map(bindingKey)));
-
-    // Someone grants the gateway the identity vault by hand; provisioning takes it back.
-    const extra = { principal: 'User:gateway', resource: 'topic', name: topic(Topics.identityEnrolments) };
-    await provisionAcls(
-      admin,
-      [
-        ...rows,
-        {
-          principal: 'gateway',
-          what: 'drift',
-          grants: [
-            { resource: 'topic', name: Topics.identityEnrolments, pattern: 'literal', operations: ['READ'] },
-          ],
-        },
-      ],
-      config.TOPIC_PREFIX,
-      logger,
-    );
-    expect((await onPrefix()).some((b) => b.principal === extra.principal && b.name === extra.name)).toBe(
-      true,
-    );
-    const repaired = await provisionAcls(admin, rows, config.TOPIC_PREFIX, logger, { revokeStale: true });
-    expect(repaired.revoked).toBe(1);
-    expect(new Set((await onPrefix()).map(bindingKey))).toEqual(new Set(wanted.map(bindingKey)));
-    expect(await readRefusal(client('gateway'), topic(Topics.identityEnrolments), 'gateway-consents-x')).toBe(
-      'TOPIC_AUTHORIZATION_FAILED',
-    );
   });
 });
