@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
 import { generateDevKeys } from '../identity/dev-keys.js';
-import { provisionTopics } from '../infra/provision-topics.js';
+import { provisionKafka } from '../infra/provision.js';
 import { TOPIC_SPECS } from '../infra/topics.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
@@ -59,9 +59,9 @@ async function main(): Promise<void> {
     home: join(dir, 'home'),
     TOPIC_PREFIX: `bench.${Date.now().toString(36)}.`,
   };
-  const admin = createKafka(benchConfig, logger).admin();
+  const admin = createKafka(benchConfig, logger, { principal: 'admin' }).admin();
   await admin.connect();
-  await provisionTopics(admin, benchConfig.TOPIC_PREFIX, 1, TOPIC_SPECS, logger);
+  await provisionKafka(admin, { ...benchConfig, TOPIC_REPLICATION_FACTOR: 1 }, logger);
   const hub = await openProducerHub(benchConfig, logger, { ...generateDevKeys() });
   const deps = {
     publisher: hub.publisher,

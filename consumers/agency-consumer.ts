@@ -1,7 +1,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Kafka } from 'kafkajs';
-import { isTsunagiError } from '../core/errors.js';
+import { isTsunagiError, TsunagiError } from '../core/errors.js';
+import { agencyGroupPrefix } from '../infra/acls.js';
 import { runIfMain } from '../platform/cli-main.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire, type EventWire } from '../platform/event-wire.js';
@@ -74,7 +75,20 @@ export const summaryLine = (n: AgencyNotified): string =>
 
 const USAGE = `usage: tsx consumers/agency-consumer.ts --agency ID [--from-beginning] [--out FILE.jsonl] [--group ID]
   Follows the agency's own notification topic and prints code, item and action of each new
-  notification; with --out, appends the whole notification (JSON form) to the agency's store.`;
+  notification; with --out, appends the whole notification (JSON form) to the agency's store.
+  Connects to Kafka as the agency's own principal; its groups must start with agency.<ID>.
+  (default agency.<ID>.consumer).`;
+
+/** The agency's consumer group: the broker lets an agency use only groups under its own prefix. */
+export function agencyGroup(agencyId: string, requested?: string): string {
+  const prefix = agencyGroupPrefix(agencyId);
+  const group = requested ?? `${prefix}consumer`;
+  if (!group.startsWith(prefix))
+    throw new TsunagiError('INPUT_INVALID', `--group must start with ${prefix} (the agency's own groups)`, {
+      path: 'group',
+    });
+  return group;
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -94,10 +108,10 @@ async function main(): Promise<number> {
   const logger = createLogger({ name: `agency-${values.agency}`, level: config.LOG_LEVEL });
   const out = values.out;
   const following = await followAgencyNotifications({
-    kafka: createKafka(config, logger, { clientId: `agency-${values.agency}` }),
+    kafka: createKafka(config, logger, { principal: values.agency, clientId: `agency-${values.agency}` }),
     wire: createEventWire(config),
     topic: agencyTopic(config.TOPIC_PREFIX, values.agency),
-    groupId: values.group ?? `agency-${values.agency}`,
+    groupId: agencyGroup(values.agency, values.group),
     fromBeginning: values['from-beginning'],
     seen: out ? idsInStore(out) : new Set(),
     onNotification: (n) => {

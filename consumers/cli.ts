@@ -35,7 +35,10 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   });
   for (const unmet of itemsWithoutBasis(file.subscriptions, policy.current()))
     logger.warn(unmet, 'subscribed item has no legal-basis row; it will never be notified');
-  const kafka = createKafka(config, logger, { clientId: 'tsunagi-subscriptions' });
+  const kafka = createKafka(config, logger, {
+    principal: 'subscriptions',
+    clientId: 'tsunagi-subscriptions',
+  });
   const wire = createEventWire(config);
   const identity = await createIdentityHub({
     wire,

@@ -415,7 +415,10 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
   });
 
   it('answers 503 and discloses nothing when the trail broker does not answer', async () => {
-    const nowhere = createKafka({ kafkaBrokers: ['127.0.0.1:1'] }, logger, { connectionTimeout: 300 });
+    const nowhere = createKafka({ ...config, kafkaBrokers: ['127.0.0.1:1'] }, logger, {
+      principal: 'gateway',
+      connectionTimeout: 300,
+    });
     const broken = await startGatewayOnKafka({
       kafka: nowhere,
       wire,

@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   const consentsTopic = settings.GATEWAY_CONSENTS_TOPIC ?? topicName(infra.TOPIC_PREFIX, Topics.consents);
   const agencyCa = readFileSync(settings.GATEWAY_AGENCY_CA);
 
-  const kafka = createKafka(infra, logger, { requestTimeout: settings.GATEWAY_TRAIL_TIMEOUT_MS });
+  const kafka = createKafka(infra, logger, {
+    principal: 'gateway',
+    requestTimeout: settings.GATEWAY_TRAIL_TIMEOUT_MS,
+  });
   const wire = createEventWire(infra);
   const identity = await createIdentityHub({
     wire,

@@ -25,7 +25,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger({ name: 'identity-cli', level: config.LOG_LEVEL });
   const hub = await createIdentityHub({
     config: identityConfigFor(config),
-    kafka: createKafka(config, logger),
+    kafka: createKafka(config, logger, { principal: 'ingest' }),
     wire: createEventWire(config),
     topicPrefix: config.TOPIC_PREFIX,
     clock: systemClock,

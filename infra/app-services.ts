@@ -41,7 +41,15 @@ function appService(config: InfraConfig, spec: AppServiceSpec): InfraService {
         ['--import', 'tsx', script, ...(spec.args ?? [])],
         {
           cwd: ROOT,
-          env: { ...process.env, ...spec.env, TSUNAGI_HOME: config.home, TOPIC_PREFIX: config.TOPIC_PREFIX },
+          // The Kafka secrets stay where infra/ issued them, also when a test runs the services
+          // under a throw-away home; each service picks its own principal's files from there.
+          env: {
+            ...process.env,
+            ...spec.env,
+            TSUNAGI_HOME: config.home,
+            TOPIC_PREFIX: config.TOPIC_PREFIX,
+            KAFKA_SECRETS_DIR: config.kafkaSecretsDir,
+          },
         },
       );
     },

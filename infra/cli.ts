@@ -1,17 +1,20 @@
 import { isTsunagiError } from '../core/errors.js';
 import { loadInfraConfig } from '../platform/config.js';
+import { librdkafkaProperties } from '../platform/kafka-credentials.js';
 import { createLogger } from '../platform/logger.js';
 import { provision } from './provision.js';
 import { infraDown, infraReset, infraStatus, infraUp } from './stack.js';
 
-const USAGE = `usage: npm run infra -- <up|down|status|reset|provision>
+const USAGE = `usage: npm run infra -- <up|down|status|reset|provision|kafka-properties PRINCIPAL>
   up         fetch (once) and start Kafka, the schema registry and ClickHouse on loopback, then provision
   down       stop the servers infra/ started (by recorded PID)
   status     show each server's state, PID, endpoint and log file
   reset      down, then delete their data (the download cache is kept)
-  provision  create topics, register schemas, create the ClickHouse database (idempotent)`;
+  provision  create topics and ACLs, issue local Kafka certificates, register schemas, create the ClickHouse database (idempotent)
+  kafka-properties PRINCIPAL
+             print librdkafka client properties (confluent-kafka, kcat -F) to connect as PRINCIPAL`;
 
-async function main(command: string | undefined): Promise<number> {
+async function main(command: string | undefined, argument: string | undefined): Promise<number> {
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'infra' });
   switch (command) {
@@ -42,13 +45,22 @@ async function main(command: string | undefined): Promise<number> {
     case 'provision':
       await provision(config, logger);
       return 0;
+    case 'kafka-properties': {
+      if (!argument) {
+        console.error(USAGE);
+        return 2;
+      }
+      for (const [key, value] of Object.entries(librdkafkaProperties(config, argument)))
+        console.log(`${key}=${value}`);
+      return 0;
+    }
     default:
       console.error(USAGE);
       return command === undefined || command === 'help' ? 0 : 2;
   }
 }
 
-main(process.argv[2]).then(
+main(process.argv[2], process.argv[3]).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(isTsunagiError(error) ? `infra: ${error.code}: ${error.message}` : error);

@@ -1,8 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import type { InfraConfig } from '../platform/config.js';
-import type { Logger } from '../platform/logger.js';
+import { createKafka } from '../platform/kafka.js';
+import { createLogger, type Logger } from '../platform/logger.js';
+import { brokerSecurityProperties } from './broker-security.js';
+import { brokerKeystoreFile, ensureBrokerSecrets, ensurePrincipalCredentials } from './kafka-secrets.js';
 import { infraPaths } from './paths.js';
 import { requireTool, runToCompletion, startDetached } from './process.js';
 import type { InfraService } from './service.js';
@@ -37,16 +40,27 @@ export function fetchKafkaRuntime(cacheDir: string, logger: Logger): string {
   return libs;
 }
 
+/**
+ * Both listeners speak mutual TLS and every request is authorised by KRaft's StandardAuthorizer
+ * against the ACLs of infra/acls.ts; see broker-security.ts for the settings shared with the
+ * deployment descriptor.
+ */
 function serverProperties(config: InfraConfig, dataDir: string): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${config.KAFKA_CONTROLLER_PORT}`,
-    `listeners=PLAINTEXT://127.0.0.1:${config.KAFKA_PORT},CONTROLLER://127.0.0.1:${config.KAFKA_CONTROLLER_PORT}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${config.KAFKA_PORT}`,
+    `listeners=SSL://127.0.0.1:${config.KAFKA_PORT},CONTROLLER://127.0.0.1:${config.KAFKA_CONTROLLER_PORT}`,
+    `advertised.listeners=SSL://127.0.0.1:${config.KAFKA_PORT}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=SSL',
+    'listener.security.protocol.map=SSL:SSL,CONTROLLER:SSL',
+    ...Object.entries(
+      brokerSecurityProperties({
+        keystore: brokerKeystoreFile(config.kafkaSecretsDir),
+        truststore: join(config.kafkaSecretsDir, 'ca.pem'),
+      }),
+    ).map(([key, value]) => `${key}=${value}`),
     `log.dirs=${join(dataDir, 'logs')}`,
     'num.partitions=3',
     'offsets.topic.replication.factor=1',
@@ -79,9 +93,14 @@ export function kafkaService(config: InfraConfig): InfraService {
     process: { name: 'kafka', pidFile: paths.pidFile('kafka'), logFile: paths.log('kafka'), marker: libs },
     ports: [config.KAFKA_PORT, config.KAFKA_CONTROLLER_PORT],
     startupTimeoutMs: 90_000,
-    endpoint: `PLAINTEXT://127.0.0.1:${config.KAFKA_PORT} (KRaft controller 127.0.0.1:${config.KAFKA_CONTROLLER_PORT})`,
+    endpoint: `SSL://127.0.0.1:${config.KAFKA_PORT}, mutual TLS, ACLs (KRaft controller 127.0.0.1:${config.KAFKA_CONTROLLER_PORT}, mutual TLS)`,
+    // A broker started with other settings (e.g. before TLS and ACLs) is restarted with these.
+    isStale: () =>
+      existsSync(propsFile) && readFileSync(propsFile, 'utf8') !== serverProperties(config, dataDir),
     async prepare(logger) {
       fetchKafkaRuntime(paths.cache, logger);
+      await ensureBrokerSecrets(config.kafkaSecretsDir, logger);
+      await ensurePrincipalCredentials(config.kafkaSecretsDir, ['admin'], logger);
       mkdirSync(dataDir, { recursive: true });
       writeFileSync(propsFile, serverProperties(config, dataDir));
       if (!existsSync(join(dataDir, 'logs', 'meta.properties'))) {
@@ -111,8 +130,8 @@ export function kafkaService(config: InfraConfig): InfraService {
       ]);
     },
     async isReady() {
-      const admin = new Kafka({
-        brokers: config.kafkaBrokers,
+      const admin = createKafka(config, createLogger({ level: 'silent' }), {
+        principal: 'admin',
         clientId: 'tsunagi-infra',
         logLevel: logLevel.NOTHING,
         retry: { retries: 0 },

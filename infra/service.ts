@@ -13,6 +13,8 @@ export interface InfraService {
   /** Spawns the server detached; returns its PID. */
   launch(): number;
   isReady(): Promise<boolean>;
+  /** True when the running process was started with settings other than the current ones. */
+  isStale?(): boolean;
   /** Post-start configuration that must hold on every `up` (idempotent). */
   configure?(logger: Logger): Promise<void>;
   /** Where it listens, for humans. */
@@ -29,12 +31,18 @@ export async function serviceState(service: InfraService): Promise<ServiceState>
 }
 
 /**
- * Brings a service up if it is not. Up already → nothing changes. Half-started (our
+ * Brings a service up if it is not. Up already → nothing changes, unless it runs with outdated
+ * settings, then it is restarted. Half-started (our
  * PID alive, not answering) → waits for it, and restarts it once if it never answers.
  * A port held by a process we did not start is reported, never touched.
  */
 export async function ensureUp(service: InfraService, logger: Logger): Promise<'already-up' | 'started'> {
-  const state = await serviceState(service);
+  let state = await serviceState(service);
+  if ((state === 'up' || state === 'starting') && service.isStale?.()) {
+    logger.warn({ service: service.name }, 'running with outdated settings; restarting it');
+    await stopProcess(service.process);
+    state = 'down';
+  }
   if (state === 'up') {
     await service.configure?.(logger);
     return 'already-up';

@@ -66,7 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger({ name: 'jpki-cli', level: config.LOG_LEVEL });
   const issuerCertificate = parseCertificate(await readOneCertificate('--issuer-cert', args.issuerCert));
   if (!issuerCertificate) throw new TsunagiError('INTERNAL', 'a checked certificate did not parse');
-  const kafka = createKafka(config, logger);
+  const kafka = createKafka(config, logger, { principal: 'jpki-revocations' });
   const service = await startRevocationService({
     kafka,
     wire: createEventWire(config),

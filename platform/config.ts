@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { port, readEnv } from './env.js';
 
@@ -30,6 +30,12 @@ export const InfraSettings = z.object({
   KAFKA_BROKERS: z.string().optional(),
   REGISTRY_URL: z.url().optional(),
   CLICKHOUSE_URL: z.url().optional(),
+  /** Local Kafka CA and per-principal client certificates; default `<TSUNAGI_HOME>/secrets/kafka` (0700). */
+  KAFKA_SECRETS_DIR: z.string().optional(),
+  /** A deployment's PEM files for this process's Kafka principal (all three, or none). */
+  KAFKA_TLS_CA_FILE: z.string().optional(),
+  KAFKA_TLS_CERT_FILE: z.string().optional(),
+  KAFKA_TLS_KEY_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type InfraSettings = z.infer<typeof InfraSettings>;
@@ -37,6 +43,8 @@ export type InfraSettings = z.infer<typeof InfraSettings>;
 export interface InfraConfig extends InfraSettings {
   home: string;
   kafkaBrokers: string[];
+  /** Where the local stack's Kafka CA and client credentials live (platform/kafka-credentials.ts). */
+  kafkaSecretsDir: string;
   registryUrl: string;
   /** The Confluent-compatible API of Apicurio, as `@kafkajs/confluent-schema-registry` expects. */
   registryCcompatUrl: string;
@@ -46,12 +54,14 @@ export interface InfraConfig extends InfraSettings {
 export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): InfraConfig {
   const settings = readEnv(InfraSettings, env);
   const registryUrl = settings.REGISTRY_URL ?? `http://127.0.0.1:${settings.REGISTRY_PORT}`;
+  const home = resolve(settings.TSUNAGI_HOME);
   return {
     ...settings,
-    home: resolve(settings.TSUNAGI_HOME),
+    home,
     kafkaBrokers: settings.KAFKA_BROKERS?.split(',').map((b) => b.trim()) ?? [
       `127.0.0.1:${settings.KAFKA_PORT}`,
     ],
+    kafkaSecretsDir: resolve(settings.KAFKA_SECRETS_DIR ?? join(home, 'secrets', 'kafka')),
     registryUrl,
     registryCcompatUrl: `${registryUrl}/apis/ccompat/v7`,
     clickhouseUrl: settings.CLICKHOUSE_URL ?? `http://127.0.0.1:${settings.CLICKHOUSE_HTTP_PORT}`,

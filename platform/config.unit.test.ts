@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TsunagiError } from '../core/errors.js';
 import { loadInfraConfig } from './config.js';
@@ -9,6 +10,7 @@ describe('infrastructure configuration from the environment', () => {
     expect(config.registryCcompatUrl).toBe('http://127.0.0.1:18081/apis/ccompat/v7');
     expect(config.clickhouseUrl).toBe('http://127.0.0.1:18123');
     expect(config.TOPIC_PREFIX).toBe('tsunagi.');
+    expect(config.kafkaSecretsDir).toBe(resolve('.tsunagi/secrets/kafka'));
   });
 
   it('reads ports and deployment overrides', () => {

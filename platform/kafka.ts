@@ -1,5 +1,5 @@
 import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
-import type { InfraConfig } from './config.js';
+import { type KafkaPrincipal, type KafkaTlsSettings, tlsOptions } from './kafka-credentials.js';
 import type { Logger } from './logger.js';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -21,17 +21,25 @@ const pinoLogCreator =
 // We choose partitioners explicitly where it matters; silence kafkajs's v2 migration notice.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
-export function createKafka(
-  config: Pick<InfraConfig, 'kafkaBrokers'>,
-  logger: Logger,
-  options: Partial<KafkaConfig> = {},
-): Kafka {
+export interface KafkaClientOptions extends Partial<Omit<KafkaConfig, 'ssl' | 'sasl'>> {
+  /** Who this client is; its certificate decides what the broker's ACLs let it do (infra/acls.ts). */
+  principal: KafkaPrincipal;
+}
+
+/**
+ * Every Kafka client of Tsunagi is made here. It connects over mutual TLS as `principal`,
+ * with credentials from platform/kafka-credentials.ts; a principal without credentials is a
+ * CONFIG_INVALID error at creation, never a client with another identity.
+ */
+export function createKafka(config: KafkaTlsSettings, logger: Logger, options: KafkaClientOptions): Kafka {
+  const { principal, ...rest } = options;
   return new Kafka({
-    clientId: 'tsunagi',
+    clientId: `tsunagi-${principal}`,
     brokers: config.kafkaBrokers,
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(logger.child({ component: 'kafkajs' })),
     connectionTimeout: 3000,
-    ...options,
+    ...rest,
+    ssl: tlsOptions(config, principal),
   });
 }

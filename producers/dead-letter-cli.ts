@@ -27,11 +27,16 @@ export async function findDeadLetters(
   filter?: DeadLetterFilter,
 ): Promise<DeadLetterRecorded[]> {
   const found: DeadLetterRecorded[] = [];
-  await readToEnd(deps.kafka, topicName(deps.topicPrefix, Topics.deadLetters), async (message) => {
-    if (!message.value) return;
-    const event = await deps.wire.decode(message.value);
-    if (event.type === 'DeadLetterRecorded' && (!filter || matches(event, filter))) found.push(event);
-  });
+  await readToEnd(
+    deps.kafka,
+    topicName(deps.topicPrefix, Topics.deadLetters),
+    async (message) => {
+      if (!message.value) return;
+      const event = await deps.wire.decode(message.value);
+      if (event.type === 'DeadLetterRecorded' && (!filter || matches(event, filter))) found.push(event);
+    },
+    'operator-dead-letters',
+  );
   return found;
 }
 
@@ -76,7 +81,7 @@ async function main(): Promise<number> {
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'dead-letters', level: process.env.LOG_LEVEL ?? 'warn' });
   const deps = {
-    kafka: createKafka(config, logger, { clientId: 'tsunagi-dead-letters' }),
+    kafka: createKafka(config, logger, { principal: 'operator', clientId: 'tsunagi-dead-letters' }),
     wire: createEventWire(config),
     topicPrefix: config.TOPIC_PREFIX,
   };

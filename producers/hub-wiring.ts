@@ -22,7 +22,7 @@ export async function openProducerHub(
   logger: Logger,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProducerHub> {
-  const kafka = createKafka(config, logger);
+  const kafka = createKafka(config, logger, { principal: 'ingest' });
   const wire = createEventWire(config);
   const identityConfig = identityConfigFor(config, env);
   const identity = await createIdentityHub({

@@ -170,7 +170,8 @@ describe('ingesting a core-system export into Kafka', () => {
 
   it('fails clearly when the broker is unreachable, and a re-run completes the file', async () => {
     const file = join(dir, 'exports', 'local-tax.csv');
-    const deadBroker = createKafka({ kafkaBrokers: ['127.0.0.1:1'] }, logger, {
+    const deadBroker = createKafka({ ...config, kafkaBrokers: ['127.0.0.1:1'] }, logger, {
+      principal: 'ingest',
       retry: { retries: 0 },
       connectionTimeout: 300,
     });

@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<void> {
   const settings = readProjectionSettings();
   const logger = createLogger({ name: 'projections', level: config.LOG_LEVEL });
   const storeRoot = values.store ?? projectionStoreRoot(config, settings);
-  const kafka = createKafka(config, logger, { clientId: 'tsunagi-projections' });
+  const kafka = createKafka(config, logger, { principal: 'projector', clientId: 'tsunagi-projections' });
   const wire = createEventWire(config);
   const projections = projectionsFor(projectionTopics(config.TOPIC_PREFIX));
 

@@ -1,13 +1,19 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { AgencyCodeIssued } from '../identity/event-log.js';
 import { agencyCodeIssuedCodec } from '../identity/identity-codecs.js';
+import { kafkaAclTable } from '../infra/provision.js';
+import { provisionAcls } from '../infra/provision-acls.js';
 import type { EventWire } from '../platform/event-wire.js';
+import { createLogger } from '../platform/logger.js';
 import { eventKey, type TsunagiEvent } from '../schemas/events.js';
 import { type ProjectionTopics, projectionTopics } from './catalogue.js';
 import { currentGeneration } from './generations.js';
 import { OFFSETS, openStoreAt } from './store.js';
 
-/** Helpers for the projection integration tests (real Kafka and registry). */
+/**
+ * Helpers for the projection integration tests (real Kafka and registry). The topics get the ACL
+ * table's grants, so a projector child process runs under its own principal as in production.
+ */
 export async function createProjectionTopics(
   admin: Admin,
   prefix: string,
@@ -22,6 +28,7 @@ export async function createProjectionTopics(
       replicationFactor: 1,
     })),
   });
+  await provisionAcls(admin, await kafkaAclTable(), prefix, createLogger({ level: 'silent' }));
   return topics;
 }
 

@@ -15,7 +15,7 @@ import type { Logger } from '../platform/logger.js';
 export async function demoNotifications(config: InfraConfig, logger: Logger): Promise<Map<string, number>> {
   const { subscriptions } = await loadSubscriptionsFile(BUNDLED_SUBSCRIPTIONS_PATH);
   const agencies = [...new Set(subscriptions.map((s) => s.agencyId))];
-  const admin = createKafka(config, logger).admin();
+  const admin = createKafka(config, logger, { principal: 'admin' }).admin();
   await admin.connect();
   const counts = new Map<string, number>();
   try {

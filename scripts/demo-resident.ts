@@ -14,7 +14,7 @@ import type { Logger } from '../platform/logger.js';
 export const openDemoIdentity = (config: InfraConfig, logger: Logger): Promise<IdentityHub> =>
   createIdentityHub({
     config: identityConfigFor(config),
-    kafka: createKafka(config, logger),
+    kafka: createKafka(config, logger, { principal: 'ingest' }),
     wire: createEventWire(config),
     topicPrefix: config.TOPIC_PREFIX,
     clock: systemClock,

@@ -13,7 +13,7 @@ import { SAMPLE_EVENTS } from '../schemas/samples.js';
  */
 export async function demoEventTravels(config: InfraConfig, logger: Logger): Promise<void> {
   const wire = createEventWire(config);
-  const kafka = createKafka(config, logger);
+  const kafka = createKafka(config, logger, { principal: 'admin' });
   const topic = topicName(config.TOPIC_PREFIX, Topics.residentRecords);
   const sample = SAMPLE_EVENTS['resident-record-changed']?.[1];
   if (!sample) throw new Error('sample resident event missing');

@@ -74,7 +74,10 @@ describe('disclosure recorder on real Kafka', () => {
   });
 
   it('rejects with TRAIL_UNAVAILABLE within the timeout when no broker listens', async () => {
-    const nowhere = createKafka({ kafkaBrokers: ['127.0.0.1:1'] }, testLogger(), { connectionTimeout: 500 });
+    const nowhere = createKafka({ ...config, kafkaBrokers: ['127.0.0.1:1'] }, testLogger(), {
+      principal: 'gateway',
+      connectionTimeout: 500,
+    });
     const recorder = createDisclosureRecorder({
       kafka: nowhere,
       wire,

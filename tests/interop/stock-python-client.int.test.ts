@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topics, topicName } from '../../infra/topics.js';
 import type { InfraConfig } from '../../platform/config.js';
 import { createEventWire } from '../../platform/event-wire.js';
-import {
-  kafkaClientProperties,
-  schemaRegistryClientProperties,
-} from '../../platform/kafka-client-properties.js';
+import { schemaRegistryClientProperties } from '../../platform/kafka-client-properties.js';
+import { librdkafkaProperties } from '../../platform/kafka-credentials.js';
 import { createEventPublisher } from '../../producers/publisher.js';
 import { registrySubject, schemaPath } from '../../schemas/catalogue.js';
 import type { ConsentGranted, TsunagiEvent } from '../../schemas/events.js';
@@ -90,7 +88,8 @@ describe('a stock Python confluent-kafka client reads and writes Tsunagi topics'
     }
     const consents = topicName(config.TOPIC_PREFIX, Topics.consents);
     result = (await runPythonJson(python, SCRIPT, {
-      kafka: kafkaClientProperties(config),
+      // The test's own `test.*` topics are the admin's; a real outside team uses its agency principal.
+      kafka: librdkafkaProperties(config, 'admin'),
       registry: schemaRegistryClientProperties(config),
       consume: [
         { topic: consents, count: 2 },

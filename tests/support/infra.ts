@@ -15,7 +15,7 @@ export const uniqueName = (base: string): string =>
   `test.${base}.${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
 export const testKafka = (config = testConfig()) =>
-  createKafka(config, testLogger(), { clientId: 'tsunagi-test' });
+  createKafka(config, testLogger(), { principal: 'admin', clientId: 'tsunagi-test' });
 
 export const testRegistry = (config = testConfig()) =>
   new SchemaRegistry({ host: config.registryCcompatUrl });

@@ -15,8 +15,9 @@ export async function waitForCounts(kafka: Kafka, topics: Map<string, number>, m
       for (const [topic, wanted] of topics) {
         if (!existing.has(topic)) done = false;
         else {
-          const offsets = await admin.fetchTopicOffsets(topic);
-          const count = offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+          // A topic just created by the publisher may have no leader yet: look again next round.
+          const offsets = await admin.fetchTopicOffsets(topic).catch(() => undefined);
+          const count = offsets?.reduce((n, o) => n + Number(o.high) - Number(o.low), 0) ?? 0;
           if (count < wanted) done = false;
         }
       }

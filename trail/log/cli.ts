@@ -62,7 +62,8 @@ async function main(argv: string[]): Promise<void> {
   const logger = createLogger({ name: 'trail-log-cli', level: 'warn' });
   const config = loadTrailLogConfig(infra.home);
   const trailTopic = topicName(infra.TOPIC_PREFIX, Topics.accessTrail);
-  const kafka = () => createKafka(infra, logger, { clientId: 'tsunagi-trail-log-cli' });
+  const kafka = () =>
+    createKafka(infra, logger, { principal: 'trail-log', clientId: 'tsunagi-trail-log-cli' });
   if (command === 'verifier-key') return void emit(`${config.signer.verifierKey}\n`);
   if (command === 'entry') {
     const index = Number(a);

@@ -57,7 +57,7 @@ export async function kafkaTrailEntries(deps: {
 
   const queue = handOver<SequencedEntry>(deps.capacity ?? 5_000);
   // The group only carries progress within this process; the store's size decides where to start.
-  const groupId = deps.groupId ?? `${topic}.merkle-log`;
+  const groupId = deps.groupId ?? `trail-log-follower-${topic}`;
   const consumer = kafka.consumer({ groupId, maxBytes: 4 * 1024 * 1024 });
   consumer.on(consumer.events.CRASH, (event) => queue.fail(event.payload.error));
   await consumer.connect();
@@ -111,7 +111,7 @@ export async function readTrailEntry(deps: {
   logger: Logger;
   timeoutMs?: number;
 }): Promise<Uint8Array> {
-  const groupId = `${deps.topic}.entry-reader-${randomUUID()}`;
+  const groupId = `trail-log-entry-reader-${randomUUID()}`;
   const source = await kafkaTrailEntries({ ...deps, fromIndex: deps.index, capacity: 1, groupId });
   const timeout = setTimeout(() => void source.stop(), deps.timeoutMs ?? 15_000);
   try {

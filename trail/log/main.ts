@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'trail-log', level: infra.LOG_LEVEL });
   const config = loadTrailLogConfig(infra.home);
   const store = openTrailLogStore(config.storeDir);
-  const kafka = createKafka(infra, logger, { clientId: 'tsunagi-trail-log' });
+  const kafka = createKafka(infra, logger, { principal: 'trail-log', clientId: 'tsunagi-trail-log' });
   const service = await startTrailLogService({
     kafka,
     wire: createEventWire(infra),
