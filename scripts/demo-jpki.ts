@@ -110,7 +110,7 @@ export async function refreshDemoCrl(
   });
   write(jpki.crlFile, toPem(crl, 'X509 CRL'));
   const revocations = await startRevocationService({
-    kafka: createKafka(config, logger, { principal: 'ingest' }),
+    kafka: createKafka(config, logger, { principal: 'jpki-revocations' }),
     wire: createEventWire(config),
     topicPrefix: config.TOPIC_PREFIX,
     clock: systemClock,

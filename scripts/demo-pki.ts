@@ -7,6 +7,13 @@ import type { InfraConfig } from '../platform/config.js';
 /** Agencies the demo speaks for; each gets a client certificate from the demo agency CA. */
 export const DEMO_AGENCIES = ['271004', 'hello-work'] as const;
 
+/**
+ * Where the demo PKI lives. `pki-v2`: agency certificates carry extendedKeyUsage clientAuth and the
+ * gateway's serverAuth; the first demo PKI (`pki/`) had none, and the gateway refuses such clients.
+ */
+export const demoPkiDir = (config: Pick<InfraConfig, 'home'>): string =>
+  join(infraPaths(config.home).data('demo'), 'pki-v2');
+
 export interface DemoPki {
   dir: string;
   caFile: string;
@@ -21,9 +28,7 @@ export interface DemoPki {
  * its own PKI: GATEWAY_TLS_CERT, GATEWAY_TLS_KEY, GATEWAY_AGENCY_CA (docs/gateway.md).
  */
 export async function ensureDemoPki(config: Pick<InfraConfig, 'home'>): Promise<DemoPki> {
-  // pki-v2: agency certificates carry extendedKeyUsage clientAuth and the gateway's serverAuth; the
-  // first demo PKI (`pki/`) had none, and the gateway now refuses such client certificates.
-  const dir = join(infraPaths(config.home).data('demo'), 'pki-v2');
+  const dir = demoPkiDir(config);
   const file = (name: string) => join(dir, name);
   if (!existsSync(file('complete'))) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { gatewayPort } from '../infra/app-services.js';
 import { infraPaths } from '../infra/paths.js';
 import { loadInfraConfig } from '../platform/config.js';
+import { demoPkiDir } from './demo-pki.js';
 import { signInAtGateway } from './demo-sign-in.js';
 
 /**
@@ -16,13 +17,14 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { url: { type: 'string' }, ca: { type: 'string' } },
 });
-const data = infraPaths(loadInfraConfig().home).data('demo');
+const config = loadInfraConfig();
+const data = infraPaths(config.home).data('demo');
 const dir = positionals[0] ?? join(data, 'jpki', 'card-1');
 const answer = await signInAtGateway(
   { certificateFile: join(dir, 'certificate.pem'), keyFile: join(dir, 'private-key.pem') },
   {
     url: values.url ?? `https://127.0.0.1:${gatewayPort()}`,
-    ca: readFileSync(values.ca ?? join(data, 'pki', 'agency-ca.pem'), 'utf8'),
+    ca: readFileSync(values.ca ?? join(demoPkiDir(config), 'agency-ca.pem'), 'utf8'),
   },
 );
 process.stdout.write(`HTTP ${answer.status}\n${JSON.stringify(answer.body, null, 2)}\n`);

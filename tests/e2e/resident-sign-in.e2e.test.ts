@@ -99,7 +99,12 @@ describe('resident sign-in out of the box', () => {
   it('signs in with the command npm start prints (scripts/resident-sign-in.ts)', async () => {
     const [, second] = jpki.cards;
     const { stdout } = await run('npx', ['tsx', 'scripts/resident-sign-in.ts', second?.dir as string], {
-      env: { ...process.env, TSUNAGI_HOME: config.home, GATEWAY_PORT: String(port) },
+      env: {
+        ...process.env,
+        TSUNAGI_HOME: config.home,
+        KAFKA_SECRETS_DIR: config.kafkaSecretsDir,
+        GATEWAY_PORT: String(port),
+      },
       timeout: 60_000,
     });
     expect(stdout).toMatch(/^HTTP 200\n/);

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionKafka } from '../../infra/provision.js';
 import { Topics, topicName } from '../../infra/topics.js';
 import { createEventWire } from '../../platform/event-wire.js';
 import { demoKeyFiles } from '../../trail/log/config.js';
@@ -44,6 +45,7 @@ const env = () => ({
   ...process.env,
   TSUNAGI_HOME: home,
   TOPIC_PREFIX: config.TOPIC_PREFIX,
+  KAFKA_SECRETS_DIR: config.kafkaSecretsDir,
   TSUNAGI_TRAIL_LOG_METRICS_PORT: String(metricsPort),
   TSUNAGI_TRAIL_CHECKPOINT_SECONDS: '1',
   LOG_LEVEL: 'info',
@@ -89,12 +91,10 @@ const checkpointsPublished = async () =>
   (await readTopic(kafka, checkpointTopic)).map((m) => m.value?.toString('utf8') ?? '');
 
 beforeAll(async () => {
+  // Every topic of the prefix, with the ACL table: the service runs under its own principal.
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [trailTopic, checkpointTopic].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })),
-  });
+  await provisionKafka(admin, config, logger);
   await admin.disconnect();
   metricsPort = await freePort();
   service = spawn(process.execPath, ['--import', 'tsx', 'trail/log/main.ts'], { cwd: ROOT, env: env() });

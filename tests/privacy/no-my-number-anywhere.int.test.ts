@@ -173,7 +173,13 @@ describe('privacy scan: no My Number on any topic, store or log line', () => {
         out,
       ],
       {
-        env: { ...process.env, ...keys, TSUNAGI_HOME: home, TOPIC_PREFIX: config.TOPIC_PREFIX },
+        env: {
+          ...process.env,
+          ...keys,
+          TSUNAGI_HOME: home,
+          TOPIC_PREFIX: config.TOPIC_PREFIX,
+          KAFKA_SECRETS_DIR: config.kafkaSecretsDir,
+        },
         encoding: 'utf8',
       },
     );

@@ -18,6 +18,7 @@ acl --allow-principal User:ingest --operation Write --operation Describe --topic
 acl --allow-principal User:ingest --operation Write --operation Describe --topic "${PREFIX}ingest-runs" --resource-pattern-type literal
 acl --allow-principal User:ingest --operation Read --operation Write --operation Describe --topic "${PREFIX}identity-enrolments" --resource-pattern-type literal
 acl --allow-principal User:ingest --operation Read --operation Write --operation Describe --topic "${PREFIX}agency-codes" --resource-pattern-type literal
+acl --allow-principal User:ingest --operation Read --operation Write --operation Describe --topic "${PREFIX}certificate-bindings" --resource-pattern-type literal
 acl --allow-principal User:ingest --operation Read --operation Describe --group 'tsunagi-identity-replay-' --resource-pattern-type prefixed
 
 # projector: projections: exactly-once local views
@@ -40,6 +41,7 @@ acl --allow-principal User:subscriptions --operation Read --operation Describe -
 # gateway: gateway: inquiries, consents, resident sign-in; writes the trail
 acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}access-trail" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}agency-codes" --resource-pattern-type literal
+acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}security-audit" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}consents" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Describe --topic "${PREFIX}certificate-status" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Describe --group 'gateway-consents-' --resource-pattern-type prefixed
@@ -67,6 +69,11 @@ acl --allow-principal User:notices --operation Read --operation Describe --topic
 acl --allow-principal User:notices --operation Write --operation Describe --topic "${PREFIX}access-trail" --resource-pattern-type literal
 acl --allow-principal User:notices --operation Write --operation Describe --topic "${PREFIX}agency." --resource-pattern-type prefixed
 acl --allow-principal User:notices --operation Read --operation Describe --group 'notices' --resource-pattern-type prefixed
+
+# operator: hub operators' tools: dead-letter recovery, the security audit
+acl --allow-principal User:operator --operation Read --operation Describe --topic "${PREFIX}dead-letters" --resource-pattern-type literal
+acl --allow-principal User:operator --operation Read --operation Describe --topic "${PREFIX}security-audit" --resource-pattern-type literal
+acl --allow-principal User:operator --operation Read --operation Describe --group 'operator-' --resource-pattern-type prefixed
 
 # registry: schema registry (deployment): its kafkasql journal, snapshots and events
 acl --allow-principal User:registry --operation Read --operation Write --operation Describe --operation Create --operation DescribeConfigs --topic "${PREFIX}registry-journal" --resource-pattern-type literal
