@@ -60,6 +60,7 @@ export function offerOf(event: TsunagiEvent): Offer | undefined {
     case 'DisclosureRecorded':
     case 'DeadLetterRecorded':
     case 'AgencyNotified':
+    case 'IngestRunCompleted':
       return undefined;
     default:
       return assertNever(event, 'event type');

@@ -27,6 +27,7 @@ export const Topics = {
   deadLetters: 'dead-letters',
   identityEnrolments: 'identity-enrolments',
   agencyCodes: 'agency-codes',
+  ingestRuns: 'ingest-runs',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -94,6 +95,14 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionMs: FOREVER,
     key: 'agency id',
     description: 'agency code issued to an agency when it first links a resident',
+  },
+  {
+    name: Topics.ingestRuns,
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'core system',
+    description: 'one summary per export-ingest run: system, file base name, rows read / published / dead-lettered',
   },
 ];
 

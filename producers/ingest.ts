@@ -6,6 +6,7 @@ import { type DeadLetterInput, deadLetterEvent } from './dead-letter.js';
 import { parseRow } from './exports/parse-row.js';
 import { readExport } from './exports/read-export.js';
 import { type ExportRow, type ExportSystem, toEvent } from './exports/systems.js';
+import { ingestRunCompleted } from './ingest-run.js';
 import type { EventPublisher } from './publisher.js';
 
 export interface IngestProgress {
@@ -49,6 +50,7 @@ type Outcome = { event: TsunagiEvent; rejected: boolean };
  * at most the unacknowledged batch. An invalid row never blocks its neighbours. Event ids are
  * deterministic, so running the same file again publishes the same events, which views drop
  * by their per-resident sequence. A broker or registry outage stops the run with its error.
+ * The run ends with one IngestRunCompleted (counts, file base name) on the ingest-runs topic.
  */
 export async function ingestExport(
   file: string,
@@ -57,6 +59,7 @@ export async function ingestExport(
   options: IngestOptions = {},
 ): Promise<IngestSummary> {
   const began = Date.now();
+  const startedAt = deps.clock.now();
   const batchSize = options.batchSize ?? 500;
   const resumeAfter = options.resumeAfterLine ?? 0;
   const progress: IngestProgress = { read: 0, published: 0, rejected: 0, skipped: 0 };
@@ -104,6 +107,9 @@ export async function ingestExport(
     if (pending.length >= batchSize) await flush();
   }
   await flush();
+  // The run's summary goes last, after every batch was acknowledged (analytics' ingest facts).
+  const run = { file, system, producer: deps.producer, startedAt, finishedAt: deps.clock.now() };
+  await deps.publisher.publish([ingestRunCompleted(run, progress)]);
   const summary = { file, system, ...progress, elapsedMs: Date.now() - began };
   deps.logger.info({ file, system, ...progress, elapsedMs: summary.elapsedMs }, 'export ingested');
   return summary;

@@ -58,6 +58,7 @@ export type RevocationListIngested = EventOf<'RevocationListIngested'>;
 export type DisclosureRecorded = EventOf<'DisclosureRecorded'>;
 export type DeadLetterRecorded = EventOf<'DeadLetterRecorded'>;
 export type AgencyNotified = EventOf<'AgencyNotified'>;
+export type IngestRunCompleted = EventOf<'IngestRunCompleted'>;
 
 export type ChangeType = ResidentRecordChanged['data']['changeType'];
 export type ItemKind = InformationItemPublished['data']['itemKind'];
@@ -109,6 +110,7 @@ export const EVENT_SUBJECTS = {
   DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 1 },
   DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 1 },
   AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 1 },
+  IngestRunCompleted: { subject: 'ingest-run-completed', topic: Topics.ingestRuns, version: 1 },
 } as const satisfies Record<EventType, EventSubject>;
 
 export type EventSubjectName = (typeof EVENT_SUBJECTS)[EventType]['subject'];
@@ -118,7 +120,8 @@ export const EVENT_TYPES = Object.keys(EVENT_SUBJECTS) as EventType[];
  * The Kafka key of an event. Keys decide partitions, so one resident's events stay in order:
  * linkage id for resident data; `serial:issuer` for certificate status (the topic is compacted, and
  * a hex serial holds no `:`), the issuer alone for a CRL marker (compaction keeps the latest per
- * issuer); the source for dead letters; the recipient's own agency code for a notification.
+ * issuer); the source for dead letters; the recipient's own agency code for a notification; the
+ * core system for an ingest-run summary.
  */
 export function eventKey(event: TsunagiEvent): string {
   switch (event.type) {
@@ -130,6 +133,8 @@ export function eventKey(event: TsunagiEvent): string {
       return event.data.source;
     case 'AgencyNotified':
       return event.data.agencyCode;
+    case 'IngestRunCompleted':
+      return event.data.system;
     default:
       return event.data.linkageId;
   }

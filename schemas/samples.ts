@@ -128,6 +128,18 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
       resident: null,
     }),
   },
+  'ingest-run-completed': {
+    1: make('IngestRunCompleted', 11, {
+      system: 'juki',
+      file: 'juki-20250401.csv',
+      rowsRead: 1204,
+      rowsPublished: 1198,
+      rowsDeadLettered: 6,
+      rowsSkipped: 0,
+      startedAt: new Date('2025-04-01T00:29:58.000Z'),
+      finishedAt: new Date('2025-04-01T00:30:01.250Z'),
+    }),
+  },
   'dead-letter': {
     1: make('DeadLetterRecorded', 8, {
       source: 'exports/juki-20250401.csv:17',
