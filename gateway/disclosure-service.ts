@@ -30,6 +30,8 @@ export interface DisclosureRequest {
   /** The requester asks that the resident not see this until then (e.g. an investigation). */
   nonDisclosureUntil?: string | undefined;
   correlationId: string;
+  /** How long ago the request arrived (fastify's reply.elapsedTime): its trail records' occurredAt. */
+  receivedMsAgo?: number;
 }
 
 export interface ItemAnswer {
@@ -156,18 +158,21 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
   return {
     async disclose(request: DisclosureRequest): Promise<ItemAnswer[]> {
       const at = deps.clock.now();
+      const receivedAt = new Date(at.getTime() - Math.max(0, request.receivedMsAgo ?? 0));
       const policy = deps.policy.current();
       const resident = await deps.readModel.residentRecord(request.linkageId);
       const decided = await Promise.all(
         request.items.map((item) => decideItem(request, item, resident, policy, at)),
       );
       // All records are sent together and all must be acknowledged before any answer leaves.
+      const recordedAt = deps.clock.now();
       const positions = await Promise.all(
         decided.map(({ facts }) =>
           deps.recorder.record(
             disclosureRecorded(facts, {
               eventId: deps.ids(),
-              at,
+              at: recordedAt,
+              receivedAt,
               producer,
               correlationId: request.correlationId,
             }),

@@ -90,6 +90,7 @@ export function inquiryRoutes(app: FastifyInstance, deps: DisclosureRoutesDeps):
         channel: 'INQUIRY',
         nonDisclosureUntil: body.nonDisclosureUntil,
         correlationId: request.id,
+        receivedMsAgo: reply.elapsedTime,
       });
     },
   );
@@ -117,6 +118,7 @@ export function inquiryRoutes(app: FastifyInstance, deps: DisclosureRoutesDeps):
         linkageId: resolved.linkageId,
         channel: 'SELF_INFORMATION',
         correlationId: request.id,
+        receivedMsAgo: reply.elapsedTime,
       });
     },
   );
