@@ -102,7 +102,8 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     cleanupPolicy: 'delete',
     retentionMs: FOREVER,
     key: 'core system',
-    description: 'one summary per export-ingest run: system, file base name, rows read / published / dead-lettered',
+    description:
+      'one summary per export-ingest run: system, file base name, rows read / published / dead-lettered',
   },
 ];
 
