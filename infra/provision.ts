@@ -1,4 +1,5 @@
-import { createClickhouse } from '../platform/clickhouse.js';
+import { provisionAnalytics } from '../analytics/provision.js';
+import { readAnalyticsSettings } from '../analytics/settings.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createSchemaRegistry } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
@@ -7,7 +8,7 @@ import { provisionSchemas } from './provision-schemas.js';
 import { provisionTopics } from './provision-topics.js';
 import { TOPIC_SPECS } from './topics.js';
 
-/** Topics, schemas and the analytics database; safe to run any number of times. */
+/** Topics, schemas and the analytics schema (analytics/provision.ts); safe to run any number of times. */
 export async function provision(config: InfraConfig, logger: Logger): Promise<void> {
   const admin = createKafka(config, logger).admin();
   await admin.connect();
@@ -24,11 +25,5 @@ export async function provision(config: InfraConfig, logger: Logger): Promise<vo
     await admin.disconnect();
   }
   await provisionSchemas(createSchemaRegistry(config), logger);
-  const clickhouse = createClickhouse(config);
-  try {
-    await clickhouse.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.CLICKHOUSE_DATABASE}` });
-  } finally {
-    await clickhouse.close();
-  }
-  logger.info({ database: config.CLICKHOUSE_DATABASE }, 'analytics database provisioned');
+  await provisionAnalytics(config, logger, readAnalyticsSettings().ANALYTICS_K);
 }
