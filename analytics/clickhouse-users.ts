@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { TsunagiError } from '../core/errors.js';
 import { type AnalyticsDatabases, REPORTS_CLUSTER } from './ddl.js';
+import { escapeMarkup } from './markup.js';
 
 /**
  * ClickHouse 18.16 has no SQL users or grants: users live in the server's users.xml, which
@@ -62,8 +63,6 @@ export function readPasswords(file: string): ClickhousePasswords {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const LOOPBACK = '<networks><ip>127.0.0.1</ip><ip>::1</ip></networks>';
-const xmlEscape = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 function user(name: string, password: string, profile: string, databases?: string[]): string {
   const allow = databases
@@ -106,7 +105,7 @@ ${user(CLICKHOUSE_USERS.analyst, passwords.analyst, 'readonly', [dbs.reports])}
 export function reportsClusterXml(tcpPort: number, passwords: ClickhousePasswords): string {
   return `  <remote_servers>
     <${REPORTS_CLUSTER}>
-      <shard><replica><host>127.0.0.1</host><port>${tcpPort}</port><user>${CLICKHOUSE_USERS.facts}</user><password>${xmlEscape(passwords.facts)}</password></replica></shard>
+      <shard><replica><host>127.0.0.1</host><port>${tcpPort}</port><user>${CLICKHOUSE_USERS.facts}</user><password>${escapeMarkup(passwords.facts)}</password></replica></shard>
     </${REPORTS_CLUSTER}>
   </remote_servers>`;
 }

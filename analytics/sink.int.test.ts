@@ -6,7 +6,7 @@ import { Topics, topicName } from '../infra/topics.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import type { DisclosureRecorded } from '../schemas/events.js';
-import { testKafka, testLogger } from '../tests/support/infra.js';
+import { testConfig, testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
 import {
   adminQuery,
@@ -129,7 +129,8 @@ describe('analytics sink', () => {
   it('pauses while ClickHouse is down, retries with backoff, and catches up with no loss and no duplicates', async () => {
     const { sink, metrics } = testSink(config);
     await sink.start();
-    const clickhouse = clickhouseService(config);
+    // The stack's own config: its users.xml names the stack's databases, not this test's.
+    const clickhouse = clickhouseService(testConfig());
     try {
       await publish(config, trail(1000, 100));
       await eventually(

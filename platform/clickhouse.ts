@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { InfraConfig } from './config.js';
 
 export interface ClickhouseLogin {
@@ -22,7 +22,10 @@ export function createClickhouse(
   return createClient({
     url: config.clickhouseUrl,
     ...(database === undefined ? {} : { database }),
-    ...(login === undefined ? {} : { username: login.username, password: login.password }),
+    // With a login (a service or the analyst tool) failures are thrown to the caller, not also logged by the client.
+    ...(login === undefined
+      ? {}
+      : { username: login.username, password: login.password, log: { level: ClickHouseLogLevel.OFF } }),
     ...(login?.readonly ? {} : { clickhouse_settings: { date_time_input_format: 'best_effort' } }),
     request_timeout: 30_000,
   });
