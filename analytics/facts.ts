@@ -116,11 +116,20 @@ export function trailFact(event: DisclosureRecorded): TrailFact {
   };
 }
 
-export const recordChangeFact = (event: ResidentRecordChanged): RecordChangeFact => ({
-  ...when(event),
-  change_type: event.data.changeType,
-  municipality: event.data.address.municipalityCode,
-});
+/**
+ * Kept to the month: a change's day can be personal (a BIRTH's day is a birth date), and the
+ * reports count changes per month anyway. `at` and `day` are the first of the JST month.
+ */
+export function recordChangeFact(event: ResidentRecordChanged): RecordChangeFact {
+  const month = `${jstDay(event.envelope.occurredAt).slice(0, 7)}-01`;
+  return {
+    event_id: event.envelope.eventId,
+    at: `${month} 00:00:00`,
+    day: month,
+    change_type: event.data.changeType,
+    municipality: event.data.address.municipalityCode,
+  };
+}
 
 export const consentGrantedFact = (event: ConsentGranted): ConsentFact => ({
   ...when(event, event.envelope.recordedAt),

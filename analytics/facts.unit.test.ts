@@ -56,10 +56,12 @@ describe('event → fact mapping', () => {
     for (const personal of PERSONAL) expect(text).not.toContain(personal);
   });
 
-  it('a record change keeps only change type, municipality and time', () => {
-    expect(factOf(recordChange('r', 1, '271004'))?.row).toEqual({
+  it('a record change keeps only change type, municipality and its month (a birth day is a birth date)', () => {
+    const change = recordChange('r', 1, '271004');
+    change.envelope.occurredAt = new Date('2025-04-17T15:00:00.000Z');
+    expect(factOf(change)?.row).toEqual({
       event_id: 'r-change-1',
-      at: '2025-04-01 00:30:00',
+      at: '2025-04-01 00:00:00',
       day: '2025-04-01',
       change_type: 'MOVE_IN',
       municipality: '271004',
