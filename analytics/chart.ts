@@ -2,7 +2,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { Report } from './reports.js';
-import type { Row } from './table-format.js';
+import { cell, type Row } from './table-format.js';
 
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 
@@ -14,7 +14,9 @@ export function chartSpec(report: Report, rows: readonly Row[], k: number): TopL
   const { category, measures, colour, title } = report.chart;
   const values = rows.flatMap((row) =>
     measures.map((measure) => ({
-      category: category.map((c) => String(row[c] ?? '')).join(' · '),
+      category: category
+        .map((c) => cell(row[c], report.columns.find((col) => col.name === c)?.kind))
+        .join(' · '),
       measure,
       colour: colour ? String(row[colour] ?? '') : measure,
       value: row[measure] === null || row[measure] === undefined ? null : Number(row[measure]),

@@ -5,7 +5,7 @@
 export interface ReportColumn {
   name: string;
   header: string;
-  kind: 'text' | 'count' | 'rate' | 'ms';
+  kind: 'text' | 'month' | 'count' | 'rate' | 'ms';
 }
 
 export interface ChartSpec {
@@ -75,7 +75,7 @@ export const REPORTS: readonly Report[] = [
     view: 'report_monthly_changes',
     title: 'Resident-record changes per month and municipality',
     columns: [
-      text('month', 'month'),
+      { name: 'month', header: 'month', kind: 'month' },
       text('municipality', 'municipality'),
       text('change_type', 'change type'),
       count('changes', 'changes'),

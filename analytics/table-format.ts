@@ -8,12 +8,13 @@ export const SUPPRESSED = 'x';
 
 export function cell(value: Row[string] | undefined, kind: ReportColumn['kind'] = 'text'): string {
   if (value === null || value === undefined) return SUPPRESSED;
+  if (kind === 'month') return String(value).slice(0, 7);
   if (kind === 'rate') return `${(Number(value) * 100).toFixed(1)}%`;
   if (kind === 'ms' || kind === 'count') return Number(value).toLocaleString('en-US');
   return String(value);
 }
 
-const isNumeric = (kind: ReportColumn['kind']) => kind !== 'text';
+const isNumeric = (kind: ReportColumn['kind']) => kind !== 'text' && kind !== 'month';
 
 /** An aligned text table: numbers right-aligned, text left-aligned, a rule under the header. */
 export function alignedTable(columns: readonly ReportColumn[], rows: readonly Row[]): string {
