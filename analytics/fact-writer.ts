@@ -17,6 +17,18 @@ export const sqlString = (value: string): string =>
   `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
 const list = (values: readonly string[]) => values.map(sqlString).join(', ');
 
+/** The duplicate check: ids of the batch already stored (the days narrow it to the key's prefix). */
+export const existingIdsSql = (
+  database: string,
+  table: FactTable,
+  days: readonly string[],
+  ids: readonly string[],
+) => `SELECT event_id FROM ${database}.${table} WHERE day IN (${list(days)}) AND event_id IN (${list(ids)})`;
+
+/** Recipient and purpose of granted consents, by consent reference. */
+export const grantsSql = (database: string, refs: readonly string[]) =>
+  `SELECT consent_ref, any(recipient) AS recipient, any(purpose) AS purpose FROM ${database}.consent_facts WHERE state = 'GRANTED' AND consent_ref IN (${list(refs)}) GROUP BY consent_ref`;
+
 function unavailable(what: string, cause: unknown): TsunagiError {
   return new TsunagiError('ANALYTICS_UNAVAILABLE', `ClickHouse ${what} failed`, { cause });
 }
@@ -33,7 +45,7 @@ export function clickhouseFactWriter(client: ClickHouseClient, database: string)
     async existingIds(table, days, ids) {
       if (ids.length === 0) return new Set();
       const found = await rows<{ event_id: string }>(
-        `SELECT event_id FROM ${database}.${table} WHERE day IN (${list(days)}) AND event_id IN (${list(ids)})`,
+        existingIdsSql(database, table, days, ids),
         'duplicate check',
       );
       return new Set(found.map((r) => r.event_id));
@@ -41,8 +53,7 @@ export function clickhouseFactWriter(client: ClickHouseClient, database: string)
     async grants(refs) {
       if (refs.length === 0) return new Map();
       const found = await rows<{ consent_ref: string; recipient: string; purpose: string }>(
-        `SELECT consent_ref, any(recipient) AS recipient, any(purpose) AS purpose FROM ${database}.consent_facts
-         WHERE state = 'GRANTED' AND consent_ref IN (${list(refs)}) GROUP BY consent_ref`,
+        grantsSql(database, refs),
         'grant lookup',
       );
       return new Map(found.map((r) => [r.consent_ref, { recipient: r.recipient, purpose: r.purpose }]));
