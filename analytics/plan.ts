@@ -31,7 +31,3 @@ export function planFacts(events: readonly TsunagiEvent[], known: GrantLookup): 
   }
   return [...byTable].map(([table, rows]) => ({ table, rows: [...rows.values()] }));
 }
-
-/** The rows whose ids are not yet in ClickHouse. */
-export const withoutExisting = (rows: ReadonlyArray<Fact['row']>, existing: ReadonlySet<string>) =>
-  rows.filter((row) => !existing.has(row.event_id));

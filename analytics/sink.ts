@@ -5,7 +5,7 @@ import type { TsunagiEvent } from '../schemas/events.js';
 import type { BatchContext, EventSource, SourceBatch } from './event-source.js';
 import type { FactWriter } from './fact-writer.js';
 import type { SinkMetrics } from './metrics.js';
-import { planFacts, revokedRefs, withoutExisting } from './plan.js';
+import { planFacts, revokedRefs } from './plan.js';
 
 export interface SinkDeps {
   source: EventSource;
@@ -21,8 +21,8 @@ export interface SinkDeps {
 
 /**
  * Kafka → ClickHouse facts. Exactly-once in effect: per partition batch, the facts are mapped
- * (pure), the ids already in ClickHouse are skipped, the rest inserted, and only after ClickHouse
- * acknowledged the inserts is the offset committed (by the source). A crash between insert and commit
+ * (pure), the ids already in ClickHouse are skipped, the rest inserted (FactWriter.insertNew), and
+ * only after ClickHouse acknowledged the inserts is the offset committed (by the source). A crash between insert and commit
  * redelivers the batch, whose ids are then found and skipped, so rollups count each event once.
  * While ClickHouse is down the batch is retried with exponential backoff (consumption pauses,
  * the group membership is kept alive), then consumption catches up: nothing is lost or doubled.
@@ -36,16 +36,9 @@ export function createAnalyticsSink(deps: SinkDeps) {
   async function store(events: readonly TsunagiEvent[]): Promise<void> {
     const grants = await writer.grants(revokedRefs(events));
     for (const { table, rows } of planFacts(events, (ref) => grants.get(ref))) {
-      const days = [...new Set(rows.map((r) => r.day))];
-      const existing = await writer.existingIds(
-        table,
-        days,
-        rows.map((r) => r.event_id),
-      );
-      const fresh = withoutExisting(rows, existing);
-      await writer.insert(table, fresh);
-      metrics.inserted.inc({ table }, fresh.length);
-      metrics.duplicates.inc({ table }, rows.length - fresh.length);
+      const { inserted, duplicates } = await writer.insertNew(table, rows);
+      metrics.inserted.inc({ table }, inserted);
+      metrics.duplicates.inc({ table }, duplicates);
     }
   }
 

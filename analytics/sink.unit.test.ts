@@ -14,16 +14,15 @@ function memoryWriter() {
   const tables = new Map<FactTable, Array<Fact['row']>>();
   const state = { failNext: 0, failAfterInsert: 0 };
   const writer: FactWriter = {
-    async existingIds(table, _days, ids) {
+    grants: async () => new Map(),
+    async insertNew(table, rows) {
       if (state.failNext-- > 0) throw new TsunagiError('ANALYTICS_UNAVAILABLE', 'down');
       const have = new Set((tables.get(table) ?? []).map((r) => r.event_id));
-      return new Set(ids.filter((id) => have.has(id)));
-    },
-    grants: async () => new Map(),
-    async insert(table, rows) {
-      tables.set(table, [...(tables.get(table) ?? []), ...rows]);
+      const fresh = rows.filter((r) => !have.has(r.event_id));
+      tables.set(table, [...(tables.get(table) ?? []), ...fresh]);
       if (state.failAfterInsert-- > 0)
         throw new TsunagiError('ANALYTICS_UNAVAILABLE', 'acknowledgement lost');
+      return { inserted: fresh.length, duplicates: rows.length - fresh.length };
     },
   };
   return { writer, tables, state };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { Topics, topicName } from '../infra/topics.js';
 import { createClickhouse } from '../platform/clickhouse.js';
@@ -35,9 +36,10 @@ export function wireSink(options: {
   const { config, settings, logger, metrics } = options;
   const login =
     options.login === 'admin'
-      ? undefined
+      ? {}
       : { username: CLICKHOUSE_USERS.sink, password: readPasswords(credentialsFile(config, settings)).sink };
-  const client = createClickhouse(config, undefined, login);
+  // Its own HTTP session: the writer's staging tables are temporary tables of that session.
+  const client = createClickhouse(config, undefined, { ...login, sessionId: `tsunagi-sink-${randomUUID()}` });
   const source = kafkaEventSource({
     kafka: options.kafka,
     topics: sinkTopics(config.TOPIC_PREFIX),
