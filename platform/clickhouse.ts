@@ -27,7 +27,11 @@ export function createClickhouse(
     // With a login (a service or the analyst tool) failures are thrown to the caller, not also logged by the client.
     ...(access.username === undefined
       ? {}
-      : { username: access.username, password: access.password ?? '', log: { level: ClickHouseLogLevel.OFF } }),
+      : {
+          username: access.username,
+          password: access.password ?? '',
+          log: { level: ClickHouseLogLevel.OFF },
+        }),
     ...(access.sessionId === undefined ? {} : { session_id: access.sessionId }),
     ...(access.readonly ? {} : { clickhouse_settings: { date_time_input_format: 'best_effort' } }),
     request_timeout: 30_000,

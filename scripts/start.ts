@@ -2,6 +2,7 @@ import { provision } from '../infra/provision.js';
 import { infraUp, servicesUp } from '../infra/stack.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
+import { demoAnalytics } from './demo-analytics.js';
 import { demoIngest } from './demo-ingest.js';
 import { demoInquiries } from './demo-inquiry.js';
 import { demoNotifications } from './demo-notifications.js';
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
   say('provisioning: topics, schemas, analytics database');
   await provision(config, logger);
 
-  say('services: projector (exactly-once views), subscriptions (agency notifications), gateway (mutual TLS)');
+  say(
+    'services: projector (exactly-once views), analytics sink (ClickHouse facts), subscriptions (agency notifications), gateway (mutual TLS)',
+  );
   const services = await servicesUp(config, logger, await gatewayTlsEnv(config));
   console.log(
     `services up in ${seconds(services.elapsedMs)} (started: ${services.started.join(', ') || 'none'}; already up: ${services.alreadyUp.join(', ') || 'none'})`,
@@ -49,6 +52,9 @@ async function main(): Promise<void> {
 
   say('demo: agencies ask the gateway (mutual TLS); the trail is written before each answer');
   await demoInquiries(config, quiet);
+
+  say('demo: what an analyst sees (read-only ClickHouse user; small cells suppressed as x)');
+  await demoAnalytics(config);
 
   console.log(
     `\nTsunagi is up (${seconds(Date.now() - began)}). Status: npm run infra -- status · Stop: npm run infra -- down`,
