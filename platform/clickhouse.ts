@@ -24,14 +24,11 @@ export function createClickhouse(
   return createClient({
     url: config.clickhouseUrl,
     ...(database === undefined ? {} : { database }),
-    // With a login (a service or the analyst tool) failures are thrown to the caller, not also logged by the client.
-    ...(access.username === undefined
+    ...(access.username === undefined ? {} : { username: access.username, password: access.password ?? '' }),
+    // Services and the analyst tool handle failures themselves: the client need not log them too.
+    ...(access.username === undefined && access.sessionId === undefined
       ? {}
-      : {
-          username: access.username,
-          password: access.password ?? '',
-          log: { level: ClickHouseLogLevel.OFF },
-        }),
+      : { log: { level: ClickHouseLogLevel.OFF } }),
     ...(access.sessionId === undefined ? {} : { session_id: access.sessionId }),
     ...(access.readonly ? {} : { clickhouse_settings: { date_time_input_format: 'best_effort' } }),
     request_timeout: 30_000,
