@@ -62,6 +62,7 @@ export function offerOf(event: TsunagiEvent): Offer | undefined {
     case 'DeadLetterRecorded':
     case 'AgencyNotified':
     case 'SecurityEventRecorded':
+    case 'IngestRunCompleted':
       return undefined;
     default:
       return assertNever(event, 'event type');

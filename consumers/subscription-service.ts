@@ -127,7 +127,8 @@ export async function startSubscriptionService(
   const logger = deps.logger.child({ component: 'subscription-service' });
   const delivery = { ...DEFAULT_DELIVERY, ...deps.delivery };
   const consumer: Consumer = deps.kafka.consumer({
-    groupId: deps.groupId ?? 'tsunagi-subscriptions',
+    // One group per environment (topic prefix): two stacks on one broker never share offsets.
+    groupId: deps.groupId ?? `tsunagi-subscriptions.${deps.topicPrefix}`,
     minBytes: delivery.roundMinBytes,
     maxWaitTimeInMs: delivery.roundWaitMs,
   });

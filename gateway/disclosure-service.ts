@@ -31,6 +31,8 @@ export interface DisclosureRequest {
   /** The requester asks that the resident not see this until then, with a reason (core/policy decides). */
   nonDisclosure?: NonDisclosureRequest | undefined;
   correlationId: string;
+  /** How long ago the request arrived (fastify's reply.elapsedTime): its trail records' occurredAt. */
+  receivedMsAgo?: number;
 }
 
 export interface ItemAnswer {
@@ -177,15 +179,18 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
   return {
     async disclose(request: DisclosureRequest): Promise<ItemAnswer[]> {
       const at = deps.clock.now();
+      const receivedAt = new Date(at.getTime() - Math.max(0, request.receivedMsAgo ?? 0));
       const policy = deps.policy.current();
       const resident = await deps.readModel.residentRecord(request.linkageId);
       const decided = await Promise.all(
         request.items.map((item) => decideItem(request, item, resident, policy, at)),
       );
+      const recordedAt = deps.clock.now();
       const records = decided.map(({ facts }) =>
         disclosureRecorded(facts, {
           eventId: deps.ids(),
-          at,
+          at: recordedAt,
+          receivedAt,
           producer,
           correlationId: request.correlationId,
         }),

@@ -162,6 +162,13 @@ describe('disclosure service', () => {
     expect(Buffer.from(recorded[0]?.data.disclosedDigest ?? []).toString('hex')).toBe(answer?.digest);
   });
 
+  it('records when the request arrived as occurredAt and when the record was made as recordedAt', async () => {
+    const { service, recorded } = setup();
+    await service.disclose(request({ receivedMsAgo: 1250 }));
+    expect(recorded[0]?.envelope.occurredAt.toISOString()).toBe('2026-04-01T02:59:58.750Z');
+    expect(recorded[0]?.envelope.recordedAt.toISOString()).toBe('2026-04-01T03:00:00.000Z');
+  });
+
   it('given no row, then REFUSED NO_LEGAL_BASIS is recorded with the unspecified provider', async () => {
     const { service, recorded } = setup();
     const [answer] = await service.disclose(request({ officeWork: 'unknown-work' }));

@@ -29,9 +29,6 @@ export interface PrincipalRow {
   grants: readonly Grant[];
 }
 
-/** Topics other engineers' services introduce; ACLs may name a topic before it exists. */
-export const PLANNED_TOPICS = { ingestRuns: 'ingest-runs' } as const;
-
 /**
  * A deployment's schema registry keeps its state on Kafka (Apicurio `kafkasql` storage, see
  * infra/deploy/): its topics, named under the prefix, and its consumer-group prefix. The local
@@ -64,7 +61,6 @@ const agencyTopics = (operations: readonly AclOperation[]): Grant => ({
 });
 
 const T = Topics;
-const P = PLANNED_TOPICS;
 
 type HubRow = PrincipalRow & { principal: Exclude<HubPrincipal, 'broker' | 'admin'> };
 
@@ -74,7 +70,7 @@ export const HUB_ROWS: readonly HubRow[] = [
     principal: 'ingest',
     what: 'producers: export ingest (resident records, items, dead letters) and the identity vault',
     grants: [
-      ...writes(T.residentRecords, T.informationItems, T.deadLetters, P.ingestRuns),
+      ...writes(T.residentRecords, T.informationItems, T.deadLetters, T.ingestRuns),
       ...topics(['READ', 'WRITE', 'DESCRIBE'], T.identityEnrolments, T.agencyCodes, T.certificateBindings),
       ...groups('tsunagi-identity-replay-'),
     ],
@@ -125,7 +121,7 @@ export const HUB_ROWS: readonly HubRow[] = [
   {
     principal: 'analytics',
     what: 'analytics loader: pseudonymous aggregates into ClickHouse',
-    grants: [...reads(T.accessTrail, T.residentRecords, T.consents, P.ingestRuns), ...groups('analytics')],
+    grants: [...reads(T.accessTrail, T.residentRecords, T.consents, T.ingestRuns), ...groups('analytics')],
   },
   {
     principal: 'trail-log',

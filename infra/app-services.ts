@@ -75,6 +75,13 @@ export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): I
     endpoint: `views under ${infraPaths(config.home).data('projections')}; metrics http://127.0.0.1:${process.env.PROJECTION_METRICS_PORT ?? 9464}/metrics`,
   }),
   appService(config, {
+    name: 'analytics',
+    script: 'analytics/sink-cli.ts',
+    readyMessage: 'analytics sink running',
+    env,
+    endpoint: `ClickHouse ${config.CLICKHOUSE_DATABASE} (facts) / ${config.CLICKHOUSE_DATABASE}_reports (analyst); metrics http://127.0.0.1:${env.ANALYTICS_METRICS_PORT ?? process.env.ANALYTICS_METRICS_PORT ?? 9466}/metrics`,
+  }),
+  appService(config, {
     name: 'subscriptions',
     script: 'consumers/cli.ts',
     args: ['run'],

@@ -1,5 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePasswords, reportsClusterXml, usersXml } from '../analytics/clickhouse-users.js';
+import { analyticsDatabases } from '../analytics/ddl.js';
+import { credentialsFile, readAnalyticsSettings } from '../analytics/settings.js';
 import { TsunagiError } from '../core/errors.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
@@ -45,8 +48,11 @@ export function ensureClickhouseInstalled(logger: Logger): string {
   return installed;
 }
 
-/** A private instance: own paths and ports, loopback only, no password for the local default user. */
-function configXml(config: InfraConfig, dataDir: string, logDir: string): string {
+/**
+ * A private instance: own paths and ports, loopback only, no password for the local default user
+ * (the admin infra/ provisions with); the analytics users and their cluster (analytics/clickhouse-users.ts).
+ */
+function configXml(config: InfraConfig, dataDir: string, logDir: string, cluster: string): string {
   return `<?xml version="1.0"?>
 <yandex>
   <logger>
@@ -73,29 +79,10 @@ function configXml(config: InfraConfig, dataDir: string, logDir: string): string
   <default_database>default</default_database>
   <timezone>UTC</timezone>
   <mlock_executable>false</mlock_executable>
+${cluster}
 </yandex>
 `;
 }
-
-const USERS_XML = `<?xml version="1.0"?>
-<yandex>
-  <profiles>
-    <default>
-      <max_memory_usage>4000000000</max_memory_usage>
-      <load_balancing>random</load_balancing>
-    </default>
-  </profiles>
-  <users>
-    <default>
-      <password></password>
-      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
-      <profile>default</profile>
-      <quota>default</quota>
-    </default>
-  </users>
-  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-</yandex>
-`;
 
 export function clickhouseService(config: InfraConfig): InfraService {
   const paths = infraPaths(config.home);
@@ -119,8 +106,16 @@ export function clickhouseService(config: InfraConfig): InfraService {
         mkdirSync(join(dataDir, sub), { recursive: true });
       const logDir = join(config.home, 'logs');
       mkdirSync(logDir, { recursive: true });
-      writeFileSync(configFile, configXml(config, dataDir, logDir));
-      writeFileSync(join(dataDir, 'users.xml'), USERS_XML);
+      const passwords = ensurePasswords(credentialsFile(config, readAnalyticsSettings()));
+      const cluster = reportsClusterXml(config.CLICKHOUSE_TCP_PORT, passwords);
+      writeFileSync(configFile, configXml(config, dataDir, logDir, cluster), { mode: 0o600 });
+      chmodSync(configFile, 0o600);
+      writeFileSync(
+        join(dataDir, 'users.xml'),
+        usersXml(passwords, analyticsDatabases(config.CLICKHOUSE_DATABASE)),
+        { mode: 0o600 },
+      );
+      chmodSync(join(dataDir, 'users.xml'), 0o600);
     },
     launch() {
       const server = findServer();

@@ -11,7 +11,7 @@ import { localCredentialFiles } from '../platform/kafka-credentials.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { connectOutcome, readAll, readRefusal, writeRefusal } from '../tests/support/kafka-probes.js';
 import { isolatedTopics } from '../tests/support/topics.js';
-import { agencyRow, PLANNED_TOPICS } from './acls.js';
+import { agencyRow } from './acls.js';
 import { createKafkaCa } from './kafka-pki.js';
 import { loadLocalCa, writePrincipalCredentials } from './kafka-secrets.js';
 import { provisionAcls } from './provision-acls.js';
@@ -92,7 +92,7 @@ describe('Kafka access for agencies and for clients without credentials', () => 
 
   it("refuses agency A on agency B's topic and on every internal topic (TOPIC_AUTHORIZATION_FAILED)", async () => {
     const kafka = client(agencyA, {}, agencies);
-    const internal = [...TOPIC_SPECS.map((s) => s.name), ...Object.values(PLANNED_TOPICS)];
+    const internal = TOPIC_SPECS.map((s) => s.name);
     for (const name of [agencyNotificationTopic(agencyB), ...internal]) {
       expect(await readRefusal(kafka, topic(name), `agency.${agencyA}.consumer`), name).toBe(
         'TOPIC_AUTHORIZATION_FAILED',

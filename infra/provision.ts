@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
+import { provisionAnalytics } from '../analytics/provision.js';
+import { readAnalyticsSettings } from '../analytics/settings.js';
 import { BUNDLED_SUBSCRIPTIONS_PATH, loadSubscriptionsFile } from '../consumers/subscriptions.js';
-import { createClickhouse } from '../platform/clickhouse.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
@@ -65,11 +66,5 @@ export async function provision(config: InfraConfig, logger: Logger): Promise<vo
     );
   await ensureBackwardCompatibility(config, logger);
   await provisionSchemas(config, logger);
-  const clickhouse = createClickhouse(config);
-  try {
-    await clickhouse.command({ query: `CREATE DATABASE IF NOT EXISTS ${config.CLICKHOUSE_DATABASE}` });
-  } finally {
-    await clickhouse.close();
-  }
-  logger.info({ database: config.CLICKHOUSE_DATABASE }, 'analytics database provisioned');
+  await provisionAnalytics(config, logger, readAnalyticsSettings().ANALYTICS_K);
 }

@@ -30,6 +30,7 @@ export const Topics = {
   agencyCodes: 'agency-codes',
   certificateBindings: 'certificate-bindings',
   securityAudit: 'security-audit',
+  ingestRuns: 'ingest-runs',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -127,6 +128,15 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     key: 'event kind',
     description:
       'security events: refusals before the trail (authentication, malformed, unknown code, rate limit)',
+  },
+  {
+    name: Topics.ingestRuns,
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: 'core system',
+    description:
+      'one summary per export-ingest run: system, file base name, rows read / published / dead-lettered',
   },
 ];
 

@@ -7,6 +7,7 @@ import { type DeadLetterInput, deadLetterEvent } from './dead-letter.js';
 import { parseRow } from './exports/parse-row.js';
 import { readExport } from './exports/read-export.js';
 import { EXPORT_COLUMNS, type ExportRow, type ExportSystem, toEvent } from './exports/systems.js';
+import { ingestRunCompleted } from './ingest-run.js';
 import type { EventPublisher } from './publisher.js';
 
 export interface IngestProgress {
@@ -54,6 +55,7 @@ type Outcome = { event: TsunagiEvent; rejected: boolean };
  * by their per-resident sequence. A broker or registry outage stops the run with its error.
  * A file whose columns are not the system's is refused before anything is read or published
  * (EXPORT_COLUMNS_MISMATCH), instead of dead-lettering every row.
+ * The run ends with one IngestRunCompleted (counts, file base name) on the ingest-runs topic.
  */
 export async function ingestExport(
   file: string,
@@ -62,6 +64,7 @@ export async function ingestExport(
   options: IngestOptions = {},
 ): Promise<IngestSummary> {
   const began = Date.now();
+  const startedAt = deps.clock.now();
   const batchSize = options.batchSize ?? 500;
   const resumeAfter = options.resumeAfterLine ?? 0;
   const progress: IngestProgress = { read: 0, published: 0, rejected: 0, skipped: 0 };
@@ -117,6 +120,9 @@ export async function ingestExport(
     if (pending.length >= batchSize) await flush();
   }
   await flush();
+  // The run's summary goes last, after every batch was acknowledged (analytics' ingest facts).
+  const run = { file, system, producer: deps.producer, startedAt, finishedAt: deps.clock.now() };
+  await deps.publisher.publish([ingestRunCompleted(run, progress)]);
   const summary = { file, system, ...progress, elapsedMs: Date.now() - began };
   deps.logger.info({ file, system, ...progress, elapsedMs: summary.elapsedMs }, 'export ingested');
   return summary;

@@ -272,6 +272,22 @@ export function buildEventSchemas(p: Primitives) {
     }),
   );
 
+  /** Counts only: the file is a base name (a path could name a person's folder), rows are counted, never quoted. */
+  const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+  const IngestRunCompleted = event(
+    'IngestRunCompleted',
+    z.object({
+      system: text(64),
+      file: text(255).refine((f) => !/[\\/]/.test(f), 'expected a file base name, not a path'),
+      rowsRead: count,
+      rowsPublished: count,
+      rowsDeadLettered: count,
+      rowsSkipped: count,
+      startedAt: p.timestamp,
+      finishedAt: p.timestamp,
+    }),
+  );
+
   const TsunagiEvent = z.discriminatedUnion('type', [
     ResidentRecordChanged,
     InformationItemPublished,
@@ -285,6 +301,7 @@ export function buildEventSchemas(p: Primitives) {
     AgencyNotified,
     DeadLetterRecorded,
     SecurityEventRecorded,
+    IngestRunCompleted,
   ]);
   return {
     Envelope,
@@ -301,6 +318,7 @@ export function buildEventSchemas(p: Primitives) {
     AgencyNotified,
     DeadLetterRecorded,
     SecurityEventRecorded,
+    IngestRunCompleted,
     TsunagiEvent,
   };
 }

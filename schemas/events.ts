@@ -62,6 +62,7 @@ export type DisclosureRecorded = EventOf<'DisclosureRecorded'>;
 export type DeadLetterRecorded = EventOf<'DeadLetterRecorded'>;
 export type AgencyNotified = EventOf<'AgencyNotified'>;
 export type SecurityEventRecorded = EventOf<'SecurityEventRecorded'>;
+export type IngestRunCompleted = EventOf<'IngestRunCompleted'>;
 
 export type ChangeType = ResidentRecordChanged['data']['changeType'];
 export type ItemKind = InformationItemPublished['data']['itemKind'];
@@ -115,6 +116,7 @@ export const EVENT_SUBJECTS = {
   DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 2 },
   AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 2 },
   SecurityEventRecorded: { subject: 'security-event', topic: Topics.securityAudit, version: 1 },
+  IngestRunCompleted: { subject: 'ingest-run-completed', topic: Topics.ingestRuns, version: 1 },
 } as const satisfies Record<EventType, EventSubject>;
 
 export type EventSubjectName = (typeof EVENT_SUBJECTS)[EventType]['subject'];
@@ -126,6 +128,7 @@ export const EVENT_TYPES = Object.keys(EVENT_SUBJECTS) as EventType[];
  * a hex serial holds no `:`), the issuer alone for a CRL marker (compaction keeps the latest per
  * issuer); the source for dead letters; the recipient's own agency code for a notification; the
  * kind for a security event (no resident involved; one kind's events stay in order).
+ * core system for an ingest-run summary.
  */
 export function eventKey(event: TsunagiEvent): string {
   switch (event.type) {
@@ -139,6 +142,8 @@ export function eventKey(event: TsunagiEvent): string {
       return event.data.agencyCode;
     case 'SecurityEventRecorded':
       return event.data.kind;
+    case 'IngestRunCompleted':
+      return event.data.system;
     default:
       return event.data.linkageId;
   }

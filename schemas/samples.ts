@@ -156,6 +156,18 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
       clientAddressHash: Buffer.from('0f1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex'),
     }),
   },
+  'ingest-run-completed': {
+    1: make('IngestRunCompleted', 11, {
+      system: 'juki',
+      file: 'juki-20250401.csv',
+      rowsRead: 1204,
+      rowsPublished: 1198,
+      rowsDeadLettered: 6,
+      rowsSkipped: 0,
+      startedAt: new Date('2025-04-01T00:29:58.000Z'),
+      finishedAt: new Date('2025-04-01T00:30:01.250Z'),
+    }),
+  },
   'dead-letter': {
     1: make('DeadLetterRecorded', 8, {
       source: 'exports/juki-20250401.csv:17',

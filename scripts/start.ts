@@ -2,6 +2,7 @@ import { provision } from '../infra/provision.js';
 import { infraUp, servicesUp } from '../infra/stack.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
+import { demoAnalytics } from './demo-analytics.js';
 import { demoIngest } from './demo-ingest.js';
 import { demoInquiries } from './demo-inquiry.js';
 import { demoJpkiEnv, ensureDemoJpki, refreshDemoCrl } from './demo-jpki.js';
@@ -37,7 +38,9 @@ async function main(): Promise<void> {
     `  ${jpki.dir}: ${crl.ok ? `CRL valid until ${crl.nextUpdate.toISOString()}` : `CRL refused (${crl.reason})`}`,
   );
 
-  say('services: projector (exactly-once views), subscriptions (agency notifications), gateway (mutual TLS)');
+  say(
+    'services: projector (exactly-once views), analytics sink (ClickHouse facts), subscriptions (agency notifications), gateway (mutual TLS)',
+  );
   const services = await servicesUp(config, logger, {
     ...(await gatewayTlsEnv(config)),
     ...demoJpkiEnv(jpki),
@@ -64,6 +67,9 @@ async function main(): Promise<void> {
 
   say('demo: residents sign in with their My Number Card (demo cards from the test PKI)');
   await demoResidentSignIn(config, quiet);
+
+  say('demo: what an analyst sees (read-only ClickHouse user; small cells suppressed as x)');
+  await demoAnalytics(config);
 
   console.log(
     `\nTsunagi is up (${seconds(Date.now() - began)}). Status: npm run infra -- status · Stop: npm run infra -- down`,

@@ -12,8 +12,10 @@ export type DisclosureFacts = z.input<typeof EventSchemas.DisclosureRecorded>['d
 
 export interface DisclosureMeta {
   eventId: string;
-  /** When the decision was taken (the injected clock). */
+  /** When the record is made (the injected clock): the envelope's recordedAt. */
   at: Date;
+  /** When the request arrived (the envelope's occurredAt); default `at`. Analytics' latency is the difference. */
+  receivedAt?: Date;
   /** The service recording it, e.g. `gateway`. */
   producer: string;
   /** The request id, so all items of one inquiry can be found together. */
@@ -33,7 +35,7 @@ export function disclosureRecorded(facts: DisclosureFacts, meta: DisclosureMeta)
     type: 'DisclosureRecorded' as const,
     envelope: {
       eventId: meta.eventId,
-      occurredAt: meta.at,
+      occurredAt: meta.receivedAt ?? meta.at,
       recordedAt: meta.at,
       producer: meta.producer,
       correlationId: meta.correlationId,

@@ -97,6 +97,7 @@ export function inquiryRoutes(app: FastifyInstance, deps: DisclosureRoutesDeps):
                 caseReference: body.caseReference,
               },
         correlationId: request.id,
+        receivedMsAgo: reply.elapsedTime,
       });
     },
   );
@@ -124,6 +125,7 @@ export function inquiryRoutes(app: FastifyInstance, deps: DisclosureRoutesDeps):
         linkageId: resolved.linkageId,
         channel: 'SELF_INFORMATION',
         correlationId: request.id,
+        receivedMsAgo: reply.elapsedTime,
       });
     },
   );

@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionAnalytics } from '../../analytics/provision.js';
+import { credentialsFile, readAnalyticsSettings } from '../../analytics/settings.js';
 import { scanForMyNumbers } from '../../identity/privacy-scan.js';
 import { infraPaths } from '../../infra/paths.js';
 import { servicesDown, servicesUp } from '../../infra/stack.js';
 import { Topics, topicName } from '../../infra/topics.js';
+import { createClickhouse } from '../../platform/clickhouse.js';
 import type { InfraConfig } from '../../platform/config.js';
 import { createEventWire } from '../../platform/event-wire.js';
 import { openProducerHub } from '../../producers/hub-wiring.js';
@@ -19,7 +22,7 @@ import { demoNotifications } from '../../scripts/demo-notifications.js';
 import { gatewayTlsEnv } from '../../scripts/demo-pki.js';
 import { firstDemoResident } from '../../scripts/demo-resident.js';
 import { freePort } from '../support/free-port.js';
-import { testKafka, testLogger } from '../support/infra.js';
+import { testConfig, testKafka, testLogger } from '../support/infra.js';
 import { readTopic } from '../support/read-topic.js';
 import { isolatedTopics } from '../support/topics.js';
 
@@ -49,11 +52,21 @@ async function trail(): Promise<Array<{ partition: number; offset: string; event
 }
 
 beforeAll(async () => {
-  config = { ...(await isolatedTopics('e2e')), home: mkdtempSync(join(tmpdir(), 'tsunagi-e2e-')) };
+  const stackHome = testConfig().home;
+  config = {
+    ...(await isolatedTopics('e2e')),
+    home: mkdtempSync(join(tmpdir(), 'tsunagi-e2e-')),
+    CLICKHOUSE_DATABASE: `e2e_${Date.now().toString(36)}`,
+  };
+  await provisionAnalytics(config, logger, 10);
   port = await freePort();
   const env = {
     GATEWAY_PORT: String(port),
     PROJECTION_METRICS_PORT: '0',
+    // The analytics sink writes this run's own database, with the stack's ClickHouse credentials.
+    CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
+    ANALYTICS_METRICS_PORT: '0',
+    ANALYTICS_CREDENTIALS_FILE: credentialsFile({ home: stackHome }, readAnalyticsSettings({})),
     ...(await gatewayTlsEnv(config, {})),
   };
   await servicesUp(config, logger, env);
@@ -74,6 +87,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (config) await servicesDown(config, logger);
+  const admin = createClickhouse(testConfig());
+  for (const db of [`${config.CLICKHOUSE_DATABASE}_reports`, config.CLICKHOUSE_DATABASE])
+    await admin.command({ query: `DROP DATABASE IF EXISTS ${db}` }).catch(() => undefined);
+  await admin.close();
 });
 
 describe('the running system', () => {
@@ -118,6 +135,39 @@ describe('the running system', () => {
     }
   });
 
+  it('has, in ClickHouse, the same counts per outcome as the trail (analytics sink running as a service)', async () => {
+    const expected: Record<string, number> = {};
+    for (const entry of await trail())
+      expected[entry.event.data.outcome] = (expected[entry.event.data.outcome] ?? 0) + 1;
+    const admin = createClickhouse(testConfig());
+    const counts = async (from: string, count: string) =>
+      Object.fromEntries(
+        (
+          await (
+            await admin.query({
+              query: `SELECT outcome, ${count} AS n FROM ${config.CLICKHOUSE_DATABASE}.${from} GROUP BY outcome`,
+              format: 'JSONEachRow',
+            })
+          ).json<{ outcome: string; n: string }>()
+        ).map((r) => [r.outcome, Number(r.n)]),
+      );
+    try {
+      let stored: Record<string, number> = {};
+      for (let waited = 0; waited < 60_000; waited += 500) {
+        stored = await counts('trail_facts FINAL', 'count()');
+        if (JSON.stringify(Object.entries(stored).sort()) === JSON.stringify(Object.entries(expected).sort()))
+          break;
+        await sleep(500);
+      }
+      expect(stored).toEqual(expected);
+      expect(await counts('trail_daily', 'countMerge(accesses)')).toEqual(expected);
+      expect(expected.DISCLOSED).toBeGreaterThan(0);
+      expect(expected.REFUSED).toBeGreaterThan(0);
+    } finally {
+      await admin.close();
+    }
+  });
+
   it('leaves no My Number on any topic, in any store or in any service log', async () => {
     const exports = join(infraPaths(config.home).data('demo'), 'exports');
     const myNumbers = [
@@ -138,7 +188,7 @@ describe('the running system', () => {
     }
     const home = infraPaths(config.home);
     const stores = ['identity', 'projections'].map((d) => ({ path: home.data(d) }));
-    const logs = ['projector', 'subscriptions', 'gateway'].map((s) => ({ path: home.log(s) }));
+    const logs = ['projector', 'subscriptions', 'gateway', 'analytics'].map((s) => ({ path: home.log(s) }));
     expect(scanForMyNumbers(myNumbers, [...stores, ...logs])).toEqual([]);
   });
 });
