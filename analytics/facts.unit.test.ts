@@ -50,7 +50,8 @@ describe('event → fact mapping', () => {
       'consent_facts',
       'ingest_facts',
       'record_change_facts',
-      'trail_facts',
+      'trail_facts', // disclosure-recorded v1
+      'trail_facts', // disclosure-recorded v2
     ]);
     const text = JSON.stringify(facts);
     for (const personal of PERSONAL) expect(text).not.toContain(personal);

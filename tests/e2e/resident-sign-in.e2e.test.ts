@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { infraPaths } from '../../infra/paths.js';
@@ -13,10 +11,9 @@ import { demoIngest } from '../../scripts/demo-ingest.js';
 import { type DemoJpki, demoJpkiEnv, ensureDemoJpki, refreshDemoCrl } from '../../scripts/demo-jpki.js';
 import { ensureDemoPki, gatewayTlsEnv } from '../../scripts/demo-pki.js';
 import { type DemoSignIn, demoResidentSignIn, signInAtGateway } from '../../scripts/demo-sign-in.js';
-import { freePort } from '../support/free-port.js';
 import { testKafka, testLogger } from '../support/infra.js';
+import { isolatedSystem } from '../support/isolated-system.js';
 import { readTopic } from '../support/read-topic.js';
-import { isolatedTopics } from '../support/topics.js';
 
 /**
  * Issue 12, deliverable 1, as `npm start` runs it: the demo JPKI is made under an isolated home, a
@@ -33,16 +30,13 @@ let signedIn: DemoSignIn[];
 let gateway: { url: string; ca: string };
 
 beforeAll(async () => {
-  config = {
-    ...(await isolatedTopics('e2e-signin')),
-    home: mkdtempSync(join(tmpdir(), 'tsunagi-e2e-signin-')),
-  };
-  port = await freePort();
+  const system = await isolatedSystem('e2e-signin', logger);
+  config = system.config;
+  port = system.port;
   jpki = await ensureDemoJpki(config);
   expect(await refreshDemoCrl(config, jpki, logger)).toMatchObject({ ok: true, published: 0 });
   await servicesUp(config, logger, {
-    GATEWAY_PORT: String(port),
-    PROJECTION_METRICS_PORT: '0',
+    ...system.env,
     ...(await gatewayTlsEnv(config, {})),
     ...demoJpkiEnv(jpki, {}),
   });

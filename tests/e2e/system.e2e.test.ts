@@ -1,10 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionAnalytics } from '../../analytics/provision.js';
-import { credentialsFile, readAnalyticsSettings } from '../../analytics/settings.js';
 import { scanForMyNumbers } from '../../identity/privacy-scan.js';
 import { infraPaths } from '../../infra/paths.js';
 import { servicesDown, servicesUp } from '../../infra/stack.js';
@@ -21,10 +18,9 @@ import { type DemoAnswer, demoInquiries } from '../../scripts/demo-inquiry.js';
 import { demoNotifications } from '../../scripts/demo-notifications.js';
 import { gatewayTlsEnv } from '../../scripts/demo-pki.js';
 import { firstDemoResident } from '../../scripts/demo-resident.js';
-import { freePort } from '../support/free-port.js';
 import { testConfig, testKafka, testLogger } from '../support/infra.js';
+import { isolatedSystem } from '../support/isolated-system.js';
 import { readTopic } from '../support/read-topic.js';
-import { isolatedTopics } from '../support/topics.js';
 
 /**
  * The running system through its public interfaces: the projector, the subscription service
@@ -52,24 +48,10 @@ async function trail(): Promise<Array<{ partition: number; offset: string; event
 }
 
 beforeAll(async () => {
-  const stackHome = testConfig().home;
-  config = {
-    ...(await isolatedTopics('e2e')),
-    home: mkdtempSync(join(tmpdir(), 'tsunagi-e2e-')),
-    CLICKHOUSE_DATABASE: `e2e_${Date.now().toString(36)}`,
-  };
-  await provisionAnalytics(config, logger, 10);
-  port = await freePort();
-  const env = {
-    GATEWAY_PORT: String(port),
-    PROJECTION_METRICS_PORT: '0',
-    // The analytics sink writes this run's own database, with the stack's ClickHouse credentials.
-    CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
-    ANALYTICS_METRICS_PORT: '0',
-    ANALYTICS_CREDENTIALS_FILE: credentialsFile({ home: stackHome }, readAnalyticsSettings({})),
-    ...(await gatewayTlsEnv(config, {})),
-  };
-  await servicesUp(config, logger, env);
+  const system = await isolatedSystem('e2e', logger);
+  config = system.config;
+  port = system.port;
+  await servicesUp(config, logger, { ...system.env, ...(await gatewayTlsEnv(config, {})) });
   await demoIngest(config, logger, 80);
   const hub = await openProducerHub(config, logger);
   linkageId = await firstDemoResident(config, hub.identity).finally(() => hub.close());
