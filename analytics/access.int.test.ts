@@ -5,8 +5,8 @@ import { testConfig } from '../tests/support/infra.js';
 import { analystClient, analystRows } from './analyst.js';
 import { CLICKHOUSE_USERS, readPasswords } from './clickhouse-users.js';
 import { analyticsDatabases, REPORT_VIEWS } from './ddl.js';
-import { adminQuery, dropAnalytics, isolatedAnalytics } from './int-support.js';
 import { credentialsFile, readAnalyticsSettings } from './settings.js';
+import { adminQuery, dropAnalytics, isolatedAnalytics } from './testing/clickhouse.js';
 
 /**
  * Who can read what, on the stack's own ClickHouse (users.xml names the stack's databases): the

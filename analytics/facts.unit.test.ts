@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SAMPLE_EVENTS } from '../schemas/samples.js';
+import { SAMPLE_EVENTS } from '../schemas/testing/samples.js';
 import { consentRef, factOf, jstDay, trailFact } from './facts.js';
 import { planFacts, revokedRefs } from './plan.js';
-import { disclosure, grant, recordChange, revoke } from './test-events.js';
+import { disclosure, grant, recordChange, revoke } from './testing/events.js';
 
 const PERSONAL = ['lk_', '山田', 'ヤマダ', '千代田1-1', '1969-12-31', 'hh-131016', 'AC1-', 'consent-0001'];
 

@@ -6,10 +6,10 @@ import { type ChdbResult, ensureChdb, runOnChdb } from './chdb/engine.js';
 import { factTablesSql, reportViewsSql, rollupSql } from './ddl.js';
 import { grantsSql, stagingSql } from './fact-writer.js';
 import { consentRef } from './facts.js';
-import { dropAnalytics, isolatedAnalytics } from './int-support.js';
 import { planFacts } from './plan.js';
 import { REPORTS, reportSql } from './reports.js';
-import { disclosure, grant, ingestRun, recordChange, revoke } from './test-events.js';
+import { dropAnalytics, isolatedAnalytics } from './testing/clickhouse.js';
+import { disclosure, grant, ingestRun, recordChange, revoke } from './testing/events.js';
 
 /**
  * The same SQL on Debian's ClickHouse 18.16 (our server) and on ClickHouse 26.x (chdb, in-process):

@@ -20,8 +20,8 @@ import {
   isolatedAnalytics,
   publish,
   testSink,
-} from './int-support.js';
-import { disclosure, grant, revoke } from './test-events.js';
+} from './testing/clickhouse.js';
+import { disclosure, grant, revoke } from './testing/events.js';
 
 /**
  * Principle 2 for analytics: after a realistic flow (five core systems' exports through the producers

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickhouseService } from '../infra/clickhouse.js';
 import { stopProcess } from '../infra/process.js';
 import { ensureUp } from '../infra/service.js';
-import { Topics, topicName } from '../infra/topics.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import type { DisclosureRecorded } from '../schemas/events.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import { testConfig, testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
 import {
@@ -15,8 +15,8 @@ import {
   isolatedAnalytics,
   publish,
   testSink,
-} from './int-support.js';
-import { disclosure, grant, ingestRun, recordChange, revoke } from './test-events.js';
+} from './testing/clickhouse.js';
+import { disclosure, grant, ingestRun, recordChange, revoke } from './testing/events.js';
 
 /**
  * The sink on real Kafka and ClickHouse: every trail record becomes one fact (counts per outcome

@@ -7,7 +7,7 @@ import type { FactWriter } from './fact-writer.js';
 import type { Fact, FactTable } from './facts.js';
 import { createSinkMetrics } from './metrics.js';
 import { createAnalyticsSink } from './sink.js';
-import { disclosure } from './test-events.js';
+import { disclosure } from './testing/events.js';
 
 /** A writer over in-memory tables that can fail the next N calls, or fail right after inserting. */
 function memoryWriter() {

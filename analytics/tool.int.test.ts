@@ -8,6 +8,8 @@ import type { InfraConfig } from '../platform/config.js';
 import { testConfig } from '../tests/support/infra.js';
 import { writeChart } from './analyst.js';
 import { analyticsDatabases } from './ddl.js';
+import { REPORTS, reportByName } from './reports.js';
+import type { Row } from './table-format.js';
 import {
   adminQuery,
   dropAnalytics,
@@ -15,10 +17,8 @@ import {
   isolatedAnalytics,
   publish,
   testSink,
-} from './int-support.js';
-import { REPORTS, reportByName } from './reports.js';
-import type { Row } from './table-format.js';
-import { disclosure } from './test-events.js';
+} from './testing/clickhouse.js';
+import { disclosure } from './testing/events.js';
 
 /**
  * `npm run analytics` as an analyst runs it (a child process on the stack's ClickHouse, as the

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { Topics, topicName } from '../infra/topics.js';
 import { createClickhouse } from '../platform/clickhouse.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { EventWire } from '../platform/event-wire.js';
 import type { Logger } from '../platform/logger.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import { CLICKHOUSE_USERS, readPasswords } from './clickhouse-users.js';
 import { kafkaEventSource } from './event-source.js';
 import { clickhouseFactWriter } from './fact-writer.js';

@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
 import { generateDevKeys } from '../identity/dev-keys.js';
 import { provisionKafka } from '../infra/provision.js';
-import { TOPIC_SPECS } from '../infra/topics.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
@@ -14,6 +13,7 @@ import { readExport } from '../producers/exports/read-export.js';
 import { openProducerHub } from '../producers/hub-wiring.js';
 import { ingestExport } from '../producers/ingest.js';
 import { generateExports } from '../producers/synthetic/generate.js';
+import { TOPIC_SPECS } from '../schemas/topics.js';
 
 /**
  * Ingest throughput on real Kafka, against a baseline measured in the same run: reading and

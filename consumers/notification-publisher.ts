@@ -1,10 +1,10 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import { provisionTopics } from '../infra/provision-topics.js';
-import { AGENCY_NOTIFICATION_SPEC, agencyNotificationTopic, topicName } from '../infra/topics.js';
 import type { EventWire } from '../platform/event-wire.js';
 import type { Logger } from '../platform/logger.js';
 import type { AgencyNotified } from '../schemas/events.js';
+import { AGENCY_NOTIFICATION_SPEC, agencyNotificationTopic, topicName } from '../schemas/topics.js';
 import { deliveryDay } from './delivery.js';
 
 /** The full name of an agency's own notification topic. */

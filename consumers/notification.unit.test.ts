@@ -6,7 +6,7 @@ import { eventToJson } from '../schemas/events.js';
 import { digestOf } from '../trail/disclosure.js';
 import { buildNotification, disclosureFor, notificationDigest, notificationEventId } from './notification.js';
 import { routeEvent } from './router.js';
-import { itemPublished, recordChanged, resident, SUBSCRIPTIONS } from './test-events.js';
+import { itemPublished, recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
 
 const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
 const { linkageId, record } = resident();

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import { Topics, topicName } from '../infra/topics.js';
 import type { EventWire } from '../platform/event-wire.js';
 import type { Logger } from '../platform/logger.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import { createDisclosureRecorder, type DisclosureRecorder } from '../trail/recorder.js';
 import { createNotificationPublisher, type NotificationPublisher } from './notification-publisher.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
 import { type RoutingContext, routeEvent } from './router.js';
-import { itemPublished, itemWithdrawn, recordChanged, resident, SUBSCRIPTIONS } from './test-events.js';
+import { itemPublished, itemWithdrawn, recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
 
 const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
 const { linkageId, record } = resident();

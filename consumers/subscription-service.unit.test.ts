@@ -6,7 +6,7 @@ import { createLogger } from '../platform/logger.js';
 import type { AgencyNotified, DisclosureRecorded } from '../schemas/events.js';
 import { deliveryOrder } from './delivery.js';
 import { type NotifyDeps, notifyForEvents } from './subscription-service.js';
-import { itemPublished, recordChanged, resident, SUBSCRIPTIONS } from './test-events.js';
+import { itemPublished, recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
 
 const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
 const { linkageId, record } = resident();

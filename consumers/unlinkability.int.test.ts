@@ -8,8 +8,8 @@ import { testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
 import { waitForCounts } from '../tests/support/wait-for-counts.js';
 import { agencyTopic } from './notification-publisher.js';
-import { recordChanged, resident, SUBSCRIPTIONS } from './test-events.js';
-import { type SubscriptionHarness, startSubscriptionHarness } from './test-harness.js';
+import { recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
+import { type SubscriptionHarness, startSubscriptionHarness } from './testing/harness.js';
 
 /**
  * Issue 10 item 5. Two agencies hear about overlapping residents: jps (basic four information, every

@@ -3,19 +3,19 @@ import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/clock.js';
 import { newLinkageId } from '../identity/linkage-id.js';
-import { createTestHub, type TestHub } from '../identity/test-support.js';
+import { createTestHub, type TestHub } from '../identity/testing/hub.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { applyInformationItem } from '../projections/duplicate-store.js';
 import { memoryTx } from '../projections/memory-tx.js';
 import { applyResidentRecord } from '../projections/resident-record.js';
-import { itemPublished, residentChanged } from '../projections/test-events.js';
+import { itemPublished, residentChanged } from '../projections/testing/events.js';
 import type { DisclosureRecorded, TsunagiEvent } from '../schemas/events.js';
 import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
 import { storeReadModel } from './read-model.js';
 import { createSessionTokens } from './resident/session-token.js';
 import { startGatewayOnKafka } from './testing/gateway-on-kafka.js';
-import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing.js';
+import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing/tls.js';
 
 /**
  * Issue 10 items 2, 3, 4 and 7 through the running gateway on real Kafka: consents come only from

@@ -6,13 +6,13 @@ import { systemClock } from '../core/clock.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { createCertificateBindings } from '../identity/certificate-binding.js';
 import { newLinkageId } from '../identity/linkage-id.js';
-import { createTestHub, type TestHub } from '../identity/test-support.js';
-import { Topics, topicName } from '../infra/topics.js';
+import { createTestHub, type TestHub } from '../identity/testing/hub.js';
 import { formatName, serialHex } from '../jpki/pki.js';
 import { type RevocationService, startRevocationService } from '../jpki/revocation-service.js';
-import type { IssuedCertificate } from '../jpki/test-pki/certificate-builder.js';
-import { createTestPki, type TestPki } from '../jpki/test-pki/index.js';
+import type { IssuedCertificate } from '../jpki/testing/pki/certificate-builder.js';
+import { createTestPki, type TestPki } from '../jpki/testing/pki/index.js';
 import { createEventWire } from '../platform/event-wire.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
@@ -23,7 +23,7 @@ import { createGatewayMetrics } from './metrics.js';
 import { bindCertificateForResident } from './resident/certificate-enrolment.js';
 import { createSessionTokens } from './resident/session-token.js';
 import { buildGateway } from './server.js';
-import { type AgencyPki, call, createAgencyPki } from './testing.js';
+import { type AgencyPki, call, createAgencyPki } from './testing/tls.js';
 
 /**
  * Resident sign-in through the whole gateway: TLS with the gateway's server certificate (no

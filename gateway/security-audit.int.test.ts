@@ -5,11 +5,11 @@ import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/clock.js';
 import { newLinkageId } from '../identity/linkage-id.js';
-import { createTestHub, type TestHub } from '../identity/test-support.js';
-import { Topics, topicName } from '../infra/topics.js';
+import { createTestHub, type TestHub } from '../identity/testing/hub.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createEventWire, type EventWire } from '../platform/event-wire.js';
 import type { SecurityEventRecorded } from '../schemas/events.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
 import { isolatedTopics } from '../tests/support/topics.js';
@@ -17,8 +17,14 @@ import { createGatewayMetrics } from './metrics.js';
 import { createSecurityAudit, type SecurityAudit } from './security-audit.js';
 import { kafkaSecurityEventLog } from './security-event-log.js';
 import { SECURITY_HEADERS } from './security-headers.js';
-import { startTestGateway, type TestGateway, tls12Connection, trailRecords } from './test-gateway.js';
-import { type AgencyPki, type ClientIdentity, call, createAgencyPki, type HttpAnswer } from './testing.js';
+import { startTestGateway, type TestGateway, tls12Connection, trailRecords } from './testing/test-gateway.js';
+import {
+  type AgencyPki,
+  type ClientIdentity,
+  call,
+  createAgencyPki,
+  type HttpAnswer,
+} from './testing/tls.js';
 
 const logger = testLogger();
 const LINKAGE = newLinkageId();

@@ -4,8 +4,8 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from './security-headers.js';
 import type { ConnectionLimits } from './settings.js';
-import { type GatewayFixture, gatewayFixture } from './test-gateway.js';
-import type { ClientIdentity } from './testing.js';
+import { type GatewayFixture, gatewayFixture } from './testing/test-gateway.js';
+import type { ClientIdentity } from './testing/tls.js';
 
 /** Small bounds so the test is quick; the defaults are seconds (settings.ts). */
 const LIMITS: ConnectionLimits = {

@@ -11,8 +11,8 @@ import {
   pemFiles,
   tls12Connection,
   trailRecords,
-} from './test-gateway.js';
-import { type AgencyPki, type ClientIdentity, call } from './testing.js';
+} from './testing/test-gateway.js';
+import { type AgencyPki, type ClientIdentity, call } from './testing/tls.js';
 
 const CLIENT = new URL('../tests/support/tls12-renegotiating-client.py', import.meta.url).pathname;
 

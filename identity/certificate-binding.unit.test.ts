@@ -8,8 +8,8 @@ import { createCertificateBindings } from './certificate-binding.js';
 import { certificateBoundCodec } from './identity-codecs.js';
 import { openIdentityStore } from './identity-store.js';
 import { newLinkageId } from './linkage-id.js';
-import { testMyNumber } from './test-my-numbers.js';
-import { createTestHub, type TestHub } from './test-support.js';
+import { createTestHub, type TestHub } from './testing/hub.js';
+import { testMyNumber } from './testing/my-numbers.js';
 
 const hubs: TestHub[] = [];
 const setup = () => {

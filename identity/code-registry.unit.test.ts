@@ -6,7 +6,7 @@ import { deriveCode, parseCode } from './codes.js';
 import { generateDevKeys } from './dev-keys.js';
 import { parseKeyRing } from './keys.js';
 import { type LinkageId, newLinkageId } from './linkage-id.js';
-import { createTestHub, type TestHub } from './test-support.js';
+import { createTestHub, type TestHub } from './testing/hub.js';
 
 const hubs: TestHub[] = [];
 const hub = (options?: Parameters<typeof createTestHub>[0]) => {

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Clock } from '../core/clock.js';
-import { Topics, topicName } from '../infra/topics.js';
 import type { Logger } from '../platform/logger.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import { type CertificateBindings, createCertificateBindings } from './certificate-binding.js';
 import { type CodeRegistry, createCodeRegistry } from './code-registry.js';
 import type { RecordWire } from './identity-codecs.js';

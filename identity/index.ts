@@ -45,5 +45,4 @@ export {
   validateMyNumber,
 } from './my-number.js';
 export { type PrivacyFinding, type ScanTarget, scanForMyNumbers } from './privacy-scan.js';
-export { testMyNumber, testMyNumbers } from './test-my-numbers.js';
 export { createVault, type Vault } from './vault.js';

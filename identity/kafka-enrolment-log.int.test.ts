@@ -16,7 +16,7 @@ import { createKafkaAgencyCodeLog, createKafkaEnrolmentLog } from './kafka-enrol
 import { parseKeyRing } from './keys.js';
 import type { LinkageId } from './linkage-id.js';
 import { scanForMyNumbers } from './privacy-scan.js';
-import { testMyNumbers } from './test-my-numbers.js';
+import { testMyNumbers } from './testing/my-numbers.js';
 import { createVault } from './vault.js';
 
 describe('identity logs on real Kafka', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TsunagiError } from '../core/errors.js';
 import { checkMyNumber, myNumberCheckDigit, validateMyNumber } from './my-number.js';
-import { testMyNumber, testMyNumbers } from './test-my-numbers.js';
+import { testMyNumber, testMyNumbers } from './testing/my-numbers.js';
 
 const caught = (fn: () => unknown): TsunagiError => {
   try {

@@ -6,7 +6,7 @@ import { open } from 'lmdb';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MyNumber } from './my-number.js';
 import { scanForMyNumbers, scanForText } from './privacy-scan.js';
-import { testMyNumbers } from './test-my-numbers.js';
+import { testMyNumbers } from './testing/my-numbers.js';
 
 const [planted, other] = testMyNumbers('privacy-scan', 2) as [MyNumber, MyNumber];
 const grouped = (sep: string) => [planted.slice(0, 4), planted.slice(4, 8), planted.slice(8)].join(sep);

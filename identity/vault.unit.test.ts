@@ -8,8 +8,8 @@ import { parseKeyRing } from './keys.js';
 import { isLinkageId } from './linkage-id.js';
 import type { MyNumber } from './my-number.js';
 import { scanForMyNumbers } from './privacy-scan.js';
-import { testMyNumbers } from './test-my-numbers.js';
-import { createTestHub, type TestHub } from './test-support.js';
+import { createTestHub, type TestHub } from './testing/hub.js';
+import { testMyNumbers } from './testing/my-numbers.js';
 import { createVault } from './vault.js';
 
 const hubs: TestHub[] = [];

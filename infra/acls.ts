@@ -1,7 +1,7 @@
 import { TsunagiError } from '../core/errors.js';
 import { HUB_PRINCIPALS, type HubPrincipal } from '../platform/kafka-credentials.js';
+import { agencyNotificationTopic, Topics } from '../schemas/topics.js';
 import { SUPER_USERS } from './broker-security.js';
-import { agencyNotificationTopic, Topics } from './topics.js';
 
 /**
  * Who may do what on Kafka: THE table. Provisioning applies it to the broker for the configured

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { agencyGroup } from '../consumers/agency-consumer.js';
 import { TsunagiError } from '../core/errors.js';
 import { HUB_PRINCIPALS } from '../platform/kafka-credentials.js';
+import { Topics } from '../schemas/topics.js';
 import { aclBindings, aclTable, agencyGroupPrefix, agencyRow, HUB_ROWS } from './acls.js';
 import { SUPER_USERS } from './broker-security.js';
-import { Topics } from './topics.js';
 
 const topicGrants = (principal: string) =>
   aclTable(['jps', 'hello-work'])

@@ -8,6 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka, type KafkaClientOptions } from '../platform/kafka.js';
 import { localCredentialFiles } from '../platform/kafka-credentials.js';
+import {
+  AGENCY_NOTIFICATION_SPEC,
+  agencyNotificationTopic,
+  TOPIC_SPECS,
+  Topics,
+  topicName,
+} from '../schemas/topics.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { connectOutcome, readAll, readRefusal, writeRefusal } from '../tests/support/kafka-probes.js';
 import { isolatedTopics } from '../tests/support/topics.js';
@@ -16,13 +23,6 @@ import { createKafkaCa } from './kafka-pki.js';
 import { loadLocalCa, writePrincipalCredentials } from './kafka-secrets.js';
 import { provisionAcls } from './provision-acls.js';
 import { provisionTopics } from './provision-topics.js';
-import {
-  AGENCY_NOTIFICATION_SPEC,
-  agencyNotificationTopic,
-  TOPIC_SPECS,
-  Topics,
-  topicName,
-} from './topics.js';
 
 /**
  * The broker as an outsider meets it: mutual TLS on every connection, and an agency confined to its

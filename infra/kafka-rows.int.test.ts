@@ -3,13 +3,13 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
+import { TOPIC_SPECS, Topics, topicName } from '../schemas/topics.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { fetchRefusal, readRefusal, writeRefusal } from '../tests/support/kafka-probes.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { aclBindings, bindingKey, HUB_ROWS } from './acls.js';
 import { kafkaAclTable } from './provision.js';
 import { describeAclBindings, provisionAcls } from './provision-acls.js';
-import { TOPIC_SPECS, Topics, topicName } from './topics.js';
 
 /**
  * The hub's own principals on a real broker: each may do what its rows of the ACL table grant and

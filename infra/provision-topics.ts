@@ -1,7 +1,7 @@
 import kafkajs, { type Admin } from 'kafkajs';
 import type { Logger } from '../platform/logger.js';
+import { type TopicSpec, topicName } from '../schemas/topics.js';
 import { waitForTopicLeaders } from './topic-leaders.js';
-import { type TopicSpec, topicName } from './topics.js';
 
 const topicConfig = (spec: Pick<TopicSpec, 'cleanupPolicy' | 'retentionMs'>) => [
   { name: 'cleanup.policy', value: spec.cleanupPolicy },

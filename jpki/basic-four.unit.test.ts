@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BasicFour, compareBasicFour, extractBasicFour } from './basic-four.js';
-import { createTestPki, type TestPki } from './test-pki/index.js';
+import { createTestPki, type TestPki } from './testing/pki/index.js';
 
 const taro: BasicFour = {
   name: '山田 太郎',

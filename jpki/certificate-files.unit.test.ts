@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResidentSignInSettings } from '../gateway/resident/settings.js';
 import { readCertificateFiles, readOneCertificate } from './certificate-files.js';
 import { toPem } from './pki.js';
-import { createTestPki, type TestPki } from './test-pki/index.js';
-import { exportPrivateKeyDer } from './test-pki/keys.js';
+import { createTestPki, type TestPki } from './testing/pki/index.js';
+import { exportPrivateKeyDer } from './testing/pki/keys.js';
 
 /** Certificate files as configuration: bundles split, explanatory text ignored, nothing silently dropped. */
 let pki: TestPki;

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { challengeMessage, issueChallenge, verifyChallengeSignature } from './challenge.js';
-import { createTestPki, type TestPki } from './test-pki/index.js';
-import { generateRsaKeys } from './test-pki/keys.js';
-import { manualClock } from './test-pki/support.js';
+import { createTestPki, type TestPki } from './testing/pki/index.js';
+import { generateRsaKeys } from './testing/pki/keys.js';
+import { manualClock } from './testing/pki/support.js';
 
 let pki: TestPki;
 let stranger: CryptoKeyPair;

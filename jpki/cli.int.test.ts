@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from '../platform/config.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { serialHex, toPem } from './pki.js';
-import { createTestPki, type TestPki } from './test-pki/index.js';
+import { createTestPki, type TestPki } from './testing/pki/index.js';
 
 /** The CLI as an operator runs it, against the real broker and registry (own topic prefix). */
 const run = promisify(execFile);

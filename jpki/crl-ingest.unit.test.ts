@@ -12,8 +12,8 @@ import {
 } from './crl-ingest.js';
 import type { CertificateStatusEvent, RevocationPublisher } from './revocation.js';
 import { emptyRevocationView, evolveAll, isRevoked, type RevocationView } from './revocation-view.js';
-import { createTestPki, type TestPki } from './test-pki/index.js';
-import { manualClock, silentLogger } from './test-pki/support.js';
+import { createTestPki, type TestPki } from './testing/pki/index.js';
+import { manualClock, silentLogger } from './testing/pki/support.js';
 
 const ISSUER = 'C=JP,O=Tsunagi Test JPKI,CN=Test Issuing CA';
 const URL_A = 'https://crl.example.test/jpki.crl';

@@ -3,8 +3,8 @@ import { diffRevocations, parseCrl, validateCrl } from './crl.js';
 import { toPem } from './pki.js';
 import { createRevocationChecker } from './revocation-checker.js';
 import { emptyRevocationView, evolveAll } from './revocation-view.js';
-import { createTestPki, type TestPki } from './test-pki/index.js';
-import { silentLogger } from './test-pki/support.js';
+import { createTestPki, type TestPki } from './testing/pki/index.js';
+import { silentLogger } from './testing/pki/support.js';
 import { validateCertificate } from './validate.js';
 
 const HOUR = 3_600_000;

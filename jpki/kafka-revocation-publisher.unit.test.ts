@@ -8,7 +8,7 @@ import { createKafkaRevocationPublisher } from './kafka-revocation-publisher.js'
 import { type CertificateStatusEvent, type RevocationReason, RevocationReasonCode } from './revocation.js';
 import { fromDomainEvent, fromWireReason, toDomainEvent, toWireReason } from './revocation-events.js';
 import { emptyRevocationView, evolveAll } from './revocation-view.js';
-import { silentLogger } from './test-pki/support.js';
+import { silentLogger } from './testing/pki/support.js';
 
 const ISSUER = 'C=JP,O=Tsunagi Test JPKI,CN=Test Issuing CA';
 const revoked: CertificateStatusEvent = {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcspClient } from './ocsp-client.js';
-import { type RunningResponder, startOcspResponder } from './ocsp-responder.js';
 import type { RevocationReason } from './revocation.js';
 import { createRevocationChecker } from './revocation-checker.js';
 import { emptyRevocationView, evolveAll, type RevocationView } from './revocation-view.js';
-import { createTestPki, type TestPki } from './test-pki/index.js';
-import { type ManualClock, manualClock, silentLogger } from './test-pki/support.js';
+import { type RunningResponder, startOcspResponder } from './testing/ocsp-responder.js';
+import { createTestPki, type TestPki } from './testing/pki/index.js';
+import { type ManualClock, manualClock, silentLogger } from './testing/pki/support.js';
 import { validateCertificate } from './validate.js';
 
 /** OCSP over a real local HTTP responder (node:http on 127.0.0.1). Needs no Kafka. */

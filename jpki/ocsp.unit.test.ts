@@ -1,9 +1,9 @@
 import type * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOcspRequest, verifyOcspResponse } from './ocsp.js';
-import { type IssuedCertificate, issueCertificate } from './test-pki/certificate-builder.js';
-import { createTestPki, randomSerial, type TestPki } from './test-pki/index.js';
-import { buildOcspResponse, type OcspCertStatus, ocspResponseEnvelope } from './test-pki/ocsp-builder.js';
+import { type IssuedCertificate, issueCertificate } from './testing/pki/certificate-builder.js';
+import { createTestPki, randomSerial, type TestPki } from './testing/pki/index.js';
+import { buildOcspResponse, type OcspCertStatus, ocspResponseEnvelope } from './testing/pki/ocsp-builder.js';
 
 const HOUR = 3_600_000;
 let pki: TestPki;

@@ -10,8 +10,8 @@ import {
   type OpensslCertificate,
   type OpensslPki,
   USER_IDENTIFICATION_EXTENSIONS,
-} from './test-pki/openssl.js';
-import { answering } from './test-pki/support.js';
+} from './testing/pki/openssl.js';
+import { answering } from './testing/pki/support.js';
 import { validateCertificate } from './validate.js';
 
 /**

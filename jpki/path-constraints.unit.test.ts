@@ -5,10 +5,10 @@ import {
   type CertificateSpec,
   type IssuedCertificate,
   issueCertificate,
-} from './test-pki/certificate-builder.js';
-import { createTestPki, randomSerial, type TestPki } from './test-pki/index.js';
-import { generateRsaKeys } from './test-pki/keys.js';
-import { answering } from './test-pki/support.js';
+} from './testing/pki/certificate-builder.js';
+import { createTestPki, randomSerial, type TestPki } from './testing/pki/index.js';
+import { generateRsaKeys } from './testing/pki/keys.js';
+import { answering } from './testing/pki/support.js';
 import { validateCertificate } from './validate.js';
 
 /**

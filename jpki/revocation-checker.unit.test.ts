@@ -4,7 +4,7 @@ import type { OcspClient, OcspOutcome } from './ocsp-client.js';
 import type { CertificateStatusEvent, RevocationQuery } from './revocation.js';
 import { createRevocationChecker } from './revocation-checker.js';
 import { emptyRevocationView, evolveAll, type RevocationView } from './revocation-view.js';
-import { manualClock, silentLogger } from './test-pki/support.js';
+import { manualClock, silentLogger } from './testing/pki/support.js';
 
 const ISSUER = 'C=JP,O=Tsunagi Test JPKI,CN=Test Issuing CA';
 const NOW = new Date('2026-04-01T00:00:00Z');

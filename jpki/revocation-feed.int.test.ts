@@ -3,22 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topics, topicName } from '../infra/topics.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createEventWire, type EventWire } from '../platform/event-wire.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { createCrlFetcher, createCrlIngest } from './crl-ingest.js';
 import { createOcspClient } from './ocsp-client.js';
-import { type RunningResponder, startOcspResponder } from './ocsp-responder.js';
 import { formatName, serialHex } from './pki.js';
 import type { RevocationChecker, RevocationReason } from './revocation.js';
 import { revocationEventId } from './revocation-events.js';
 import { type RevocationService, startRevocationService } from './revocation-service.js';
 import { isRevoked } from './revocation-view.js';
-import { createTestPki, type TestPki } from './test-pki/index.js';
-import { type ManualClock, manualClock } from './test-pki/support.js';
+import { type RunningResponder, startOcspResponder } from './testing/ocsp-responder.js';
+import { createTestPki, type TestPki } from './testing/pki/index.js';
+import { type ManualClock, manualClock } from './testing/pki/support.js';
 import { validateCertificate } from './validate.js';
 
 /** Revocations through real Kafka and the registry: CRL → topic → feed → checker → validation. */

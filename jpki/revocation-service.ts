@@ -1,9 +1,9 @@
 import type { Kafka } from 'kafkajs';
 import type { Clock } from '../core/clock.js';
-import { Topics, topicName } from '../infra/topics.js';
 import type { EventWire } from '../platform/event-wire.js';
 import type { Logger } from '../platform/logger.js';
 import { createEventPublisher } from '../producers/publisher.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import {
   createKafkaRevocationPublisher,
   type KafkaRevocationPublisher,

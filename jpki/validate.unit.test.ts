@@ -4,8 +4,8 @@ import { toPem } from './pki.js';
 import type { RevocationChecker } from './revocation.js';
 import { createRevocationChecker } from './revocation-checker.js';
 import { emptyRevocationView, evolveAll } from './revocation-view.js';
-import { createTestPki, type TestPki } from './test-pki/index.js';
-import { answering, silentLogger } from './test-pki/support.js';
+import { createTestPki, type TestPki } from './testing/pki/index.js';
+import { answering, silentLogger } from './testing/pki/support.js';
 import { type ValidationOptions, validateCertificate } from './validate.js';
 
 let pki: TestPki;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEvent } from '../schemas/codec.js';
-import { SAMPLE_EVENTS } from '../schemas/samples.js';
+import { SAMPLE_EVENTS } from '../schemas/testing/samples.js';
 import { frame } from '../schemas/wire-format.js';
 import { fixedSchemaIds } from '../tests/support/schema-ids.js';
 import { eventWireOver } from './event-wire.js';

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import { TsunagiError } from '../core/errors.js';
 import { identityConfigFor } from '../identity/hub-config.js';
-import { Topics, topicName } from '../infra/topics.js';
 import { runIfMain } from '../platform/cli-main.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire, type EventWire } from '../platform/event-wire.js';
@@ -11,6 +10,7 @@ import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
 import { readToEnd } from '../platform/read-to-end.js';
 import type { DeadLetterRecorded } from '../schemas/events.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import { recoverOriginalBytes } from './dead-letter.js';
 
 /** Which dead letters: by event id, or by source (`juki.csv:17`, or a base name for all its lines). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.js';
 import { generateDevKeys } from '../identity/dev-keys.js';
 import { parseKeyRing } from '../identity/keys.js';
-import { testMyNumber } from '../identity/test-my-numbers.js';
+import { testMyNumber } from '../identity/testing/my-numbers.js';
 import { encodeEvent } from '../schemas/codec.js';
 import { deadLetterEvent, maskMyNumbers, recoverOriginalBytes } from './dead-letter.js';
 

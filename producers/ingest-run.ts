@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { IngestRunCompleted } from '../schemas/events.js';
-import type { IngestProgress } from './ingest.js';
+
+/** What one run has done so far (and, at its end, in all). */
+export interface IngestProgress {
+  read: number;
+  published: number;
+  rejected: number;
+  /** Lines already acknowledged by an earlier run (resume), not read again. */
+  skipped: number;
+}
 
 /**
  * The summary event appended after an ingest run's last batch was acknowledged: analytics counts

@@ -7,16 +7,11 @@ import { type DeadLetterInput, deadLetterEvent } from './dead-letter.js';
 import { parseRow } from './exports/parse-row.js';
 import { readExport } from './exports/read-export.js';
 import { EXPORT_COLUMNS, type ExportRow, type ExportSystem, toEvent } from './exports/systems.js';
-import { ingestRunCompleted } from './ingest-run.js';
-import type { EventPublisher } from './publisher.js';
+import { type IngestProgress, ingestRunCompleted } from './ingest-run.js';
 
-export interface IngestProgress {
-  read: number;
-  published: number;
-  rejected: number;
-  /** Lines already acknowledged by an earlier run (resume), not read again. */
-  skipped: number;
-}
+export type { IngestProgress } from './ingest-run.js';
+
+import type { EventPublisher } from './publisher.js';
 
 export interface IngestSummary extends IngestProgress {
   file: string;

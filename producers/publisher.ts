@@ -1,9 +1,9 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
-import { topicName } from '../infra/topics.js';
 import type { EventWire } from '../platform/event-wire.js';
 import type { Logger } from '../platform/logger.js';
 import { EVENT_SUBJECTS, eventKey, type TsunagiEvent } from '../schemas/events.js';
+import { topicName } from '../schemas/topics.js';
 
 /** One acknowledged append: kafkajs reports a base offset per topic-partition written. */
 export interface PublishReceipt {

@@ -5,7 +5,7 @@ import { memoryTx } from './memory-tx.js';
 import { residentRecordProjection } from './resident-record.js';
 import { checkSequence } from './sequence.js';
 import { GAPS, OFFSETS, REJECTS } from './store.js';
-import { residentChanged } from './test-events.js';
+import { residentChanged } from './testing/events.js';
 
 const projection = residentRecordProjection('t');
 const record = (offset: number, event: TsunagiEvent): DecodedRecord<TsunagiEvent> => ({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { infraPaths } from '../infra/paths.js';
-import { Topics, topicName } from '../infra/topics.js';
 import type { InfraConfig } from '../platform/config.js';
 import { readEnv } from '../platform/env.js';
+import { Topics, topicName } from '../schemas/topics.js';
 import { accessTrailProjection } from './access-trail.js';
 import { codeMapProjection } from './code-map.js';
 import { consentProjection } from './consents.js';

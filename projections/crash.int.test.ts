@@ -9,6 +9,9 @@ import type { TsunagiEvent } from '../schemas/events.js';
 import { testConfig, testKafka, testLogger, uniqueName } from '../tests/support/infra.js';
 import { type ProjectionTopics, projectionsFor } from './catalogue.js';
 import { currentGeneration } from './generations.js';
+import { endOffsets, replayProjection } from './replay.js';
+import { openStoreAt } from './store.js';
+import { careLevelPublished, itemPublished, itemWithdrawn } from './testing/events.js';
 import {
   comparable,
   createProjectionTopics,
@@ -16,10 +19,7 @@ import {
   reached,
   storedOffsets,
   waitUntil,
-} from './int-support.js';
-import { endOffsets, replayProjection } from './replay.js';
-import { openStoreAt } from './store.js';
-import { careLevelPublished, itemPublished, itemWithdrawn } from './test-events.js';
+} from './testing/kafka.js';
 
 const config = testConfig();
 const kafka = testKafka(config);

@@ -9,15 +9,6 @@ import { createEventWire } from '../platform/event-wire.js';
 import { testConfig, testKafka, testLogger, uniqueName } from '../tests/support/infra.js';
 import { PROJECTION_NAMES, type ProjectionName, type ProjectionTopics, projectionsFor } from './catalogue.js';
 import { currentGeneration } from './generations.js';
-import {
-  comparable,
-  createProjectionTopics,
-  produceAgencyCodes,
-  produceEvents,
-  reached,
-  storedOffsets,
-  waitUntil,
-} from './int-support.js';
 import { createProjectionMetrics } from './metrics.js';
 import { endOffsets, replayProjection } from './replay.js';
 import { createProjectionRunner, type ProjectionRunner } from './runner.js';
@@ -30,7 +21,16 @@ import {
   itemPublished,
   itemWithdrawn,
   residentChanged,
-} from './test-events.js';
+} from './testing/events.js';
+import {
+  comparable,
+  createProjectionTopics,
+  produceAgencyCodes,
+  produceEvents,
+  reached,
+  storedOffsets,
+  waitUntil,
+} from './testing/kafka.js';
 import { openProjectionViews, type ProjectionViews } from './views.js';
 
 const config = testConfig();

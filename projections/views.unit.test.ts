@@ -17,7 +17,7 @@ import {
   itemPublished,
   itemWithdrawn,
   residentChanged,
-} from './test-events.js';
+} from './testing/events.js';
 
 type Apply = (event: TsunagiEvent, tx: StoreTx, at: RecordPosition) => ApplyOutcome;
 const at = (offset: number): RecordPosition => ({ topic: 't', partition: 0, offset: String(offset) });

@@ -17,10 +17,10 @@ import {
   type ResidentRecordChanged,
   type TsunagiEvent,
 } from './events.js';
-import { readFixture } from './fixtures.js';
 import { fromTwosComplement, toTwosComplement } from './logical-types.js';
 import { MAX_YEN } from './primitives.js';
-import { SAMPLE_EVENTS } from './samples.js';
+import { readFixture } from './testing/fixtures.js';
+import { SAMPLE_EVENTS } from './testing/samples.js';
 
 const sample = <T extends TsunagiEvent>(subject: string, version = 1) =>
   SAMPLE_EVENTS[subject]?.[version] as T;

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { TsunagiError } from '../core/errors.js';
-import { type TopicName, Topics } from '../infra/topics.js';
 import { buildEventSchemas } from './event-schemas.js';
 import { domainPrimitives, jsonPrimitives, toHex } from './primitives.js';
+import { type TopicName, Topics } from './topics.js';
 
 export { NON_DISCLOSURE_REASONS } from '../core/policy/non-disclosure.js';
 /**
@@ -77,7 +77,7 @@ export type RevocationReason = CertificateRevoked['data']['reason'];
 
 /**
  * AgencyNotified has no shared topic: each goes to its recipient's own topic
- * (`agencyNotificationTopic(recipient)` in infra/topics.ts). The `*` makes it an invalid topic name,
+ * (`agencyNotificationTopic(recipient)` in schemas/topics.ts). The `*` makes it an invalid topic name,
  * so a publisher that routes by `EVENT_SUBJECTS` fails loudly instead of mixing agencies' data.
  */
 export const PER_AGENCY_TOPIC = 'agency.*.notifications';
@@ -85,7 +85,7 @@ export const PER_AGENCY_TOPIC = 'agency.*.notifications';
 export interface EventSubject {
   /** Folder under schemas/; the registry subject is its record's full name (`registrySubject()`). */
   subject: string;
-  /** Topic suffix from infra/topics.ts. */
+  /** Topic suffix from schemas/topics.ts. */
   topic: TopicName | typeof PER_AGENCY_TOPIC;
   /** The schema version producers write today; readers resolve older versions into it. */
   version: number;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { Topics } from '../infra/topics.js';
 import { loadSchema } from './catalogue.js';
 import * as events from './events.js';
 import {
@@ -11,7 +10,8 @@ import {
   parseEvent,
   type TsunagiEvent,
 } from './events.js';
-import { SAMPLE_EVENTS } from './samples.js';
+import { SAMPLE_EVENTS } from './testing/samples.js';
+import { Topics } from './topics.js';
 
 const samples = Object.values(SAMPLE_EVENTS).flatMap((versions) => Object.values(versions));
 const resident = SAMPLE_EVENTS['resident-record-changed']?.[1] as events.ResidentRecordChanged;

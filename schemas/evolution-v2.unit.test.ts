@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { avroType, decodeEvent, encodeEvent, toAvroRecord } from './codec.js';
 import type { AgencyNotified, DeadLetterRecorded } from './events.js';
-import { SAMPLE_EVENTS } from './samples.js';
+import { SAMPLE_EVENTS } from './testing/samples.js';
 
 /** Both v2 subjects only add fields with a null default: readable in both directions. */
 describe.each([

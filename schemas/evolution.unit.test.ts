@@ -6,7 +6,7 @@ import { loadSchema, SCHEMAS_DIR } from './catalogue.js';
 import { avroType, decodeEvent, encodeEvent, fromAvroRecord, toAvroRecord } from './codec.js';
 import type { ConsentGranted, DisclosureRecorded } from './events.js';
 import { avroOptions } from './logical-types.js';
-import { SAMPLE_EVENTS } from './samples.js';
+import { SAMPLE_EVENTS } from './testing/samples.js';
 
 const v1 = avroType('consent-granted', 1);
 const v2 = avroType('consent-granted', 2);

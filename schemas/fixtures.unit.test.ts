@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { listSubjects } from './catalogue.js';
 import { decodeEvent, encodeEvent } from './codec.js';
 import { EVENT_SUBJECTS, eventFromJson, eventToJson } from './events.js';
-import { fixtureOf, readFixture } from './fixtures.js';
-import { SAMPLE_EVENTS } from './samples.js';
+import { fixtureOf, readFixture } from './testing/fixtures.js';
+import { SAMPLE_EVENTS } from './testing/samples.js';
 
 const ours = new Set<string>(Object.values(EVENT_SUBJECTS).map((s) => s.subject));
 const cases = listSubjects()

@@ -5,7 +5,7 @@ import { createEventWire } from '../platform/event-wire.js';
 import { SchemaType, testConfig, testRegistry, uniqueName } from '../tests/support/infra.js';
 import { listSubjects, registrySubject, schemaPath } from './catalogue.js';
 import { avroOptions, encodeEvent } from './codec.js';
-import { SAMPLE_EVENTS } from './samples.js';
+import { SAMPLE_EVENTS } from './testing/samples.js';
 import { frame } from './wire-format.js';
 import { catalogueEntryOf } from './writer-schema.js';
 

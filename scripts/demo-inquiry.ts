@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { call } from '../gateway/testing.js';
+import { call } from '../gateway/testing/tls.js';
 import { gatewayPort } from '../infra/app-services.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';

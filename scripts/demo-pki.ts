@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAgencyPki } from '../gateway/testing.js';
+import { createAgencyPki } from '../gateway/testing/tls.js';
 import { infraPaths } from '../infra/paths.js';
 import type { InfraConfig } from '../platform/config.js';
 

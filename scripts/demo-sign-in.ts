@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bindCertificateForResident } from '../gateway/resident/certificate-enrolment.js';
 import { demoCard, signInWithCard } from '../gateway/resident/sign-in-client.js';
-import { call } from '../gateway/testing.js';
+import { call } from '../gateway/testing/tls.js';
 import { gatewayPort } from '../infra/app-services.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, topicName } from '../infra/topics.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import { eventKey } from '../schemas/events.js';
-import { SAMPLE_EVENTS } from '../schemas/samples.js';
+import { SAMPLE_EVENTS } from '../schemas/testing/samples.js';
+import { Topics, topicName } from '../schemas/topics.js';
 
 /**
  * The smallest demo: one fictional resident-record event is produced in the registry's

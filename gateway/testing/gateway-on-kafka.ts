@@ -15,7 +15,7 @@ import { createGatewayMetrics } from '../metrics.js';
 import type { InquiryReadModel, ResidentResolver } from '../ports.js';
 import type { SessionTokens } from '../resident/session-token.js';
 import { buildGateway, type GatewayDeps } from '../server.js';
-import type { AgencyPki } from '../testing.js';
+import type { AgencyPki } from './tls.js';
 
 /**
  * Test-only: a gateway wired as gateway/main.ts wires it — bundled legal-basis table, the trail and

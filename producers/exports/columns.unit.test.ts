@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testMyNumber } from '../../identity/test-my-numbers.js';
+import { testMyNumber } from '../../identity/testing/my-numbers.js';
 import { checkColumns } from './columns.js';
 import { checkExportColumns, readExport } from './read-export.js';
 import { EXPORT_COLUMNS } from './systems.js';

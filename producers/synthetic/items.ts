@@ -1,7 +1,7 @@
 import { CARE_LEVELS } from '../../schemas/events.js';
+import { epochDay, type LifeContext, type Schedule, type Year } from './context.js';
 import { date, emitItem } from './emit.js';
 import { ageOn, type Household, head } from './household.js';
-import { epochDay, type LifeContext, type Schedule, type Year } from './life.js';
 
 /**
  * Yearly item rows. Local tax is assessed in June for the previous year's income (the tax

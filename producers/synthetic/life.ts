@@ -1,28 +1,8 @@
-import { date, emitItem, emitJuki, type RowSink } from './emit.js';
-import { ageOn, type Household, head, type Person, type PersonFactory, streetIn } from './household.js';
+import { epochDay, type LifeContext, type Schedule, type Year } from './context.js';
+import { date, emitItem, emitJuki } from './emit.js';
+import { ageOn, type Household, head, type Person, streetIn } from './household.js';
 import { assistanceYear, careYear, childAllowanceYear, localTaxYear } from './items.js';
 import { MUNICIPALITIES } from './municipalities.js';
-import type { Prng } from './prng.js';
-
-export interface LifeContext {
-  prng: Prng;
-  people: PersonFactory;
-  sink: RowSink;
-  newHouseholdId: (municipalityCode: string) => string;
-}
-
-/** Something drawn for a year, applied later in date order. */
-export type Schedule = (day: number, apply: (day: number) => void) => void;
-
-export interface Year {
-  first: number;
-  /** Last day of the year (epoch days). */
-  last: number;
-  someDay: () => number;
-}
-
-export const epochDay = (year: number, month = 1, day = 1): number =>
-  Date.UTC(year, month - 1, day) / 86_400_000;
 
 /** Registers the household as of `day`: the initial load of a registry. */
 export function register(household: Household, day: number, ctx: LifeContext): void {

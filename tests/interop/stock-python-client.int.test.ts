@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topics, topicName } from '../../infra/topics.js';
 import type { InfraConfig } from '../../platform/config.js';
 import { createEventWire } from '../../platform/event-wire.js';
 import { schemaRegistryClientProperties } from '../../platform/kafka-client-properties.js';
@@ -8,7 +7,8 @@ import { librdkafkaProperties } from '../../platform/kafka-credentials.js';
 import { createEventPublisher } from '../../producers/publisher.js';
 import { registrySubject, schemaPath } from '../../schemas/catalogue.js';
 import type { ConsentGranted, TsunagiEvent } from '../../schemas/events.js';
-import { SAMPLE_EVENTS } from '../../schemas/samples.js';
+import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
+import { Topics, topicName } from '../../schemas/topics.js';
 import { testConfig, testKafka, testLogger } from '../support/infra.js';
 import { runPythonJson, stockPythonClient } from '../support/python-venv.js';
 import { readTopic } from '../support/read-topic.js';

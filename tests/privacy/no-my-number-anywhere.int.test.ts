@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../core/clock.js';
 import { generateDevKeys } from '../../identity/dev-keys.js';
 import { scanForMyNumbers, scanForText } from '../../identity/privacy-scan.js';
-import { Topics, topicName } from '../../infra/topics.js';
 import type { InfraConfig } from '../../platform/config.js';
 import { createEventWire } from '../../platform/event-wire.js';
 import { createLogger } from '../../platform/logger.js';
@@ -18,6 +17,7 @@ import { openProducerHub, type ProducerHub } from '../../producers/hub-wiring.js
 import { ingestExport } from '../../producers/ingest.js';
 import { generateExports, type Manifest } from '../../producers/synthetic/generate.js';
 import type { DeadLetterRecorded } from '../../schemas/events.js';
+import { Topics, topicName } from '../../schemas/topics.js';
 import { testKafka } from '../support/infra.js';
 import { readTopic } from '../support/read-topic.js';
 import { isolatedTopics } from '../support/topics.js';

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isTsunagiError } from '../../core/errors.js';
-import { Topics, topicName } from '../../infra/topics.js';
 import { loadInfraConfig } from '../../platform/config.js';
 import { createEventWire } from '../../platform/event-wire.js';
 import { createKafka } from '../../platform/kafka.js';
 import { createLogger } from '../../platform/logger.js';
+import { Topics, topicName } from '../../schemas/topics.js';
 import { loadTrailLogConfig } from './config.js';
 import { readTrailEntry, sequencedSizeOf } from './kafka-entries.js';
 import { createTrailLogProver } from './prover.js';

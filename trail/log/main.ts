@@ -1,9 +1,9 @@
-import { Topics, topicName } from '../../infra/topics.js';
 import { loadInfraConfig } from '../../platform/config.js';
 import { createEventWire } from '../../platform/event-wire.js';
 import { createKafka } from '../../platform/kafka.js';
 import { createLogger } from '../../platform/logger.js';
 import { serveMetrics } from '../../platform/metrics-server.js';
+import { Topics, topicName } from '../../schemas/topics.js';
 import { demoKeyFiles, loadTrailLogConfig } from './config.js';
 import { startTrailLogService } from './service.js';
 import { openTrailLogStore } from './store.js';

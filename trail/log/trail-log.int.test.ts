@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventWire } from '../../platform/event-wire.js';
 import { canonicalBytes } from '../../schemas/codec.js';
 import type { DisclosureRecorded, TsunagiEvent } from '../../schemas/events.js';
-import { SAMPLE_EVENTS } from '../../schemas/samples.js';
+import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
 import { createTestTopic, testConfig, testKafka, testLogger } from '../../tests/support/infra.js';
 import { readTopic } from '../../tests/support/read-topic.js';
 import { createDisclosureRecorder } from '../recorder.js';

@@ -1,14 +1,14 @@
 import type { Admin, Kafka } from 'kafkajs';
-import type { AgencyCodeIssued } from '../identity/event-log.js';
-import { agencyCodeIssuedCodec } from '../identity/identity-codecs.js';
-import { kafkaAclTable } from '../infra/provision.js';
-import { provisionAcls } from '../infra/provision-acls.js';
-import type { EventWire } from '../platform/event-wire.js';
-import { createLogger } from '../platform/logger.js';
-import { eventKey, type TsunagiEvent } from '../schemas/events.js';
-import { type ProjectionTopics, projectionTopics } from './catalogue.js';
-import { currentGeneration } from './generations.js';
-import { OFFSETS, openStoreAt } from './store.js';
+import type { AgencyCodeIssued } from '../../identity/event-log.js';
+import { agencyCodeIssuedCodec } from '../../identity/identity-codecs.js';
+import { kafkaAclTable } from '../../infra/provision.js';
+import { provisionAcls } from '../../infra/provision-acls.js';
+import type { EventWire } from '../../platform/event-wire.js';
+import { createLogger } from '../../platform/logger.js';
+import { eventKey, type TsunagiEvent } from '../../schemas/events.js';
+import { type ProjectionTopics, projectionTopics } from '../catalogue.js';
+import { currentGeneration } from '../generations.js';
+import { OFFSETS, openStoreAt } from '../store.js';
 
 /**
  * Helpers for the projection integration tests (real Kafka and registry). The topics get the ACL

@@ -4,21 +4,21 @@ import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { Kafka } from 'kafkajs';
-import { type LinkageId, newLinkageId } from '../identity/linkage-id.js';
-import { createTestHub, type TestHub } from '../identity/test-support.js';
-import { createEventWire, type EventWire } from '../platform/event-wire.js';
-import type { Logger } from '../platform/logger.js';
-import { applyInformationItem } from '../projections/duplicate-store.js';
-import { memoryTx } from '../projections/memory-tx.js';
-import { applyResidentRecord } from '../projections/resident-record.js';
-import type { DisclosureRecorded, TsunagiEvent } from '../schemas/events.js';
-import { SAMPLE_EVENTS } from '../schemas/samples.js';
-import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
-import { readTopic } from '../tests/support/read-topic.js';
-import { storeReadModel } from './read-model.js';
-import type { GatewayDeps } from './server.js';
-import { startGatewayOnKafka } from './testing/gateway-on-kafka.js';
-import { type AgencyPki, type ClientIdentity, createAgencyPki } from './testing.js';
+import { type LinkageId, newLinkageId } from '../../identity/linkage-id.js';
+import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
+import { createEventWire, type EventWire } from '../../platform/event-wire.js';
+import type { Logger } from '../../platform/logger.js';
+import { applyInformationItem } from '../../projections/duplicate-store.js';
+import { memoryTx } from '../../projections/memory-tx.js';
+import { applyResidentRecord } from '../../projections/resident-record.js';
+import type { DisclosureRecorded, TsunagiEvent } from '../../schemas/events.js';
+import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
+import { createTestTopic, testConfig, testKafka, testLogger } from '../../tests/support/infra.js';
+import { readTopic } from '../../tests/support/read-topic.js';
+import { storeReadModel } from '../read-model.js';
+import type { GatewayDeps } from '../server.js';
+import { startGatewayOnKafka } from './gateway-on-kafka.js';
+import { type AgencyPki, type ClientIdentity, createAgencyPki } from './tls.js';
 
 /**
  * Test-only: the duplicate store and resident view of one resident, folded by projections/' own

@@ -1,16 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SCHEMAS_DIR } from './catalogue.js';
-import { encodeEvent } from './codec.js';
-import { eventFromJson, eventToJson, type TsunagiEvent } from './events.js';
+import { SCHEMAS_DIR } from '../catalogue.js';
+import { encodeEvent } from '../codec.js';
+import { eventFromJson, eventToJson, type TsunagiEvent } from '../events.js';
 import { SAMPLE_EVENTS } from './samples.js';
 
 /**
  * Golden fixtures: `schemas/<subject>/fixtures/v<N>.json` (the domain event, JSON form) and
  * `v<N>.hex` (its Avro body at version N, no wire header). They pin the encoding: a change to a
  * schema or the codec that alters bytes fails the fixture test. Regenerate deliberately with
- * `npx tsx schemas/fixtures.ts`, and review the diff.
+ * `npx tsx schemas/testing/fixtures.ts`, and review the diff.
  */
 export interface Fixture {
   subject: string;

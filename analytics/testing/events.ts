@@ -5,8 +5,8 @@ import type {
   DisclosureRecorded,
   IngestRunCompleted,
   ResidentRecordChanged,
-} from '../schemas/events.js';
-import { SAMPLE_EVENTS } from '../schemas/samples.js';
+} from '../../schemas/events.js';
+import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
 
 /** Fictional events for analytics tests: unique ids per `run`, otherwise the schema samples. */
 const sample = <T>(subject: string, version = 1) => structuredClone(SAMPLE_EVENTS[subject]?.[version]) as T;

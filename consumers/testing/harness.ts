@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { systemClock } from '../core/clock.js';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
-import { createTestHub, type TestHub } from '../identity/test-support.js';
-import type { InfraConfig } from '../platform/config.js';
-import { createEventWire, type EventWire } from '../platform/event-wire.js';
-import { createEventPublisher } from '../producers/publisher.js';
-import type { ResidentRecord } from '../projections/resident-record.js';
-import type { TsunagiEvent } from '../schemas/events.js';
-import { testKafka, testLogger } from '../tests/support/infra.js';
-import { isolatedTopics } from '../tests/support/topics.js';
-import { createNotificationOutputs, type NotificationOutputs } from './outputs.js';
-import { type NotifyDeps, startSubscriptionService } from './subscription-service.js';
-import type { Subscription } from './subscriptions.js';
+import { systemClock } from '../../core/clock.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../../core/policy/index.js';
+import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
+import type { InfraConfig } from '../../platform/config.js';
+import { createEventWire, type EventWire } from '../../platform/event-wire.js';
+import { createEventPublisher } from '../../producers/publisher.js';
+import type { ResidentRecord } from '../../projections/resident-record.js';
+import type { TsunagiEvent } from '../../schemas/events.js';
+import { testKafka, testLogger } from '../../tests/support/infra.js';
+import { isolatedTopics } from '../../tests/support/topics.js';
+import { createNotificationOutputs, type NotificationOutputs } from '../outputs.js';
+import { type NotifyDeps, startSubscriptionService } from '../subscription-service.js';
+import type { Subscription } from '../subscriptions.js';
 
 /** For int tests: source events published on isolated topics, then a subscription service reading them. */
 export interface SubscriptionHarness {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { toPem } from '../pki.js';
+import { toPem } from '../../pki.js';
 import { createTestPki, type TestPki } from './index.js';
 import { exportPrivateKeyDer } from './keys.js';
 
@@ -36,7 +36,7 @@ export async function writeTestPki(pki: TestPki, dir: string): Promise<string[]>
   return files.map(([name]) => join(dir, name));
 }
 
-// `npx tsx jpki/test-pki/write.ts [dir]` (default .tsunagi/test-pki).
+// `npx tsx jpki/testing/pki/write.ts [dir]` (default .tsunagi/test-pki).
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const dir = process.argv[2] ?? '.tsunagi/test-pki';
   const written = await writeTestPki(await createTestPki(), dir);

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClickhouse } from '../platform/clickhouse.js';
-import type { InfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createEventPublisher } from '../producers/publisher.js';
-import type { TsunagiEvent } from '../schemas/events.js';
-import { testKafka, testLogger } from '../tests/support/infra.js';
-import { isolatedTopics } from '../tests/support/topics.js';
-import { analyticsDatabases } from './ddl.js';
-import { createSinkMetrics } from './metrics.js';
-import { provisionAnalytics } from './provision.js';
-import { readAnalyticsSettings } from './settings.js';
-import { wireSink } from './wiring.js';
+import { createClickhouse } from '../../platform/clickhouse.js';
+import type { InfraConfig } from '../../platform/config.js';
+import { createEventWire } from '../../platform/event-wire.js';
+import { createEventPublisher } from '../../producers/publisher.js';
+import type { TsunagiEvent } from '../../schemas/events.js';
+import { testKafka, testLogger } from '../../tests/support/infra.js';
+import { isolatedTopics } from '../../tests/support/topics.js';
+import { analyticsDatabases } from '../ddl.js';
+import { createSinkMetrics } from '../metrics.js';
+import { provisionAnalytics } from '../provision.js';
+import { readAnalyticsSettings } from '../settings.js';
+import { wireSink } from '../wiring.js';
 
 /** Integration helpers: unique topics and a unique ClickHouse database per test file. */
 export async function isolatedAnalytics(name: string, k = 10): Promise<InfraConfig> {

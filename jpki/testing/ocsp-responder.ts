@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as pkijs from 'pkijs';
-import type { Clock } from '../core/clock.js';
-import { readNonce } from './ocsp.js';
-import { parseDer, pkiCrypto, serialHex, toHex } from './pki.js';
-import type { RevocationReason } from './revocation.js';
-import { buildOcspResponse, type OcspCertStatus, ocspResponseEnvelope } from './test-pki/ocsp-builder.js';
+import type { Clock } from '../../core/clock.js';
+import { readNonce } from '../ocsp.js';
+import { parseDer, pkiCrypto, serialHex, toHex } from '../pki.js';
+import type { RevocationReason } from '../revocation.js';
+import { buildOcspResponse, type OcspCertStatus, ocspResponseEnvelope } from './pki/ocsp-builder.js';
 
 /**
  * A small RFC 6960 responder for the test PKI and demos: POST only, loopback, answers from the

@@ -1,6 +1,6 @@
-import type { Clock } from '../../core/clock.js';
-import { createLogger } from '../../platform/logger.js';
-import type { RevocationAnswer, RevocationChecker } from '../revocation.js';
+import type { Clock } from '../../../core/clock.js';
+import { createLogger } from '../../../platform/logger.js';
+import type { RevocationAnswer, RevocationChecker } from '../../revocation.js';
 
 /** Helpers for the JPKI tests and demos. */
 export const silentLogger = () => createLogger({ level: 'silent' });

@@ -1,13 +1,13 @@
-import { newLinkageId } from '../identity/linkage-id.js';
-import type { ResidentRecord } from '../projections/resident-record.js';
+import { newLinkageId } from '../../identity/linkage-id.js';
+import type { ResidentRecord } from '../../projections/resident-record.js';
 import type {
   ChangeType,
   InformationItemPublished,
   InformationItemWithdrawn,
   ResidentRecordChanged,
-} from '../schemas/events.js';
-import { SAMPLE_EVENTS } from '../schemas/samples.js';
-import type { Subscription } from './subscriptions.js';
+} from '../../schemas/events.js';
+import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
+import type { Subscription } from '../subscriptions.js';
 
 /** Fictional source events and subscriptions for the consumers' tests. */
 const record = SAMPLE_EVENTS['resident-record-changed']?.[1] as ResidentRecordChanged;

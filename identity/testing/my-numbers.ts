@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type MyNumber, myNumberCheckDigit } from './my-number.js';
+import { type MyNumber, myNumberCheckDigit } from '../my-number.js';
 
 /**
  * Valid but synthetic My Numbers for tests and the synthetic data generator: the same seed gives

@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { KeyUsageBit, type KeyUsageName, Oid } from '../oids.js';
-import { pkiCrypto, toArrayBuffer } from '../pki.js';
+import { KeyUsageBit, type KeyUsageName, Oid } from '../../oids.js';
+import { pkiCrypto, toArrayBuffer } from '../../pki.js';
 import { type SigningHash, withHash } from './keys.js';
 
 export interface IssuedCertificate {

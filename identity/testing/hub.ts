@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Clock, fixedClock } from '../core/clock.js';
-import { createLogger, type Logger } from '../platform/logger.js';
-import { type CodeRegistry, createCodeRegistry } from './code-registry.js';
-import { generateDevKeys } from './dev-keys.js';
-import type { AgencyCodeIssued, CertificateBound, IdentityEnrolled } from './event-log.js';
-import { type IdentityStore, openIdentityStore } from './identity-store.js';
-import { createInMemoryEventLog, type InMemoryEventLog } from './in-memory-event-log.js';
-import { type KeyRing, parseKeyRing } from './keys.js';
-import { createVault, type Vault } from './vault.js';
+import { type Clock, fixedClock } from '../../core/clock.js';
+import { createLogger, type Logger } from '../../platform/logger.js';
+import { type CodeRegistry, createCodeRegistry } from '../code-registry.js';
+import { generateDevKeys } from '../dev-keys.js';
+import type { AgencyCodeIssued, CertificateBound, IdentityEnrolled } from '../event-log.js';
+import { type IdentityStore, openIdentityStore } from '../identity-store.js';
+import { createInMemoryEventLog, type InMemoryEventLog } from '../in-memory-event-log.js';
+import { type KeyRing, parseKeyRing } from '../keys.js';
+import { createVault, type Vault } from '../vault.js';
 
 /** A throw-away identity hub for unit tests: temp lmdb directory, in-memory logs, fresh keys. */
 export interface TestHub {

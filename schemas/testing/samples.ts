@@ -1,4 +1,4 @@
-import type { EventOf, EventType, TsunagiEvent } from './events.js';
+import type { EventOf, EventType, TsunagiEvent } from '../events.js';
 
 /**
  * One fictional event per subject version: the source of the golden fixtures (fixtures.ts) and

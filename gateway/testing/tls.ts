@@ -1,8 +1,8 @@
 import { type Agent, request as httpsRequest } from 'node:https';
-import { issueCertificate } from '../jpki/test-pki/certificate-builder.js';
-import { issueCrl } from '../jpki/test-pki/crl-builder.js';
-import { randomSerial } from '../jpki/test-pki/index.js';
-import { exportPrivateKeyDer, generateRsaKeys } from '../jpki/test-pki/keys.js';
+import { issueCertificate } from '../../jpki/testing/pki/certificate-builder.js';
+import { issueCrl } from '../../jpki/testing/pki/crl-builder.js';
+import { randomSerial } from '../../jpki/testing/pki/index.js';
+import { exportPrivateKeyDer, generateRsaKeys } from '../../jpki/testing/pki/keys.js';
 
 /** RFC 5280 §4.2.1.12 key purposes: agency certificates are clientAuth, the gateway's serverAuth. */
 const PURPOSES = { client: ['1.3.6.1.5.5.7.3.2'], server: ['1.3.6.1.5.5.7.3.1'], none: [] } as const;

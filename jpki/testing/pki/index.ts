@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { BasicFour } from '../basic-four.js';
-import { BasicFourOid, Oid } from '../oids.js';
+import type { BasicFour } from '../../basic-four.js';
+import { BasicFourOid, Oid } from '../../oids.js';
 import { type IssuedCertificate, issueCertificate } from './certificate-builder.js';
 import { type CrlEntrySpec, issueCrl } from './crl-builder.js';
 import { generateRsaKeys } from './keys.js';

@@ -7,7 +7,7 @@ import type {
   InformationItemPublished,
   InformationItemWithdrawn,
   ResidentRecordChanged,
-} from '../schemas/events.js';
+} from '../../schemas/events.js';
 
 /** Fictional events for projection tests. No real person; no My Number. */
 const envelope = (id: string, at = '2025-04-01T00:00:00.000Z') => ({

@@ -1,8 +1,8 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { Oid } from '../oids.js';
-import { pkiCrypto, toArrayBuffer } from '../pki.js';
-import { type RevocationReason, RevocationReasonCode } from '../revocation.js';
+import { Oid } from '../../oids.js';
+import { pkiCrypto, toArrayBuffer } from '../../pki.js';
+import { type RevocationReason, RevocationReasonCode } from '../../revocation.js';
 
 export type OcspCertStatus =
   | { status: 'good' }
