@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkageId } from '../identity/linkage-id.js';
 import type { TestHub } from '../identity/testing/hub.js';
@@ -8,8 +8,8 @@ import type { EventWire } from '../platform/event-wire.js';
 import type { ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified, DisclosureRecorded } from '../schemas/events.js';
 import { Topics, topicName } from '../schemas/topics.js';
-import { testLogger } from '../tests/support/infra.js';
-import { readTopic } from '../tests/support/read-topic.js';
+import { testLogger, testStore } from '../tests/support/infra.js';
+import { readTopic, type TopicRecord } from '../tests/support/read-topic.js';
 import { waitForCounts } from '../tests/support/wait-for-counts.js';
 import { followAgencyNotifications } from './agency-consumer.js';
 import { deliveryDay } from './delivery.js';
@@ -43,7 +43,7 @@ const EXPECTED: Record<(typeof AGENCIES)[number], string[]> = {
   '131016': [alice.linkageId],
 };
 
-const bytesOf = (m: KafkaMessage): Buffer[] => [
+const bytesOf = (m: TopicRecord): Buffer[] => [
   m.key ?? Buffer.alloc(0),
   m.value ?? Buffer.alloc(0),
   ...Object.values(m.headers ?? {}).flatMap((h) =>
@@ -58,8 +58,8 @@ describe('subscription service on real Kafka', () => {
   let hub: TestHub;
   let harness: SubscriptionHarness | undefined;
   const order: string[] = [];
-  const received = new Map<string, Array<{ message: KafkaMessage; event: AgencyNotified }>>();
-  let trail: Array<{ message: KafkaMessage; event: DisclosureRecorded }> = [];
+  const received = new Map<string, Array<{ message: TopicRecord; event: AgencyNotified }>>();
+  let trail: Array<{ message: TopicRecord; event: DisclosureRecorded }> = [];
 
   beforeAll(async () => {
     harness = await startSubscriptionHarness({
@@ -199,20 +199,14 @@ describe('subscription service on real Kafka', () => {
 
   it('lets the agency consumer drop a re-sent notification by its event id', async () => {
     const jps = received.get('jps') ?? [];
-    const resend = createNotificationPublisher({
-      kafka,
-      wire,
-      topicPrefix: config.TOPIC_PREFIX,
-      replicationFactor: 1,
-      logger,
-    });
+    const store = testStore(config);
+    const resend = createNotificationPublisher({ store, replicationFactor: 1 });
     await resend.publish([jps[0]?.event as AgencyNotified]);
     await resend.close();
     const handled: AgencyNotified[] = [];
     const following = await followAgencyNotifications({
-      kafka,
-      wire,
-      topic: agencyTopic(config.TOPIC_PREFIX, 'jps'),
+      store,
+      agencyId: 'jps',
       groupId: `test-agency-${randomUUID()}`,
       fromBeginning: true,
       seen: new Set(),
@@ -227,6 +221,7 @@ describe('subscription service on real Kafka', () => {
       await new Promise((r) => setTimeout(r, 1_500));
     } finally {
       await following.stop();
+      await store.close();
     }
     expect(await readTopic(kafka, agencyTopic(config.TOPIC_PREFIX, 'jps'))).toHaveLength(jps.length + 1);
     expect(handled.map((n) => n.envelope.eventId).sort()).toEqual(

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkageId } from '../identity/linkage-id.js';
 import type { ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified } from '../schemas/events.js';
 import { testLogger } from '../tests/support/infra.js';
-import { readTopic } from '../tests/support/read-topic.js';
+import { readTopic, type TopicRecord } from '../tests/support/read-topic.js';
 import { waitForCounts } from '../tests/support/wait-for-counts.js';
 import { agencyTopic } from './notification-publisher.js';
 import { recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
@@ -50,7 +49,7 @@ const records = new Map<string, ResidentRecord>(residents.map((r) => [r.linkageI
 
 interface Received {
   resident: string;
-  message: KafkaMessage & { partition: number };
+  message: TopicRecord;
   event: AgencyNotified;
   /** Index in the topic read in arrival order: offset first, then partition. */
   arrival: number;
@@ -170,7 +169,7 @@ describe('agencies cannot link residents across their notification topics', () =
     // An order-preserving design (the previous one) agrees on every such pair: the sequences align.
     const jps = new Map((received.get('jps') ?? []).map((r) => [r.resident, r.message]));
     const vehicle = received.get('vehicle-registration') ?? [];
-    const precedes = (x: KafkaMessage, y: KafkaMessage) => BigInt(x.offset) < BigInt(y.offset);
+    const precedes = (x: TopicRecord, y: TopicRecord) => BigInt(x.offset) < BigInt(y.offset);
     let pairs = 0;
     let agreeing = 0;
     for (const [i, a] of vehicle.entries()) {

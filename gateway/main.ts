@@ -5,17 +5,19 @@ import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js'
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/index.js';
 import { loadInfraConfig } from '../platform/config.js';
+import { CONSUMER_GROUPS } from '../platform/consumer-groups.js';
+import { createEventStore } from '../platform/event-store.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
+import { followInMemory, memoryView } from '../platform/memory-view.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
+import { consentsOf, consentsView } from '../projections/consents.js';
 import { openProjectionViews } from '../projections/views.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
 import { createAgencyRevocations } from './agency-revocations.js';
 import { createConsentCommands } from './consent-commands.js';
-import { createKafkaConsentLog } from './consent-log.js';
-import { createConsentView, followConsents } from './consent-view.js';
 import { createDisclosureService } from './disclosure-service.js';
 import { createGatewayMetrics } from './metrics.js';
 import { kafkaReadiness } from './readiness.js';
@@ -38,15 +40,15 @@ async function main(): Promise<void> {
     principal: 'gateway',
     requestTimeout: settings.GATEWAY_TRAIL_TIMEOUT_MS,
   });
-  const wire = createEventWire(infra);
-  const identity = await createIdentityHub({
-    wire,
-    config: identityConfigFor(infra),
+  const store = createEventStore({
     kafka,
+    wire: createEventWire(infra),
     topicPrefix: infra.TOPIC_PREFIX,
-    clock,
+    topicNames: { 'access-trail': trailTopic, consents: consentsTopic },
+    requestTimeoutMs: settings.GATEWAY_TRAIL_TIMEOUT_MS,
     logger,
   });
+  const identity = await createIdentityHub({ store, config: identityConfigFor(infra), clock, logger });
   const policy = await createPolicyStore({
     path: settings.GATEWAY_POLICY_FILE ?? BUNDLED_POLICY_PATH,
     logger,
@@ -60,20 +62,14 @@ async function main(): Promise<void> {
     logger,
     watch: true,
   });
-  const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: trailTopic,
-    logger,
-    timeoutMs: settings.GATEWAY_TRAIL_TIMEOUT_MS,
-  });
-  const view = createConsentView();
-  const following = await followConsents({ kafka, wire, topic: consentsTopic, view, logger });
-  const consentLog = createKafkaConsentLog({ kafka, wire, topic: consentsTopic });
-  const consentCommands = createConsentCommands({ view, log: consentLog, clock, ids: randomUUID });
+  const recorder = createDisclosureRecorder({ store, logger, timeoutMs: settings.GATEWAY_TRAIL_TIMEOUT_MS });
+  // The consents view in memory, so a command decides on (and a listing shows) the gateway's own writes.
+  const consents = memoryView(consentsView);
+  const following = await followInMemory(store, consents, CONSUMER_GROUPS.gatewayConsents.prefix);
+  const consentCommands = createConsentCommands({ view: consents, store, clock, ids: randomUUID });
   const metrics = createGatewayMetrics();
   const securityAudit = createSecurityAudit({
-    log: kafkaSecurityEventLog({ kafka, wire, topicPrefix: infra.TOPIC_PREFIX, logger }),
+    log: kafkaSecurityEventLog({ store }),
     clock,
     ids: randomUUID,
     logger,
@@ -84,14 +80,7 @@ async function main(): Promise<void> {
     capacity: settings.GATEWAY_AUDIT_QUEUE_CAPACITY,
     metrics: { recorded: metrics.securityEvents, dropped: metrics.securityEventsDropped },
   });
-  const signIn = await residentSignInFromEnv({
-    kafka,
-    wire,
-    topicPrefix: infra.TOPIC_PREFIX,
-    identity,
-    clock,
-    logger,
-  });
+  const signIn = await residentSignInFromEnv({ store, identity, clock, logger });
   // The duplicate store and resident records, read from the projector's lmdb views (read-only).
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(infra, readProjectionSettings()) });
   const readModel = { latestItem: views.latestItem, residentRecord: views.residentRecord, ready: () => true };
@@ -106,7 +95,7 @@ async function main(): Promise<void> {
     metrics,
     disclosures: createDisclosureService({
       policy,
-      consents: view,
+      consents: { consentsOf: (linkageId) => consentsOf(consents, linkageId) },
       consentUses: consentCommands,
       readModel,
       recorder,
@@ -139,12 +128,12 @@ async function main(): Promise<void> {
     await Promise.allSettled([
       recorder.close(),
       securityAudit.close(),
-      consentLog.close(),
       following.stop(),
       identity.close(),
       views.close(),
       signIn?.close(),
     ]);
+    await store.close();
     policy.close();
     revocations.close();
   };

@@ -11,13 +11,13 @@ import { formatName, serialHex } from '../jpki/pki.js';
 import { type RevocationService, startRevocationService } from '../jpki/revocation-service.js';
 import type { IssuedCertificate } from '../jpki/testing/pki/certificate-builder.js';
 import { createTestPki, type TestPki } from '../jpki/testing/pki/index.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { Topics, topicName } from '../schemas/topics.js';
-import { testKafka, testLogger } from '../tests/support/infra.js';
+import { ingestedDraft, revokedDraft } from '../jpki/testing/revocations.js';
+import { memoryView } from '../platform/memory-view.js';
+import { consentsOf, consentsView } from '../projections/consents.js';
+import { testLogger, testStore } from '../tests/support/infra.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
 import { createConsentCommands } from './consent-commands.js';
-import { createConsentView } from './consent-view.js';
 import { createDisclosureService } from './disclosure-service.js';
 import { createGatewayMetrics } from './metrics.js';
 import { bindCertificateForResident } from './resident/certificate-enrolment.js';
@@ -45,8 +45,7 @@ const closers: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
   const config = await isolatedTopics('signin');
-  const kafka = testKafka(config);
-  const wire = createEventWire(config);
+  const store = testStore(config);
   [jpki, agencies] = await Promise.all([createTestPki(), createAgencyPki()]);
   [enrolled, revokedCard, unenrolled] = await Promise.all([
     jpki.issueUserIdentification(),
@@ -58,47 +57,25 @@ beforeAll(async () => {
   for (const card of [enrolled, revokedCard])
     await bindCertificateForResident(certificates, card.der, linkageId);
 
-  revocations = await startRevocationService({
-    kafka,
-    wire,
-    topicPrefix: config.TOPIC_PREFIX,
-    clock: systemClock,
-    logger,
-  });
+  revocations = await startRevocationService({ store, clock: systemClock, logger });
   const issuer = formatName(jpki.intermediate.certificate.subject);
   await revocations.publisher.publish([
-    {
-      type: 'RevocationListIngested',
-      issuer,
-      thisUpdate: new Date(Date.now() - 60_000),
-      nextUpdate: new Date(Date.now() + 86_400_000),
-    },
-    {
-      type: 'CertificateRevoked',
-      source: 'CRL',
-      issuer,
-      serialNumber: serialHex(revokedCard.certificate.serialNumber),
-      revokedAt: new Date(),
-      reason: 'keyCompromise',
-    },
+    ingestedDraft(issuer, new Date(Date.now() - 60_000), new Date(Date.now() + 86_400_000)),
+    revokedDraft(issuer, serialHex(revokedCard.certificate.serialNumber), new Date()),
   ]);
-  await revocations.feed.catchUp();
+  await revocations.catchUp();
 
-  const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
-    logger,
-  });
+  const recorder = createDisclosureRecorder({ store, logger });
   closers.push(
     () => recorder.close(),
     () => revocations.close(),
     () => hub.close(),
+    () => store.close(),
   );
-  const view = createConsentView();
+  const view = memoryView(consentsView);
   const consentCommands = createConsentCommands({
     view,
-    log: { append: async () => undefined, close: async () => undefined },
+    store: { append: async () => [] },
     clock: systemClock,
     ids: randomUUID,
   });
@@ -108,7 +85,7 @@ beforeAll(async () => {
     metrics: createGatewayMetrics(),
     disclosures: createDisclosureService({
       policy: await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger }),
-      consents: view,
+      consents: { consentsOf: (id) => consentsOf(view, id) },
       consentUses: consentCommands,
       readModel: { latestItem: () => undefined, residentRecord: () => undefined },
       recorder,

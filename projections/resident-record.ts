@@ -1,9 +1,7 @@
 import { assertNever } from '../core/errors.js';
+import { key, type ViewDefinition } from '../platform/view.js';
 import type { Address, ChangeType, ResidentRecordChanged, TsunagiEvent } from '../schemas/events.js';
-import { type ApplyOutcome, key, type Projection, type RecordPosition, type StoreTx } from './projection.js';
-import { inSequence } from './sequence.js';
-
-export const RESIDENTS = 'residents';
+import { Topics } from '../schemas/topics.js';
 
 export type ResidentStatus = 'RESIDENT' | 'MOVED_OUT' | 'DECEASED';
 
@@ -87,17 +85,26 @@ export function evolveResidentRecord(
   };
 }
 
-export function applyResidentRecord(event: TsunagiEvent, tx: StoreTx): ApplyOutcome {
-  if (event.type !== 'ResidentRecordChanged') return { outcome: 'ignored' };
-  const { linkageId, sequence } = event.data;
-  return inSequence(tx, key('resident', linkageId), sequence, () => {
-    tx.put(RESIDENTS, linkageId, evolveResidentRecord(tx.get<ResidentRecord>(RESIDENTS, linkageId), event));
-  });
-}
+const changed = (event: TsunagiEvent) => (event.type === 'ResidentRecordChanged' ? event : undefined);
 
-export const residentRecordProjection = (topic: string): Projection<TsunagiEvent> => ({
+/**
+ * THE resident record view: one row per resident (linkage id), checked by the per-resident sequence
+ * (a re-sent change is a duplicate, a skipped number a gap: applied and listed).
+ */
+export const residentRecordsView: ViewDefinition<ResidentRecord> = {
   name: 'resident-records',
-  topics: [topic],
-  tables: [RESIDENTS],
-  apply: (event: TsunagiEvent, tx: StoreTx, _at: RecordPosition) => applyResidentRecord(event, tx),
-});
+  version: 1,
+  topics: [Topics.residentRecords],
+  once: {
+    by: 'sequence',
+    streamOf: (event) => {
+      const change = changed(event);
+      return change && { stream: key('resident', change.data.linkageId), sequence: change.data.sequence };
+    },
+  },
+  keyOf: (event) => changed(event)?.data.linkageId,
+  evolve(row, event) {
+    const change = changed(event);
+    return change ? evolveResidentRecord(row, change) : row;
+  },
+};

@@ -4,12 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Kafka } from 'kafkajs';
 import { systemClock } from '../../core/clock.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../../core/policy/index.js';
+import { CONSUMER_GROUPS } from '../../platform/consumer-groups.js';
+import { createEventStore } from '../../platform/event-store.js';
 import type { EventWire } from '../../platform/event-wire.js';
 import type { Logger } from '../../platform/logger.js';
+import { followInMemory, memoryView } from '../../platform/memory-view.js';
+import { consentsOf, consentsView } from '../../projections/consents.js';
 import { createDisclosureRecorder } from '../../trail/recorder.js';
 import { createConsentCommands } from '../consent-commands.js';
-import { createKafkaConsentLog } from '../consent-log.js';
-import { createConsentView, followConsents } from '../consent-view.js';
 import { createDisclosureService } from '../disclosure-service.js';
 import { createGatewayMetrics } from '../metrics.js';
 import type { InquiryReadModel, ResidentResolver } from '../ports.js';
@@ -41,32 +43,32 @@ export async function startGatewayOnKafka(options: {
   overrides?: Partial<GatewayDeps>;
 }): Promise<{ app: FastifyInstance; url: string; port: number; close(): Promise<void> }> {
   const { kafka, wire, logger, pki } = options;
-  const view = createConsentView();
+  const store = createEventStore({
+    kafka,
+    wire,
+    topicPrefix: '',
+    topicNames: { 'access-trail': options.trailTopic, consents: options.consentsTopic },
+    logger,
+    ...(options.trailTimeoutMs ? { requestTimeoutMs: options.trailTimeoutMs } : {}),
+  });
+  const view = memoryView(consentsView);
   const following =
     options.follow === false
       ? undefined
-      : await followConsents({ kafka, wire, topic: options.consentsTopic, view, logger });
+      : await followInMemory(store, view, CONSUMER_GROUPS.gatewayConsents.prefix);
   const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: options.trailTopic,
+    store,
     logger,
     ...(options.trailTimeoutMs ? { timeoutMs: options.trailTimeoutMs } : {}),
   });
-  const consentLog = createKafkaConsentLog({ kafka, wire, topic: options.consentsTopic });
-  const consentCommands = createConsentCommands({
-    view,
-    log: consentLog,
-    clock: systemClock,
-    ids: randomUUID,
-  });
+  const consentCommands = createConsentCommands({ view, store, clock: systemClock, ids: randomUUID });
   const app = await buildGateway({
     tls: { cert: pki.server.cert, key: pki.server.key, agencyCa: pki.caPem },
     logger,
     metrics: createGatewayMetrics(),
     disclosures: createDisclosureService({
       policy: await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger }),
-      consents: view,
+      consents: { consentsOf: (linkageId) => consentsOf(view, linkageId) },
       consentUses: consentCommands,
       readModel: options.readModel,
       recorder,
@@ -92,7 +94,8 @@ export async function startGatewayOnKafka(options: {
     url: `https://127.0.0.1:${port}`,
     async close() {
       await app.close();
-      await Promise.allSettled([recorder.close(), consentLog.close(), following?.stop()]);
+      await Promise.allSettled([recorder.close(), following?.stop()]);
+      await store.close();
     },
   };
 }

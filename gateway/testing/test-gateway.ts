@@ -8,51 +8,29 @@ import { type LinkageId, newLinkageId } from '../../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
 import { createEventWire, type EventWire } from '../../platform/event-wire.js';
 import type { Logger } from '../../platform/logger.js';
-import { applyInformationItem } from '../../projections/duplicate-store.js';
-import { memoryTx } from '../../projections/memory-tx.js';
-import { applyResidentRecord } from '../../projections/resident-record.js';
-import type { DisclosureRecorded, TsunagiEvent } from '../../schemas/events.js';
-import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
+import type { DisclosureRecorded } from '../../schemas/events.js';
+import { anEvent } from '../../schemas/testing/events.js';
 import { createTestTopic, testConfig, testKafka, testLogger } from '../../tests/support/infra.js';
 import { readTopic } from '../../tests/support/read-topic.js';
-import { storeReadModel } from '../read-model.js';
+import { memoryReadModel } from '../read-model.js';
 import type { GatewayDeps } from '../server.js';
 import { startGatewayOnKafka } from './gateway-on-kafka.js';
 import { type AgencyPki, type ClientIdentity, createAgencyPki } from './tls.js';
 
 /**
- * Test-only: the duplicate store and resident view of one resident, folded by projections/' own
- * apply functions. The resident lived in Osaka (271004) and moved to Chiyoda (131016); both
+ * Test-only: the duplicate store and resident view of one resident, folded in memory by the views'
+ * own definitions. The resident lived in Osaka (271004) and moved to Chiyoda (131016); both
  * municipalities published a local-tax income item.
  */
 export function seededReadModel(linkageId: string) {
-  const tx = memoryTx();
-  const base = SAMPLE_EVENTS['resident-record-changed']?.[1] as TsunagiEvent & {
-    type: 'ResidentRecordChanged';
-  };
-  applyResidentRecord(
-    {
-      ...base,
-      data: {
-        ...base.data,
-        linkageId,
-        sequence: 1,
-        address: { ...base.data.address, municipalityCode: '271004' },
-      },
-    },
-    tx,
+  const moved = anEvent('ResidentRecordChanged', {
+    data: { linkageId, sequence: 1, address: { municipalityCode: '271004' } },
+  });
+  const now = anEvent('ResidentRecordChanged', { data: { linkageId, sequence: 2 } });
+  const items = ['271004', '131016'].map((provider) =>
+    anEvent('InformationItemPublished', { data: { linkageId, provider } }),
   );
-  applyResidentRecord({ ...base, data: { ...base.data, linkageId, sequence: 2 } }, tx);
-  const item = SAMPLE_EVENTS['information-item-published']?.[1] as TsunagiEvent & {
-    type: 'InformationItemPublished';
-  };
-  for (const provider of ['271004', '131016'])
-    applyInformationItem({ ...item, data: { ...item.data, linkageId, provider } }, tx, {
-      topic: 't',
-      partition: 0,
-      offset: '0',
-    });
-  return storeReadModel((table, key) => tx.get(table, key));
+  return memoryReadModel([moved, now, ...items]);
 }
 
 export interface TestGateway {

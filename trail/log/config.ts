@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TsunagiError } from '../../core/errors.js';
-import { infraPaths } from '../../infra/paths.js';
 import { readEnv } from '../../platform/env.js';
+import { infraPaths } from '../../platform/paths.js';
 import { createNoteSigner, generateSignerKey, type NoteSigner } from './signer.js';
 
 /** Settings of the trail's Merkle log (docs/trail-log.md). */

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventWire } from '../../platform/event-wire.js';
+import type { EventStore } from '../../platform/event-store.js';
 import { canonicalBytes } from '../../schemas/codec.js';
-import type { DisclosureRecorded, TsunagiEvent } from '../../schemas/events.js';
-import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
-import { createTestTopic, testConfig, testKafka, testLogger } from '../../tests/support/infra.js';
+import type { DisclosureRecorded } from '../../schemas/events.js';
+import { anEvent } from '../../schemas/testing/events.js';
+import { createTestTopic, testConfig, testKafka, testLogger, testStore } from '../../tests/support/infra.js';
 import { readTopic } from '../../tests/support/read-topic.js';
 import { createDisclosureRecorder } from '../recorder.js';
 import { leafHash } from './hashing.js';
@@ -22,7 +22,6 @@ import { parseVerifierKey, type VerifierKey } from './verifier/note.js';
 import { verifyCheckpoint, verifyEntryInclusion, verifyLogConsistency } from './verifier/verify.js';
 
 const config = testConfig();
-const wire = createEventWire(config);
 const kafka = testKafka(config);
 const logger = testLogger();
 const keys = generateSignerKey('test.tsunagi.localhost/access-trail');
@@ -47,7 +46,8 @@ describe('the Merkle log over a real single-partition trail topic', () => {
   let service: TrailLogService;
   let key: VerifierKey;
   const recorded: DisclosureRecorded[] = [];
-  const recorder = () => createDisclosureRecorder({ kafka, wire, topic: trailTopic, logger, lingerMs: 5 });
+  let log: EventStore;
+  const recorder = () => createDisclosureRecorder({ store: log, logger });
 
   const record = async (from: number, to: number) => {
     const rec = recorder();
@@ -59,16 +59,7 @@ describe('the Merkle log over a real single-partition trail topic', () => {
   };
   const start = async () => {
     store = openTrailLogStore(dir);
-    service = await startTrailLogService({
-      kafka,
-      wire,
-      store,
-      signer,
-      trailTopic,
-      checkpointTopic,
-      checkpointIntervalMs: 60_000,
-      logger,
-    });
+    service = await startTrailLogService({ log, store, signer, checkpointIntervalMs: 60_000, logger });
   };
   const integrated = (size: number) =>
     until(
@@ -82,6 +73,10 @@ describe('the Merkle log over a real single-partition trail topic', () => {
     await admin.connect();
     trailTopic = await createTestTopic(admin, 'merkle-trail', 1);
     checkpointTopic = await createTestTopic(admin, 'merkle-checkpoints', 1);
+    log = testStore(config, {
+      topicNames: { 'access-trail': trailTopic, 'trail-checkpoints': checkpointTopic },
+      lingerMs: 5,
+    });
     dir = mkdtempSync(join(tmpdir(), 'tsunagi-trail-log-int-'));
     const parsed = await parseVerifierKey(signer.verifierKey);
     if (!parsed.ok) throw new Error(parsed.detail);
@@ -91,6 +86,7 @@ describe('the Merkle log over a real single-partition trail topic', () => {
   afterAll(async () => {
     await service?.stop();
     await store?.close();
+    await log?.close();
     await admin.deleteTopics({ topics: [trailTopic, checkpointTopic] }).catch(() => undefined);
     await admin.disconnect();
     rmSync(dir, { recursive: true, force: true });
@@ -111,7 +107,7 @@ describe('the Merkle log over a real single-partition trail topic', () => {
       checkpoint: { size: 50 },
     });
 
-    const entry = await readTrailEntry({ kafka, wire, topic: trailTopic, index: 17, logger });
+    const entry = await readTrailEntry({ store: log, index: 17, logger });
     expect(Buffer.from(entry)).toEqual(canonicalBytes(recorded[17] as DisclosureRecorded));
     const proof = createTrailLogProver(store).inclusion(17, 50);
     expect(
@@ -144,17 +140,15 @@ describe('the Merkle log over a real single-partition trail topic', () => {
 
   it('refuses a trail topic with several partitions, and stops at a record that is not a disclosure', async () => {
     const wide = await createTestTopic(admin, 'merkle-wide', 3);
-    await expect(kafkaTrailEntries({ kafka, wire, topic: wide, fromIndex: 0, logger })).rejects.toMatchObject(
-      {
-        code: 'CONFIG_INVALID',
-        message: `the trail topic ${wide} has 3 partitions; the Merkle log needs exactly one (its offsets are the log's indices)`,
-      },
-    );
-    const producer = kafka.producer();
-    await producer.connect();
-    const consent = SAMPLE_EVENTS['consent-revoked']?.[1] as TsunagiEvent;
-    await producer.send({ topic: trailTopic, messages: [{ value: await wire.encode(consent) }] });
-    await producer.disconnect();
+    const wideLog = testStore(config, { topicNames: { 'access-trail': wide } });
+    await expect(kafkaTrailEntries({ store: wideLog, fromIndex: 0, logger })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `the trail topic ${wide} has 3 partitions; the Merkle log needs exactly one (its offsets are the log's indices)`,
+    });
+    await wideLog.close();
+    // A record that is not a disclosure, put on the trail topic behind the event store's back.
+    const consent = anEvent('ConsentRevoked');
+    await log.append([{ topic: 'access-trail', key: 'k', value: (w) => w.encode(consent) }]);
     await expect(service.following).rejects.toMatchObject({
       code: 'INPUT_INVALID',
       message: `trail record 70 of ${trailTopic} is a ConsentRevoked, not a DisclosureRecorded`,
