@@ -70,7 +70,8 @@ export function createLogProducer(
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner,
-        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
+        // About ten seconds in all: enough for a topic created a moment ago to get its leader.
+        retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
       });
       try {
         await made.connect();

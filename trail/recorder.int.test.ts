@@ -8,6 +8,7 @@ import { eventToJson, type TsunagiEvent } from '../schemas/events.js';
 import {
   createTestTopic,
   quietLogger,
+  quietStore,
   testConfig,
   testKafka,
   testLogger,

@@ -47,7 +47,7 @@ export function createDisclosureRecorder(deps: RecorderDeps): DisclosureRecorder
         throw new TsunagiError(
           'TRAIL_UNAVAILABLE',
           isTsunagiError(cause) && cause.code === 'BROKER_UNAVAILABLE'
-            ? `the access trail did not acknowledge the record: ${cause.message}`
+            ? 'the access trail did not acknowledge the record'
             : 'the disclosure record could not be encoded for the trail',
           { cause },
         );

@@ -36,6 +36,14 @@ export const testStore = (config = testConfig(), options: Partial<EventStoreDeps
     ...options,
   });
 
+/** The event store of a test that provokes failures on purpose: it and its client log nothing. */
+export const quietStore = (config = testConfig(), options: Partial<EventStoreDeps> = {}): EventStore =>
+  testStore(config, {
+    kafka: createKafka(config, quietLogger(), { principal: 'admin', clientId: 'tsunagi-test' }),
+    logger: quietLogger(),
+    ...options,
+  });
+
 export const testRegistry = (config = testConfig()) =>
   new SchemaRegistry({ host: config.registryCcompatUrl });
 

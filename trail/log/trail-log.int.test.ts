@@ -7,7 +7,14 @@ import type { EventStore } from '../../platform/event-store.js';
 import { canonicalBytes } from '../../schemas/codec.js';
 import type { DisclosureRecorded } from '../../schemas/events.js';
 import { anEvent } from '../../schemas/testing/events.js';
-import { createTestTopic, testConfig, testKafka, testLogger, testStore } from '../../tests/support/infra.js';
+import {
+  createTestTopic,
+  quietLogger,
+  quietStore,
+  testConfig,
+  testKafka,
+  testStore,
+} from '../../tests/support/infra.js';
 import { readTopic } from '../../tests/support/read-topic.js';
 import { createDisclosureRecorder } from '../recorder.js';
 import { leafHash } from './hashing.js';
@@ -23,7 +30,9 @@ import { verifyCheckpoint, verifyEntryInclusion, verifyLogConsistency } from './
 
 const config = testConfig();
 const kafka = testKafka(config);
-const logger = testLogger();
+// The last test stops the service on purpose (a record that is not a disclosure): this file's
+// clients and the service log nothing (tests/support/infra.ts, quietLogger).
+const logger = quietLogger();
 const keys = generateSignerKey('test.tsunagi.localhost/access-trail');
 const signer = createNoteSigner(keys.signerKey);
 
@@ -73,7 +82,7 @@ describe('the Merkle log over a real single-partition trail topic', () => {
     await admin.connect();
     trailTopic = await createTestTopic(admin, 'merkle-trail', 1);
     checkpointTopic = await createTestTopic(admin, 'merkle-checkpoints', 1);
-    log = testStore(config, {
+    log = quietStore(config, {
       topicNames: { 'access-trail': trailTopic, 'trail-checkpoints': checkpointTopic },
       lingerMs: 5,
     });
