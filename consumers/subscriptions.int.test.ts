@@ -7,6 +7,7 @@ import type { InfraConfig } from '../platform/config.js';
 import type { EventWire } from '../platform/event-wire.js';
 import type { ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified, DisclosureRecorded } from '../schemas/events.js';
+import { anEvent } from '../schemas/testing/events.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { testLogger, testStore } from '../tests/support/infra.js';
 import { readTopic, type TopicRecord } from '../tests/support/read-topic.js';
@@ -15,8 +16,8 @@ import { followAgencyNotifications } from './agency-consumer.js';
 import { deliveryDay } from './delivery.js';
 import { notificationDigest } from './notification.js';
 import { agencyTopic, createNotificationPublisher } from './notification-publisher.js';
-import { itemPublished, itemWithdrawn, recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
 import { type SubscriptionHarness, startSubscriptionHarness } from './testing/harness.js';
+import { resident, SUBSCRIPTIONS } from './testing/subscribers.js';
 
 const logger = testLogger();
 const AGENCIES = ['jps', 'hello-work', 'vehicle-registration', '131016'] as const;
@@ -28,12 +29,27 @@ const views = new Map<string, ResidentRecord>([
   [bob.linkageId, { ...bob.record, currentMunicipality: '011002', previousMunicipality: null }],
 ]);
 const sources = [
-  recordChanged(alice.linkageId, `src-${randomUUID()}`, 'ADDRESS_CHANGE'),
-  itemPublished(alice.linkageId, `src-${randomUUID()}`, '271004'),
-  recordChanged(bob.linkageId, `src-${randomUUID()}`, 'NAME_CHANGE'),
+  anEvent('ResidentRecordChanged', {
+    data: { linkageId: alice.linkageId, changeType: 'ADDRESS_CHANGE', sequence: 8 },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
+  anEvent('InformationItemPublished', {
+    data: { linkageId: alice.linkageId, provider: '271004' },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
+  anEvent('ResidentRecordChanged', {
+    data: { linkageId: bob.linkageId, changeType: 'NAME_CHANGE', sequence: 8 },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
   // Not subscribed by anyone, and tax income from a municipality that is not Alice's previous one.
-  itemWithdrawn(alice.linkageId, `src-${randomUUID()}`, 'jps'),
-  itemPublished(alice.linkageId, `src-${randomUUID()}`, '011002'),
+  anEvent('InformationItemWithdrawn', {
+    data: { linkageId: alice.linkageId, provider: 'jps' },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
+  anEvent('InformationItemPublished', {
+    data: { linkageId: alice.linkageId, provider: '011002' },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
 ];
 /** What the subscriptions and the table allow: agency → residents notified, in source order. */
 const EXPECTED: Record<(typeof AGENCIES)[number], string[]> = {

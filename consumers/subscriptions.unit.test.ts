@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
+import { anEvent } from '../schemas/testing/events.js';
 import {
   BUNDLED_SUBSCRIPTIONS_PATH,
   itemsWithoutBasis,
   loadSubscriptionsFile,
   parseSubscriptions,
 } from './subscriptions.js';
-import { SUBSCRIPTIONS } from './testing/events.js';
+import { SUBSCRIPTIONS } from './testing/subscribers.js';
 
 describe('subscriptions file', () => {
   it('ships a valid example whose every item has a legal-basis row', async () => {

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkageId } from '../identity/linkage-id.js';
 import type { ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified } from '../schemas/events.js';
+import { anEvent } from '../schemas/testing/events.js';
 import { testLogger } from '../tests/support/infra.js';
 import { readTopic, type TopicRecord } from '../tests/support/read-topic.js';
 import { waitForCounts } from '../tests/support/wait-for-counts.js';
 import { agencyTopic } from './notification-publisher.js';
-import { recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
 import { type SubscriptionHarness, startSubscriptionHarness } from './testing/harness.js';
+import { resident, SUBSCRIPTIONS } from './testing/subscribers.js';
 
 /**
  * Issue 10 item 5. Two agencies hear about overlapping residents: jps (basic four information, every
@@ -35,7 +36,10 @@ const day = 24 * 60 * 60 * 1000;
 /** Three in four residents move (both agencies hear), one in four changes name (jps only). */
 const residents = Array.from({ length: RESIDENTS }, (_, i) => {
   const { linkageId, record } = resident();
-  const change = recordChanged(linkageId, `src-${randomUUID()}`, i % 4 === 3 ? 'NAME_CHANGE' : 'MOVE_IN');
+  const change = anEvent('ResidentRecordChanged', {
+    data: { linkageId: linkageId, changeType: i % 4 === 3 ? 'NAME_CHANGE' : 'MOVE_IN', sequence: 8 },
+    envelope: { eventId: `src-${randomUUID()}` },
+  });
   // Effective dates spread over 60 days, as a month or two of registry changes are.
   const occurredAt = new Date(Date.parse('2025-01-01T00:00:00+09:00') + ((i * 7) % 60) * day);
   return {
