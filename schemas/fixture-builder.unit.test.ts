@@ -20,7 +20,7 @@ describe('the fixture builder (anEvent)', () => {
     const care = anEvent('InformationItemPublished', {
       data: {
         itemKind: 'CARE_LEVEL',
-        payload: { level: 'CARE_2', certifiedOn: '2024-05-01', validUntil: null },
+        payload: { level: 'CARE_2', certifiedOn: '2024-05-01', validUntil: '2026-04-30' },
       },
     });
     expect(care.data.payload).toEqual({
