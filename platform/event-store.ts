@@ -197,16 +197,8 @@ export function createEventStore(deps: EventStoreDeps): EventStore {
     async ensureTopics(specs, replicationFactor) {
       const missing = specs.filter((spec) => !ensured.has(spec.name));
       if (missing.length === 0) return;
-      admin ??= (async () => {
-        const made = kafka.admin();
-        await made.connect();
-        return made;
-      })();
-      admin.catch(() => {
-        admin = undefined;
-      });
       const { created } = await provisionTopics(
-        await admin,
+        await connectedAdmin(),
         deps.topicPrefix,
         replicationFactor,
         missing,
