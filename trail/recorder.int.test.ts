@@ -23,8 +23,7 @@ const config = testConfig();
 const wire = createEventWire(config);
 const kafka = testKafka(config);
 /** The event store with the access trail on `topic` (a test topic of its own). */
-const storeOn = (topic: string, options: Parameters<typeof testStore>[1] = {}) =>
-  testStore(config, { topicNames: { 'access-trail': topic }, lingerMs: 5, ...options });
+const storeOn = (topic: string) => testStore(config, { topicNames: { 'access-trail': topic }, lingerMs: 5 });
 
 const disclosure = (n: number, linkageId = `lnk_trail_${n % 4}_abc`) =>
   disclosureRecorded(
@@ -113,10 +112,7 @@ describe('disclosure recorder on real Kafka', () => {
 
   it('rejects with TRAIL_UNAVAILABLE when the trail topic does not exist (no auto-create)', async () => {
     const missing = uniqueName('no-such-trail');
-    const store = storeOn(missing, {
-      logger: quietLogger(),
-      kafka: createKafka(config, quietLogger(), { principal: 'admin' }),
-    });
+    const store = quietStore(config, { topicNames: { 'access-trail': missing } });
     const recorder = createDisclosureRecorder({ store, logger: quietLogger(), timeoutMs: 1_500 });
     const outcome = await recorder.record(disclosure(2)).catch((error: unknown) => error);
     await recorder.close();
