@@ -3,6 +3,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kaf
 import { type ErrorCode, isTsunagiError, TsunagiError } from '../core/errors.js';
 import type { Logger } from './logger.js';
 import { type LogPosition, partitionKey } from './positions.js';
+import { committedOffsets, readProgress } from './read-progress.js';
 
 /**
  * Where a reader starts and who owns its offsets (docs/event-store.md, "Offsets"):
@@ -100,65 +101,18 @@ export async function follow<E>(
   const group = from.kind === 'earliest' ? `${from.groupPrefix}${randomUUID()}` : from.group;
   const admin: Admin = deps.kafka.admin();
   await admin.connect();
-  const positions = new Map<string, bigint>();
-  const waiters = new Set<() => void>();
   let committed = new Map<string, bigint>();
-  const initial = (topic: string, p: { partition: number; low: string; high: string }): bigint => {
+  const progress = readProgress(admin, topics, (topic, p) => {
     const stored = from.kind === 'stored' ? from.offsetOf(topic, p.partition) : undefined;
     if (stored !== undefined) return BigInt(stored);
     const kept = committed.get(partitionKey(topic, p.partition));
     if (kept !== undefined) return kept;
     return from.kind === 'committed' && from.initial === 'latest' ? BigInt(p.high) : BigInt(p.low);
-  };
-  const endsNow = async (): Promise<Map<string, bigint>> => {
-    const ends = new Map<string, bigint>();
-    for (const topic of topics)
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        const key = partitionKey(topic, p.partition);
-        if (!positions.has(key)) positions.set(key, initial(topic, p));
-        ends.set(key, BigInt(p.high));
-      }
-    return ends;
-  };
-  const reached = (ends: Map<string, bigint>) =>
-    [...ends].every(([key, end]) => (positions.get(key) ?? 0n) >= end);
-  const waitFor = (ends: Map<string, bigint>, timeoutMs?: number) =>
-    new Promise<void>((resolve, reject) => {
-      const wake = () => {
-        if (!reached(ends)) return;
-        clearTimeout(timer);
-        waiters.delete(wake);
-        resolve();
-      };
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              waiters.delete(wake);
-              reject(
-                new TsunagiError(
-                  'BROKER_UNAVAILABLE',
-                  `${topics.join(', ')} not caught up in ${timeoutMs} ms`,
-                ),
-              );
-            }, timeoutMs);
-      waiters.add(wake);
-      wake();
-    });
-
+  });
   let startEnds: Map<string, bigint>;
   try {
-    if (from.kind === 'committed') {
-      const offsets = await admin.fetchOffsets({ groupId: group, topics: [...topics] });
-      committed = new Map(
-        offsets.flatMap(({ topic, partitions }) =>
-          partitions
-            .filter((p) => BigInt(p.offset) >= 0n)
-            .map((p) => [partitionKey(topic, p.partition), BigInt(p.offset)] as const),
-        ),
-      );
-    }
-    startEnds = await endsNow();
+    if (from.kind === 'committed') committed = await committedOffsets(admin, group, topics);
+    startEnds = await progress.endsNow();
   } catch (error) {
     await admin.disconnect().catch(() => undefined);
     throw error;
@@ -251,8 +205,7 @@ export async function follow<E>(
     const next = BigInt(last) + 1n;
     if (from.kind === 'committed')
       await consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
-    if (next > (positions.get(key) ?? 0n)) positions.set(key, next);
-    for (const wake of [...waiters]) wake();
+    progress.advance(key, next);
     await heartbeat();
   };
 
@@ -262,7 +215,7 @@ export async function follow<E>(
     stopped = true;
     await consumer.disconnect().catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
-    for (const wake of [...waiters]) wake();
+    progress.wakeAll();
     finish();
   };
   try {
@@ -282,9 +235,9 @@ export async function follow<E>(
     throw unwrap(error);
   }
   const caughtUp = Promise.race([
-    waitFor(startEnds),
+    progress.waitFor(startEnds),
     done.then(() => {
-      if (!reached(startEnds))
+      if (!progress.reached(startEnds))
         throw new TsunagiError('BROKER_UNAVAILABLE', `stopped before ${topics.join(', ')} was caught up`);
     }),
   ]);
@@ -293,7 +246,7 @@ export async function follow<E>(
   return {
     caughtUp,
     done,
-    catchUp: async (timeoutMs = 30_000) => waitFor(await endsNow(), timeoutMs),
+    catchUp: async (timeoutMs = 30_000) => progress.waitFor(await progress.endsNow(), timeoutMs),
     stop,
   };
 }
