@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/clock.js';
-import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { createCertificateBindings } from '../identity/certificate-binding.js';
 import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/testing/hub.js';
@@ -12,6 +11,7 @@ import { type RevocationService, startRevocationService } from '../jpki/revocati
 import type { IssuedCertificate } from '../jpki/testing/pki/certificate-builder.js';
 import { createTestPki, type TestPki } from '../jpki/testing/pki/index.js';
 import { createEventWire } from '../platform/event-wire.js';
+import { BUNDLED_POLICY_PATH, createPolicyStore } from '../policy/index.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { isolatedTopics } from '../tests/support/topics.js';
