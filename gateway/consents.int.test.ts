@@ -14,7 +14,7 @@ import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/sup
 import { readTopic } from '../tests/support/read-topic.js';
 import { storeReadModel } from './read-model.js';
 import { createSessionTokens } from './resident/session-token.js';
-import { startGatewayOnKafka } from './testing/gateway-on-kafka.js';
+import { startTestGateway } from './testing/test-gateway.js';
 import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing/tls.js';
 
 /**
@@ -109,7 +109,7 @@ describe('consents from the resident, counted uses and reasoned embargoes (real 
     ]);
     hub = createTestHub();
 
-    const gateway = await startGatewayOnKafka({
+    const gateway = await startTestGateway({
       kafka,
       wire,
       logger,
