@@ -65,11 +65,17 @@ export const ItemAnswerView = z.object({
 export const InquiryAnswer = z.object({ inquiryId: z.string(), items: z.array(ItemAnswerView) });
 
 /** 403 and 404 answers: the error body plus what was recorded for each item. */
-export const RecordedRefusal = z.object({
-  code: z.string(),
-  message: z.string(),
-  path: z.string(),
-  reason: z.string().optional(),
-  inquiryId: z.string(),
-  items: z.array(ItemAnswerView),
-});
+export const RecordedRefusal = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    path: z.string(),
+    /** The first refused item's code (403); absent on a 404. */
+    reason: z.string().optional(),
+    inquiryId: z.string(),
+    items: z.array(ItemAnswerView),
+  })
+  .meta({
+    id: 'RecordedRefusal',
+    description: 'A refusal or not-found that was recorded in the trail, item by item',
+  });

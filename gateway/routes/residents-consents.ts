@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Consent } from '../../core/consent/types.js';
+import { consentVisibleTo, mayRecordConsent } from '../../core/consent/access.js';
 import { TsunagiError } from '../../core/errors.js';
 import {
   ConsentIdParams,
@@ -28,13 +28,12 @@ const RevokeParams = PpidParams.extend(ConsentIdParams.shape);
  * benefits: only the resident portal (`GATEWAY_PORTAL_AGENCIES`, after its own sign-in of the
  * resident) records one; any other caller is refused with CONSENT_NOT_BY_RESIDENT before its body
  * is even read. A service may still list and revoke the consents naming it; another caller's
- * consent is answered as not found. The commands themselves are consent-commands.ts'.
+ * consent is answered as not found. Who may do what is core/consent/access.ts'; the commands are
+ * consent-commands.ts'; this file does HTTP only.
  */
 const residentsConsents: FastifyPluginAsyncZod<ResidentsConsentsOptions> = async (app, options) => {
   const commands = app.consentCommands;
-  const isPortal = (caller: string) => options.portalAgencies.includes(caller);
-  const visibleTo = (caller: string) => (consent: Consent) =>
-    isPortal(caller) || consent.recipient === caller;
+  const visibleTo = (caller: string) => consentVisibleTo(caller, options.portalAgencies);
   const resident = async (caller: string, ppid: string): Promise<string> => {
     const resolved = await app.residents.resolvePpid(caller, ppid);
     if (!resolved.ok)
@@ -54,7 +53,7 @@ const residentsConsents: FastifyPluginAsyncZod<ResidentsConsentsOptions> = async
         response: { 201: ConsentView, ...consentErrors },
       },
       preValidation: async (request) => {
-        if (!isPortal(request.agency.agencyId))
+        if (!mayRecordConsent(request.agency.agencyId, options.portalAgencies))
           throw new TsunagiError(
             'CONSENT_NOT_BY_RESIDENT',
             'a consent is recorded only by the resident (POST /v1/resident/consents) or the resident portal acting for them',
