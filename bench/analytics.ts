@@ -81,6 +81,7 @@ function* trail(): Generator<DisclosureRecorded[]> {
           consentId: null,
           nonDisclosureReason: null,
           nonDisclosureCaseReference: null,
+          refusalDetail: null,
           nonDisclosureUntil: null,
         },
       });

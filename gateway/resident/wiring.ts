@@ -5,9 +5,9 @@ import { createOcspClient } from '../../jpki/ocsp-client.js';
 import { startRevocationService } from '../../jpki/revocation-service.js';
 import type { EventWire } from '../../platform/event-wire.js';
 import type { Logger } from '../../platform/logger.js';
+import type { ResidentSignInOptions } from '../routes/resident-sign-in.js';
 import { createSessionTokens } from './session-token.js';
 import { loadResidentSignInSettings } from './settings.js';
-import type { ResidentSignInOptions } from './sign-in.js';
 
 /**
  * Resident sign-in for a gateway process, from JPKI_* and TSUNAGI_SESSION_* (docs/jpki.md):
