@@ -3,6 +3,7 @@ import type { Server as TlsServer } from 'node:tls';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { Logger } from '../platform/logger.js';
 import { auditRefusals } from './audit-hooks.js';
 import { installRequestGate } from './auth-hook.js';
@@ -14,11 +15,17 @@ import type { GatewayMetrics } from './metrics.js';
 import { createRequestLimiter } from './rate-limits.js';
 import type { ReadinessCheck } from './readiness.js';
 import { residentConsents } from './resident/consents.js';
+import { type ResidentPageOptions, residentPage } from './resident/page.js';
+import { createResidentLimiter, type ResidentBudgets } from './resident/resident-budget.js';
+import type { SessionRevocations } from './resident/session-revocations.js';
 import type { SessionTokens } from './resident/session-token.js';
 import { type ResidentSignInOptions, residentSignIn } from './resident/sign-in.js';
 import { type ConsentRoutesDeps, consentRoutes } from './routes/consents.js';
 import { type DisclosureRoutesDeps, inquiryRoutes } from './routes/inquiries.js';
 import { operationsRoutes } from './routes/operations.js';
+import { type ResidentHistoryOptions, residentHistoryRoutes } from './routes/resident-history.js';
+import { residentSignOutRoutes } from './routes/resident-sign-out.js';
+import { type TrailLogRoutesOptions, trailLogRoutes } from './routes/trail-log.js';
 import type { SecurityAudit } from './security-audit.js';
 import { installSecurityHeaders } from './security-headers.js';
 import {
@@ -26,6 +33,7 @@ import {
   connectionsCheckingIntervalMs,
   DEFAULT_CONNECTION_LIMITS,
 } from './settings.js';
+import { isZodRouteSchema } from './typed-routes.js';
 import { zodSerializerCompiler, zodValidatorCompiler } from './zod-route.js';
 
 export interface GatewayTls {
@@ -54,6 +62,16 @@ export interface GatewayDeps extends DisclosureRoutesDeps, ConsentRoutesDeps {
   residentSignIn?: ResidentSignInOptions;
   /** Verifies resident session tokens for the resident's own routes (`/v1/resident/consents`); absent: not mounted. */
   residentSessions?: SessionTokens;
+  /** Signed-out sessions; with residentSessions, mounts `POST /v1/resident/sign-out`. */
+  sessionRevocations?: SessionRevocations;
+  /** The residents' own budgets (per session, per address); default 120 and 300 a minute. */
+  residentBudgets?: Partial<ResidentBudgets>;
+  /** The trail's Merkle log: public proof routes under /v1/trail/; absent: not mounted. */
+  trailLog?: TrailLogRoutesOptions;
+  /** With residentSessions and trailLog: `GET /v1/resident/history`. */
+  residentHistory?: Pick<ResidentHistoryOptions, 'trailOf' | 'subjects'>;
+  /** The resident's web page at /resident/; absent: not served. */
+  residentPage?: ResidentPageOptions;
 }
 
 /**
@@ -114,20 +132,29 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
     );
   });
 
+  const limit = await createRequestLimiter(app, {
+    agencyPerMinute: deps.ratePerMinute,
+    unauthenticatedPerMinute: deps.unauthenticatedRatePerMinute ?? 60,
+  });
+  const residentLimit = createResidentLimiter(
+    app,
+    { perSessionPerMinute: 120, perAddressPerMinute: 300, ...deps.residentBudgets },
+    deps.residentSessions,
+  );
   installRequestGate(app, {
     isRevoked: deps.isRevoked,
     clock: deps.clock,
     metrics: deps.metrics,
-    limit: await createRequestLimiter(app, {
-      agencyPerMinute: deps.ratePerMinute,
-      unauthenticatedPerMinute: deps.unauthenticatedRatePerMinute ?? 60,
-    }),
+    limit,
+    residentLimit,
   });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tsunagi gateway', version: '1' },
       components: { securitySchemes: { residentSession: { type: 'http', scheme: 'bearer' } } },
     },
+    // Routes written with fastify-type-provider-zod carry zod schemas; the others JSON Schema already.
+    transform: (document) => (isZodRouteSchema(document.schema) ? jsonSchemaTransform(document) : document),
   });
   // Swagger UI sets its own Content-Security-Policy (with its scripts' hashes); the hook keeps it.
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
@@ -138,5 +165,20 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   if (deps.residentSignIn) await app.register(residentSignIn, deps.residentSignIn);
   if (deps.residentSessions)
     await app.register(residentConsents, { ...deps, sessions: deps.residentSessions });
+  if (deps.residentSessions && deps.sessionRevocations)
+    await app.register(residentSignOutRoutes, {
+      sessions: deps.residentSessions,
+      revocations: deps.sessionRevocations,
+    });
+  if (deps.trailLog) await app.register(trailLogRoutes, deps.trailLog);
+  if (deps.trailLog && deps.residentSessions && deps.residentHistory)
+    await app.register(residentHistoryRoutes, {
+      ...deps.trailLog,
+      ...deps.residentHistory,
+      sessions: deps.residentSessions,
+      residents: deps.residents,
+      clock: deps.clock,
+    });
+  if (deps.residentPage) await app.register(residentPage, deps.residentPage);
   return app;
 }

@@ -27,13 +27,14 @@ export function typedRoutes(app: FastifyInstance) {
 }
 
 /** Whether a route's schema is made of zod schemas (for the OpenAPI transform in server.ts). */
-export const isZodRouteSchema = (schema: Record<string, unknown> | undefined): boolean =>
-  (schema !== undefined &&
-    ['querystring', 'params', 'body', 'headers'].some(
-      (part) => typeof (schema[part] as { safeParse?: unknown } | undefined)?.safeParse === 'function',
-    )) ||
-  Object.values((schema?.response ?? {}) as Record<string, unknown>).some(
-    (r) =>
-      typeof (r as { safeParse?: unknown }).safeParse === 'function' ||
-      (typeof r === 'object' && r !== null && 'content' in r),
+export function isZodRouteSchema(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  const parts = schema as Record<string, unknown>;
+  const isZod = (value: unknown) =>
+    typeof (value as { safeParse?: unknown } | undefined)?.safeParse === 'function';
+  const responses = Object.values((parts.response ?? {}) as Record<string, unknown>);
+  return (
+    ['querystring', 'params', 'body', 'headers'].some((part) => isZod(parts[part])) ||
+    responses.some((r) => isZod(r) || (typeof r === 'object' && r !== null && 'content' in r))
   );
+}

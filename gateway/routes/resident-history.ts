@@ -105,7 +105,14 @@ export const residentHistoryRoutes: FastifyPluginAsync<ResidentHistoryOptions> =
         tags: ['resident'],
         security: [{ residentSession: [] }],
         querystring: HistoryQuery,
-        response: { 200: HistoryAnswer, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+        response: {
+          200: HistoryAnswer,
+          400: ErrorBody,
+          401: ErrorBody,
+          404: ErrorBody,
+          429: ErrorBody,
+          503: ErrorBody,
+        },
       },
     },
     async (request) => {

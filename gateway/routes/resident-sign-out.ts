@@ -27,7 +27,12 @@ export const residentSignOutRoutes: FastifyPluginAsync<ResidentSignOutOptions> =
         summary: 'Sign out: the session token is refused from now on',
         tags: ['resident'],
         security: [{ residentSession: [] }],
-        response: { 200: z.object({ signedOut: z.literal(true) }), 401: ErrorBody, 429: ErrorBody, 503: ErrorBody },
+        response: {
+          200: z.object({ signedOut: z.literal(true) }),
+          401: ErrorBody,
+          429: ErrorBody,
+          503: ErrorBody,
+        },
       },
     },
     async (request) => {

@@ -12,6 +12,8 @@ import { createNoteSigner, generateSignerKey, type NoteSigner } from './signer.j
 export const TrailLogSettings = z.object({
   /** The checkpoint signer key (note format). Required in production; generated for the demo. */
   TSUNAGI_TRAIL_LOG_KEY: z.string().optional(),
+  /** The log's public verifier key, for readers (the gateway); default: the demo key's file. */
+  TSUNAGI_TRAIL_VERIFIER_KEY: z.string().optional(),
   /** base64 of ≥ 32 random bytes: the hub key entries commit to residents under. Required in production. */
   TSUNAGI_TRAIL_SUBJECT_KEY: z.base64().optional(),
   /** Where the tiles and the integrated state live; default `$TSUNAGI_HOME/data/trail-log`. */
@@ -89,6 +91,35 @@ export function loadTrailSubjectKeys(home: string, env: NodeJS.ProcessEnv = proc
     }
   }
   return createTrailSubjectKeys(new Uint8Array(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')));
+}
+
+/**
+ * What a reader of the log (the gateway) needs: the store to open read-only and the verifier key to
+ * publish. The key is TSUNAGI_TRAIL_VERIFIER_KEY, or outside production the demo key's public file
+ * (read when first needed: the trail-log service writes it at its first start). Never the signer key.
+ */
+export function loadTrailLogReaderConfig(
+  home: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { storeDir: string; verifierKey: () => string } {
+  const settings = readEnv(TrailLogSettings, env);
+  const given = settings.TSUNAGI_TRAIL_VERIFIER_KEY?.trim();
+  if (given === undefined && env.NODE_ENV === 'production')
+    throw new TsunagiError('CONFIG_INVALID', 'TSUNAGI_TRAIL_VERIFIER_KEY is required in production', {
+      path: 'TSUNAGI_TRAIL_VERIFIER_KEY',
+    });
+  const file = demoKeyFiles(home).verifier;
+  return {
+    storeDir: settings.TSUNAGI_TRAIL_LOG_DIR ?? infraPaths(home).data('trail-log'),
+    verifierKey: () => {
+      if (given !== undefined) return given;
+      if (!existsSync(file))
+        throw new TsunagiError('STORE_UNAVAILABLE', 'the trail log has not made its demo key yet', {
+          path: 'TSUNAGI_TRAIL_VERIFIER_KEY',
+        });
+      return readFileSync(file, 'utf8').trim();
+    },
+  };
 }
 
 export function loadTrailLogConfig(home: string, env: NodeJS.ProcessEnv = process.env): TrailLogConfig {
