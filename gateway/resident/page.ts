@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
+import type { Plugin } from 'esbuild';
 import type { FastifyPluginAsync } from 'fastify';
 import { TsunagiError } from '../../core/errors.js';
 
@@ -28,6 +29,20 @@ export const PAGE_CSP = [
 ].join('; ');
 
 /**
+ * zod re-exports every locale (`z.locales`, ~260 kB); the page uses none but English, which zod
+ * imports on its own, so the index of locales is replaced by an empty module.
+ */
+const zodWithoutLocales: Plugin = {
+  name: 'zod-without-locales',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${sep}zod${sep}`) ? { path: 'zod-locales', namespace: 'empty' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+/**
  * Bundles the page's app.ts with the browser-safe verifier (trail/log/verifier/) and zod into
  * `<outDir>/app.js` with esbuild (installed as a development dependency; run at gateway start).
  */
@@ -45,6 +60,7 @@ export async function buildResidentPage(outDir: string): Promise<ResidentPageOpt
       minify: true,
       legalComments: 'none',
       logLevel: 'silent',
+      plugins: [zodWithoutLocales],
     });
   } catch (cause) {
     throw new TsunagiError(

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+/** Debian's Chromium, driven by playwright-core (no browser download: only Debian's package). */
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const run = promisify(execFile);
+
+/**
+ * Makes sure /usr/bin/chromium exists: as root it installs Debian's `chromium` package once (saying
+ * so), otherwise it fails naming exactly what is missing and how to get it.
+ */
+export async function ensureChromium(): Promise<string> {
+  if (existsSync(CHROMIUM)) return CHROMIUM;
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      `${CHROMIUM} is missing: the browser tests need Debian's chromium package (as root: apt-get update && apt-get install -y chromium)`,
+    );
+  console.log(
+    `${CHROMIUM} is missing: installing Debian's chromium package once (apt-get install -y chromium)`,
+  );
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update'], { env, timeout: 600_000 });
+  await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, timeout: 900_000 });
+  if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
+  return CHROMIUM;
+}
+
+/**
+ * Headless Chromium with a new, empty profile (--user-data-dir, through playwright's persistent
+ * context). TLS errors are ignored for the demo gateway, whose certificate comes from the demo CA.
+ */
+export async function launchChromium(): Promise<BrowserContext> {
+  const executablePath = await ensureChromium();
+  const profile = mkdtempSync(join(tmpdir(), 'tsunagi-chromium-'));
+  return chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    ignoreHTTPSErrors: true,
+    locale: 'en-US',
+    viewport: { width: 1280, height: 900 },
+  });
+}
