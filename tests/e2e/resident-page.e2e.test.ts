@@ -161,8 +161,11 @@ describe("the resident's page in Chromium", () => {
     expect(osaka?.cells[2]?.text).toBe('Local tax (income)');
     expect(osaka?.cells[3]?.text).toBe('Nursing-care insurance premium (basis LB-0004)');
     expect(osaka?.cells[5]).toEqual({ text: '✔ Verified', className: 'verified' });
-    const helloWork = table.find((r) => r.cells[1]?.text.startsWith('Hello Work'));
-    expect(helloWork?.cells[4]?.text).toMatch(/^Refused/);
+    // The refused inquiry is shown too: a resident should know who tried.
+    const helloWork = table.find(
+      (r) => r.cells[1]?.text.startsWith('Hello Work') && r.cells[4]?.className === 'refused',
+    );
+    expect(helloWork?.cells[4]?.text).toBe('RefusedNO_LEGAL_BASIS');
     expect(helloWork?.cells[5]).toEqual({ text: '✔ Verified', className: 'verified' });
     expect(table.every((r) => r.cells[5]?.className === 'verified')).toBe(true);
     // The log's key is shown, to compare with the published one.
@@ -179,6 +182,7 @@ describe("the resident's page in Chromium", () => {
     expect(await page.locator('h1').textContent()).toBe('あなたの情報へのアクセス記録');
     expect(await page.locator('html').getAttribute('lang')).toBe('ja');
     expect(await markOf(page).textContent()).toBe('✔ 検証済み');
+    await page.screenshot({ path: SCREENSHOT.replace('.png', '-ja.png'), fullPage: true });
     await page.click('#language');
 
     // Revoke the consent: it is gone from the list, and the live region says so.
@@ -365,7 +369,7 @@ describe("the resident's page in Chromium", () => {
       if (attempt > 0) await sleep(500);
       text = await refusal(revoked);
     }
-    expect(text).toBe('Sign-in refused: REVOKED — the certificate is revoked');
+    expect(text).toBe('Sign-in refused: REVOKED — the certificate is revoked (revoked per CRL)');
     expect(await page.locator('#history').isVisible()).toBe(false);
     await page.close();
   });

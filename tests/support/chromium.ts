@@ -24,6 +24,7 @@ const run = promisify(execFile);
  * so), otherwise it fails naming exactly what is missing and how to get it.
  */
 export async function ensureChromium(): Promise<string> {
+  await ensureJapaneseFont();
   if (existsSync(CHROMIUM)) return CHROMIUM;
   if (process.getuid?.() !== 0)
     throw new Error(
@@ -37,6 +38,26 @@ export async function ensureChromium(): Promise<string> {
   await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, timeout: 900_000 });
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing`);
   return CHROMIUM;
+}
+
+/**
+ * The page is in Japanese and English: without a Japanese font, screenshots show boxes. As root,
+ * Debian's fonts-noto-cjk is installed once; otherwise the test goes on (the text is still right).
+ */
+async function ensureJapaneseFont(): Promise<void> {
+  const fonts = await run('fc-list', [':lang=ja']).then(
+    ({ stdout }) => stdout.trim(),
+    () => '',
+  );
+  if (fonts !== '' || process.getuid?.() !== 0) return;
+  console.log('no Japanese font: installing Debian\'s fonts-noto-cjk once, for readable screenshots');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-noto-cjk'], { env, timeout: 900_000 }).catch(
+    async () => {
+      await run('apt-get', ['update'], { env, timeout: 600_000 });
+      await run('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-noto-cjk'], { env, timeout: 900_000 });
+    },
+  );
 }
 
 /**
