@@ -61,6 +61,7 @@ function applyLanguage(): void {
   item.value = selected;
   renderEntries();
   renderConsents();
+  $('#status').textContent = lastStatus();
 }
 
 function option(value: string, text: string): HTMLOptionElement {
@@ -70,8 +71,11 @@ function option(value: string, text: string): HTMLOptionElement {
   return element;
 }
 
-function say(message: string): void {
-  $('#status').textContent = message;
+// The status line is re-said in the other language when the resident switches.
+let lastStatus: () => string = () => '';
+function say(message: string | (() => string)): void {
+  lastStatus = typeof message === 'string' ? () => message : message;
+  $('#status').textContent = lastStatus();
 }
 
 function alertWith(message: string | undefined): void {
@@ -87,7 +91,7 @@ async function api(path: string, init: RequestInit = {}): Promise<{ status: numb
   const response = await fetch(path, { ...init, headers });
   const type = response.headers.get('content-type') ?? '';
   const body = type.includes('json') ? await response.json() : await response.text();
-  if (response.status === 401 && token) signedOutLocally(t('sessionEnded'));
+  if (response.status === 401 && token) signedOutLocally('sessionEnded');
   return { status: response.status, body };
 }
 
@@ -111,7 +115,7 @@ async function signIn(event: SubmitEvent): Promise<void> {
   if (!certificate) return alertWith(t('notCertificate'));
   const pkcs8 = pem(await keyFile.text(), 'PRIVATE KEY');
   if (!pkcs8) return alertWith(t('notKey'));
-  say(t('signingIn'));
+  say(() => t('signingIn'));
   let key: CryptoKey;
   try {
     // Not extractable, sign only: the key material stays inside WebCrypto.
@@ -141,7 +145,7 @@ async function signIn(event: SubmitEvent): Promise<void> {
   $<HTMLFormElement>('#sign-in-form').reset();
   $('#sign-in').hidden = true;
   $('#history').hidden = false;
-  say(t('signedIn'));
+  say(() => t('signedIn'));
   $('#history-heading').tabIndex = -1;
   $('#history-heading').focus();
   await Promise.all([loadHistory(true), loadConsents()]);
@@ -152,26 +156,26 @@ function refused(body: ApiError): void {
   alertWith(`${t('refused')}: ${body.reason ?? body.code ?? ''} — ${body.message ?? ''}`);
 }
 
-function signedOutLocally(message: string): void {
+function signedOutLocally(message: TextKey): void {
   token = undefined;
   shown = [];
   consents = [];
   $('#history').hidden = true;
   $('#sign-in').hidden = false;
-  say(message);
+  say(() => t(message));
   $('#sign-in-heading').tabIndex = -1;
   $('#sign-in-heading').focus();
 }
 
 async function signOut(): Promise<void> {
   await api('/v1/resident/sign-out', { method: 'POST' });
-  signedOutLocally(t('signedOut'));
+  signedOutLocally('signedOut');
 }
 
 // History ----------------------------------------------------------------------------------------
 
 async function loadHistory(reset: boolean): Promise<void> {
-  say(t('loading'));
+  say(() => t('loading'));
   const query = new URLSearchParams();
   for (const field of ['from', 'to', 'agency', 'item']) {
     const value = $<HTMLInputElement>(`#${field}`).value.trim();
@@ -205,7 +209,9 @@ async function loadHistory(reset: boolean): Promise<void> {
   shown = reset ? verified : [...shown, ...verified];
   renderEntries();
   const ok = shown.filter((s) => s.verdict.kind === 'verified').length;
-  say(language === 'ja' ? `${shown.length}${t('loaded')}${ok}）` : `${shown.length}${t('loaded')}${ok})`);
+  say(() =>
+    language === 'ja' ? `${shown.length}${t('loaded')}${ok}）` : `${shown.length}${t('loaded')}${ok})`,
+  );
 }
 
 const when = (iso: string) =>
@@ -301,7 +307,7 @@ async function revoke(consentId: string): Promise<void> {
   });
   if (answer.status !== 200) return refused(answer.body as ApiError);
   await loadConsents();
-  say(t('revoked'));
+  say(() => t('revoked'));
   $('#consents-heading').tabIndex = -1;
   $('#consents-heading').focus();
 }
