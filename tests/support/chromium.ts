@@ -50,14 +50,18 @@ async function ensureJapaneseFont(): Promise<void> {
     () => '',
   );
   if (fonts !== '' || process.getuid?.() !== 0) return;
-  console.log('no Japanese font: installing Debian\'s fonts-noto-cjk once, for readable screenshots');
+  console.log("no Japanese font: installing Debian's fonts-noto-cjk once, for readable screenshots");
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-noto-cjk'], { env, timeout: 900_000 }).catch(
-    async () => {
-      await run('apt-get', ['update'], { env, timeout: 600_000 });
-      await run('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-noto-cjk'], { env, timeout: 900_000 });
-    },
-  );
+  await run('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-noto-cjk'], {
+    env,
+    timeout: 900_000,
+  }).catch(async () => {
+    await run('apt-get', ['update'], { env, timeout: 600_000 });
+    await run('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-noto-cjk'], {
+      env,
+      timeout: 900_000,
+    });
+  });
 }
 
 /**
