@@ -18,6 +18,7 @@ import {
 } from '../../scripts/demo-jpki.js';
 import { ensureDemoPki, gatewayTlsEnv } from '../../scripts/demo-pki.js';
 import { demoResidents, openDemoIdentity } from '../../scripts/demo-resident.js';
+import { demoResidentPage } from '../../scripts/demo-resident-page.js';
 import { demoResidentSignIn, signInAtGateway } from '../../scripts/demo-sign-in.js';
 import { DEMO_KEY_NAME, demoKeyFiles } from '../../trail/log/config.js';
 import { createNoteSigner, generateSignerKey, signCheckpoint } from '../../trail/log/signer.js';
@@ -37,6 +38,7 @@ const SCREENSHOT = join(testConfig().home, 'test-results', 'resident-page.png');
 let config: InfraConfig;
 let jpki: DemoJpki;
 let gateway: { url: string; ca: string };
+let port: number;
 let inquiries: DemoAnswer[];
 let context: BrowserContext;
 let consentId: string;
@@ -65,6 +67,7 @@ beforeAll(async () => {
     GATEWAY_RESIDENT_ADDRESS_RATE_LIMIT_PER_MINUTE: '2000',
     GATEWAY_RESIDENT_RATE_LIMIT_PER_MINUTE: '1000',
   });
+  port = system.port;
   gateway = {
     url: `https://127.0.0.1:${system.port}`,
     ca: readFileSync((await ensureDemoPki(config)).caFile, 'utf8'),
@@ -372,6 +375,15 @@ describe("the resident's page in Chromium", () => {
     expect(text).toBe('Sign-in refused: REVOKED — the certificate is revoked (revoked per CRL)');
     expect(await page.locator('#history').isVisible()).toBe(false);
     await page.close();
+  });
+
+  it("npm start's demo step prints the page and finds card 1's history verified, as the page checks it", async () => {
+    const lastInquiry = Math.max(...inquiries.map((a) => Number(a.trail?.offset ?? 0)));
+    const report = await demoResidentPage(config, lastInquiry, port);
+    expect(report.url).toBe(`${gateway.url}/resident/`);
+    expect(report.entries).toBeGreaterThanOrEqual(2);
+    expect(report.verified).toBe(report.entries);
+    expect(report.checkpointSize).toBeGreaterThan(lastInquiry);
   });
 
   it('ran without script errors or Content-Security-Policy violations', () => {
