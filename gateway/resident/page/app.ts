@@ -8,6 +8,7 @@
 import { config } from 'zod';
 import { agencyName } from '../../../core/directory/agencies.js';
 import { ITEM_LABELS, labelOf, OFFICE_WORK_LABELS } from '../../../core/directory/labels.js';
+import { base64, readCard } from './card.js';
 import { type Language, TEXT, type TextKey } from './i18n.js';
 import {
   type CheckpointState,
@@ -97,48 +98,26 @@ async function api(path: string, init: RequestInit = {}): Promise<{ status: numb
 
 // Sign-in ---------------------------------------------------------------------------------------
 
-function pem(text: string, label: string): Uint8Array | undefined {
-  const match = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----`).exec(text);
-  if (!match) return undefined;
-  const binary = atob((match[1] ?? '').replace(/\s+/g, ''));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-
 async function signIn(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   alertWith(undefined);
   const [certificateFile] = $<HTMLInputElement>('#certificate').files ?? [];
   const [keyFile] = $<HTMLInputElement>('#key').files ?? [];
   if (!certificateFile || !keyFile) return alertWith(t('filesMissing'));
-  const certificate = pem(await certificateFile.text(), 'CERTIFICATE');
-  if (!certificate) return alertWith(t('notCertificate'));
-  const pkcs8 = pem(await keyFile.text(), 'PRIVATE KEY');
-  if (!pkcs8) return alertWith(t('notKey'));
+  const card = await readCard(await certificateFile.text(), await keyFile.text());
+  if ('error' in card) return alertWith(t(card.error));
   say(() => t('signingIn'));
-  let key: CryptoKey;
-  try {
-    // Not extractable, sign only: the key material stays inside WebCrypto.
-    key = await crypto.subtle.importKey(
-      'pkcs8',
-      pkcs8 as Uint8Array<ArrayBuffer>,
-      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-      false,
-      ['sign'],
-    );
-  } catch {
-    say('');
-    return alertWith(t('notKey'));
-  }
   const issued = await api('/v1/resident/challenge', { method: 'POST' });
   if (issued.status !== 200) return refused(issued.body as ApiError);
   const { challengeId, challenge } = issued.body as { challengeId: string; challenge: string };
-  const signature = new Uint8Array(
-    await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(challenge)),
-  );
+  const signature = await card.sign(challenge);
   const answer = await api('/v1/resident/sign-in', {
     method: 'POST',
-    body: JSON.stringify({ challengeId, certificate: base64(certificate), signature: base64(signature) }),
+    body: JSON.stringify({
+      challengeId,
+      certificate: base64(card.certificate),
+      signature: base64(signature),
+    }),
   });
   if (answer.status !== 200) return refused(answer.body as ApiError);
   token = (answer.body as { token: string }).token;
