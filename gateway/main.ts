@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { systemClock } from '../core/clock.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/index.js';
+import { infraPaths } from '../infra/paths.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
@@ -11,6 +13,8 @@ import { BUNDLED_POLICY_PATH, createPolicyStore } from '../policy/index.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
 import { Topics, topicName } from '../schemas/topics.js';
+import { loadTrailLogReaderConfig, loadTrailSubjectKeys } from '../trail/log/config.js';
+import { openTrailLogReader } from '../trail/log/reader.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
 import { createAgencyRevocations } from './agency-revocations.js';
 import { createConsentCommands } from './consent-commands.js';
@@ -19,6 +23,8 @@ import { createConsentView, followConsents } from './consent-view.js';
 import { createGatewayMetrics } from './metrics.js';
 import { projectionReadModel } from './read-model.js';
 import { kafkaReadiness } from './readiness.js';
+import { buildResidentPage } from './resident/page.js';
+import { openSessionRevocations } from './resident/session-revocations.js';
 import { residentSignInFromEnv } from './resident/wiring.js';
 import { createSecurityAudit } from './security-audit.js';
 import { kafkaSecurityEventLog } from './security-event-log.js';
@@ -84,6 +90,11 @@ async function main(): Promise<void> {
     capacity: settings.GATEWAY_AUDIT_QUEUE_CAPACITY,
     metrics: { recorded: metrics.securityEvents, dropped: metrics.securityEventsDropped },
   });
+  // Sign-outs outlive a restart: the gateway's own store under TSUNAGI_HOME.
+  const sessionRevocations = openSessionRevocations(
+    join(infraPaths(infra.home).data('gateway'), 'sessions'),
+    clock,
+  );
   const signIn = await residentSignInFromEnv({
     kafka,
     wire,
@@ -91,7 +102,12 @@ async function main(): Promise<void> {
     identity,
     clock,
     logger,
+    revocations: sessionRevocations,
   });
+  // The trail's Merkle log, read from the trail-log service's store on this host (read-only lmdb).
+  const trailLogConfig = loadTrailLogReaderConfig(infra.home);
+  const trailLog = openTrailLogReader({ storeDir: trailLogConfig.storeDir });
+  const residentPage = await buildResidentPage(join(infraPaths(infra.home).cache, 'resident-page'));
   // The duplicate store and resident records, read from the projector's lmdb views (read-only).
   const storeRoot = projectionStoreRoot(infra, readProjectionSettings());
   const views = openProjectionViews({ storeRoot });
@@ -127,6 +143,14 @@ async function main(): Promise<void> {
     portalAgencies: settings.GATEWAY_PORTAL_AGENCIES,
     residentSignIn: signIn?.options,
     residentSessions: signIn?.options.sessions,
+    sessionRevocations,
+    residentBudgets: {
+      perSessionPerMinute: settings.GATEWAY_RESIDENT_RATE_LIMIT_PER_MINUTE,
+      perAddressPerMinute: settings.GATEWAY_RESIDENT_ADDRESS_RATE_LIMIT_PER_MINUTE,
+    },
+    trailLog: { trailLog, verifierKey: trailLogConfig.verifierKey },
+    residentHistory: { trailOf: views.trailOf, subjects: loadTrailSubjectKeys(infra.home) },
+    residentPage,
   });
   await app.listen({ host: settings.GATEWAY_HOST, port: settings.GATEWAY_PORT });
   logger.info({ url: `https://${settings.GATEWAY_HOST}:${settings.GATEWAY_PORT}` }, 'gateway listening');
@@ -143,6 +167,8 @@ async function main(): Promise<void> {
       identity.close(),
       views.close(),
       signIn?.close(),
+      trailLog.close(),
+      sessionRevocations.close(),
     ]);
     policy.close();
     revocations.close();

@@ -26,13 +26,19 @@ import {
 import type { ConsentReadModel, InquiryReadModel, ResidentResolver } from './ports.js';
 import { createRequestLimiter } from './rate-limits.js';
 import { type ReadinessCheck, readinessPlugin } from './readiness.js';
+import { type ResidentPageOptions, residentPage } from './resident/page.js';
+import { createResidentLimiter, type ResidentBudgets } from './resident/resident-budget.js';
+import type { SessionRevocations } from './resident/session-revocations.js';
 import type { SessionTokens } from './resident/session-token.js';
 import inquiries from './routes/inquiries.js';
 import operations from './routes/operations.js';
 import residentConsents from './routes/resident-consents.js';
+import { type ResidentHistoryOptions, residentHistoryRoutes } from './routes/resident-history.js';
 import { type ResidentSignInOptions, residentSignIn } from './routes/resident-sign-in.js';
+import { residentSignOutRoutes } from './routes/resident-sign-out.js';
 import residentsConsents from './routes/residents-consents.js';
 import selfInformation from './routes/self-information.js';
+import { type TrailLogRoutesOptions, trailLogRoutes } from './routes/trail-log.js';
 import type { SecurityAudit } from './security-audit.js';
 import { installSecurityHeaders } from './security-headers.js';
 import {
@@ -92,6 +98,16 @@ export interface GatewayOptions {
   residentSignIn?: ResidentSignInOptions | undefined;
   /** Verifies resident session tokens for the resident's own routes (`/v1/resident/consents`); absent: not mounted. */
   residentSessions?: SessionTokens | undefined;
+  /** Signed-out sessions; with residentSessions, mounts `POST /v1/resident/sign-out`. */
+  sessionRevocations?: SessionRevocations | undefined;
+  /** The residents' own budgets (per session, per address); default 120 and 300 a minute. */
+  residentBudgets?: Partial<ResidentBudgets> | undefined;
+  /** The trail's Merkle log: public proof routes under /v1/trail/; absent: not mounted. */
+  trailLog?: TrailLogRoutesOptions | undefined;
+  /** With residentSessions and trailLog: `GET /v1/resident/history`. */
+  residentHistory?: Pick<ResidentHistoryOptions, 'trailOf' | 'subjects'> | undefined;
+  /** The resident's web page at /resident/; absent: not served. */
+  residentPage?: ResidentPageOptions | undefined;
   /** Trail event ids; default randomUUID. */
   ids?: () => string;
 }
@@ -162,6 +178,11 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       agencyPerMinute: options.limits.ratePerMinute,
       unauthenticatedPerMinute: options.limits.unauthenticatedRatePerMinute ?? 60,
     }),
+    residentLimit: createResidentLimiter(
+      app,
+      { perSessionPerMinute: 120, perAddressPerMinute: 300, ...options.residentBudgets },
+      options.residentSessions,
+    ),
   });
   await app.register(apiDocs);
 
@@ -186,7 +207,20 @@ async function registerRoutes(app: FastifyInstance, options: GatewayOptions): Pr
   await app.register(selfInformation);
   await app.register(residentsConsents, { portalAgencies: options.portalAgencies });
   if (options.residentSignIn) await app.register(residentSignIn, options.residentSignIn);
-  if (options.residentSessions) await app.register(residentConsents, { sessions: options.residentSessions });
+  const sessions = options.residentSessions;
+  if (sessions) await app.register(residentConsents, { sessions });
+  if (sessions && options.sessionRevocations)
+    await app.register(residentSignOutRoutes, { sessions, revocations: options.sessionRevocations });
+  if (options.trailLog) await app.register(trailLogRoutes, options.trailLog);
+  if (options.trailLog && sessions && options.residentHistory)
+    await app.register(residentHistoryRoutes, {
+      ...options.trailLog,
+      ...options.residentHistory,
+      sessions,
+      residents: options.clients.residents,
+      clock: options.clock,
+    });
+  if (options.residentPage) await app.register(residentPage, options.residentPage);
 }
 
 /** URLs can carry PPIDs: log and measure the route pattern, never the URL. */

@@ -10,7 +10,7 @@ const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
  * onRequest hook of the resident routes: requires `Authorization: Bearer <session token>` and makes
  * the session available to the handler through `residentSessionOf(request)`. Refuses with 401
  * UNAUTHENTICATED and a `reason` (TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_SIGNATURE_INVALID,
- * TOKEN_EXPIRED); the token itself is never logged.
+ * TOKEN_EXPIRED, TOKEN_REVOKED); the token itself is never logged.
  */
 export function requireResidentSession(tokens: SessionTokens) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {

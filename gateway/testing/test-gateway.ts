@@ -32,7 +32,7 @@ import { kafkaReadiness } from '../readiness.js';
 import type { SessionTokens } from '../resident/session-token.js';
 import type { ResidentSignInOptions } from '../routes/resident-sign-in.js';
 import type { SecurityAudit } from '../security-audit.js';
-import { buildGateway, type GatewayLimits } from '../server.js';
+import { buildGateway, type GatewayLimits, type GatewayOptions } from '../server.js';
 import { type AgencyPki, type ClientIdentity, createAgencyPki } from './tls.js';
 
 /**
@@ -96,6 +96,11 @@ export interface TestGatewayOptions {
   trailTimeoutMs?: number;
   /** Default true: keep the consent view current from the consents topic (needs a reachable broker). */
   follow?: boolean;
+  /** The resident side: sign-out, budgets, the trail log's proof routes, history, the page. */
+  resident?: Pick<
+    GatewayOptions,
+    'sessionRevocations' | 'residentBudgets' | 'trailLog' | 'residentHistory' | 'residentPage'
+  >;
 }
 
 /**
@@ -147,6 +152,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     portalAgencies: options.portalAgencies ?? ['resident-portal'],
     residentSignIn: options.residentSignIn,
     residentSessions: options.residentSessions,
+    ...options.resident,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;
