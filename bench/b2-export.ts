@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../core/clock.js';
@@ -114,15 +115,14 @@ benchMain(
         if (profile) {
           stage('profiling ingest (this process) and projector on a fresh export at full speed');
           const more = await exportsOf(join(config.home, 'exports-profile'), 3, quick ? 200 : 20_000);
-          profiles = await system.profile(['projector'], async () => {
-            profiles.push(
-              await profileSelf(system.profileDir, 'ingest', async () => {
-                for (const { file, system: s } of more) await ingestExport(file, s, deps, { batchSize });
-              }),
-            );
+          let ingestProfile: ProfileSummary | undefined;
+          const projectorProfiles = await system.profile(['projector'], async () => {
+            ingestProfile = await profileSelf(system.profileDir, 'ingest', async () => {
+              for (const { file, system: s } of more) await ingestExport(file, s, deps, { batchSize });
+            });
             await viewsCaughtUp(admin, views, wanted);
           });
-          profiles = [...profiles];
+          profiles = [...(ingestProfile ? [ingestProfile] : []), ...projectorProfiles];
         }
 
         const parseRate = perSecond(valid, parseMs);
@@ -229,9 +229,11 @@ async function atFixedRate(
     juki: (id: string) => views.residentRecord(id) !== undefined,
     'local-tax': (id: string) => views.itemsOf(id).latest.length > 0,
   } as Record<ExportSystem, (id: string) => boolean>;
+  const pipes = join(home, 'pipes');
+  mkdirSync(pipes, { recursive: true });
   const began = performance.now();
   const runs = paced.map((e) => {
-    const pipe = pacedExport(e.file, join(home, `${e.system}.fifo`), (rate * e.rows) / rows, sampleEvery);
+    const pipe = pacedExport(e.file, join(pipes, `${e.system}.csv`), (rate * e.rows) / rows, sampleEvery);
     const ingest = ingestExport(pipe.fifo, e.system, deps, { batchSize: 100 });
     return { ...e, pipe, ingest };
   });

@@ -20,8 +20,12 @@ if (dir) {
     const running = session;
     session = undefined;
     running.post('Profiler.stop', (error, result) => {
-      if (!error)
-        writeFileSync(join(dir, `${name}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      if (!error) {
+        // Written under another name first: the benchmark waits for the final name to appear.
+        const file = join(dir, `${name}-${process.pid}.cpuprofile`);
+        writeFileSync(`${file}.part`, JSON.stringify(result.profile));
+        renameSync(`${file}.part`, file);
+      }
       running.disconnect();
     });
   });

@@ -31,10 +31,11 @@ interface CpuProfile {
 }
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
+const SPECIAL = new Set(['(root)', '(idle)', '(program)', '(garbage collector)']);
 
 /** Where a frame's code lives: a package, Node's own code, or our module folder. */
 function areaOf(url: string, functionName: string): string {
-  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  if (!url) return SPECIAL.has(functionName) ? functionName : '(native)';
   const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (pkg) return pkg[1] as string;
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
@@ -55,10 +56,26 @@ export function summariseProfile(file: string, processName: string, top = 12): P
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // The profiler's own start/stop (inspector `post` → native `dispatch`) is not the process's work.
+  const isProfiler = (id: number) =>
+    byId.get(id)?.callFrame.functionName === 'dispatch' &&
+    byId.get(parent.get(id) ?? -1)?.callFrame.functionName === 'post';
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    if (!isProfiler(id)) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
+  /** A native frame is named after the nearest JavaScript caller: `writev ← kafkajs/src/network/connection.js:…`. */
+  const callerOf = (id: number) => {
+    for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+      const frame = byId.get(at)?.callFrame;
+      if (frame?.url) return frame;
+    }
+    return undefined;
+  };
+  const placeOf = (id: number): string => {
+    const frame = callerOf(id);
+    return frame ? `← ${frame.functionName || '(anonymous)'} ${where(frame)}` : '';
+  };
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0) || 1;
   const percent = (us: number) => Math.round((us / total) * 1000) / 10;
 
@@ -70,12 +87,14 @@ export function summariseProfile(file: string, processName: string, top = 12): P
     const node = byId.get(id);
     if (!node) continue;
     const name = node.callFrame.functionName || '(anonymous)';
-    if (name.startsWith('(')) special[name] = (special[name] ?? 0) + us;
-    const key = `${name} ${where(node.callFrame)}`;
-    const entry = functions.get(key) ?? { name, where: where(node.callFrame), us: 0 };
+    if (SPECIAL.has(name)) special[name] = (special[name] ?? 0) + us;
+    const place = node.callFrame.url || SPECIAL.has(name) ? where(node.callFrame) : placeOf(id);
+    const key = `${name} ${place}`;
+    const entry = functions.get(key) ?? { name, where: place, us: 0 };
     entry.us += us;
     functions.set(key, entry);
-    const area = areaOf(node.callFrame.url, name);
+    const caller = node.callFrame.url || SPECIAL.has(name) ? undefined : callerOf(id);
+    const area = caller ? `${areaOf(caller.url, '')} (native)` : areaOf(node.callFrame.url, name);
     areas.set(area, (areas.get(area) ?? 0) + us);
     const stack: string[] = [];
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {

@@ -73,7 +73,18 @@ export const baseVersions = (): Record<string, string> => ({
   lmdb: packageVersion('lmdb'),
 });
 
-export const resultsDir = (home = loadInfraConfig().home): string => infraPaths(home).home + '/bench';
+export const resultsDir = (home = loadInfraConfig().home): string => join(infraPaths(home).home, 'bench');
+
+/** A fresh folder for one run's CPU profiles (`.cpuprofile` and `.folded`), kept beside the results. */
+export function profilesDir(benchmark: string): string {
+  const dir = join(
+    resultsDir(),
+    'profiles',
+    `${benchmark}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+  );
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 /** Writes the result as `<dir>/<benchmark>-<time>.json` and `<benchmark>-latest.json`; returns the first. */
 export function writeResult(result: BenchResult, dir = resultsDir()): string {

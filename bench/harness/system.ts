@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +12,7 @@ import { createKafka } from '../../platform/kafka.js';
 import type { Logger } from '../../platform/logger.js';
 import { TOPIC_SPECS } from '../../schemas/topics.js';
 import { type ProfileSummary, summariseProfile } from './profile-summary.js';
+import { profilesDir } from './report.js';
 
 const HOOK = resolve(import.meta.dirname, 'cpu-profile-hook.mjs');
 export type ServiceName = 'projector' | 'analytics' | 'subscriptions' | 'gateway';
@@ -70,8 +71,7 @@ export async function openBenchSystem(name: string, logger: Logger): Promise<Ben
   await admin.connect();
   await provisionKafka(admin, config, logger);
   await admin.disconnect();
-  const profileDir = join(home, 'profiles');
-  mkdirSync(profileDir, { recursive: true });
+  const profileDir = profilesDir(name);
   const running = new Map<ServiceName, InfraService>();
   const pid = (n: ServiceName) => {
     const service = running.get(n);
@@ -95,6 +95,10 @@ export async function openBenchSystem(name: string, logger: Logger): Promise<Ben
   // Interrupted: still stop the services this run started and remove its topics.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => void close().finally(() => process.exit(130)));
+  process.once('unhandledRejection', (error) => {
+    console.error(error);
+    void close().finally(() => process.exit(1));
+  });
 
   return {
     config,
