@@ -73,7 +73,9 @@ export const baseVersions = (): Record<string, string> => ({
   lmdb: packageVersion('lmdb'),
 });
 
-export const resultsDir = (home = loadInfraConfig().home): string => join(infraPaths(home).home, 'bench');
+/** `BENCH_RESULTS_DIR`, else `<TSUNAGI_HOME>/bench` (git-ignored). */
+export const resultsDir = (home = loadInfraConfig().home): string =>
+  process.env.BENCH_RESULTS_DIR ?? join(infraPaths(home).home, 'bench');
 
 /** A fresh folder for one run's CPU profiles (`.cpuprofile` and `.folded`), kept beside the results. */
 export function profilesDir(benchmark: string): string {
