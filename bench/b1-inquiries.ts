@@ -17,6 +17,7 @@ import { freePort } from '../tests/support/free-port.js';
 import { testDisclosure } from '../trail/log/testdata/disclosures.js';
 import type { LoadResult, LoadSpec } from './b1/load-client.js';
 import { rawProduce } from './b1/produce-baseline.js';
+import { recorderAlone } from './b1/recorder-alone.js';
 import { printed, runScript } from './harness/child.js';
 import { benchMain } from './harness/main.js';
 import type { BenchFigure } from './harness/report.js';
@@ -112,18 +113,42 @@ benchMain(
 
       stage('measuring');
       const figures: BenchFigure[] = [];
-      const cores: Record<string, number> = {};
+      const cpu: BenchFigure[] = [];
       const kafkaPid = runningPid(kafkaService(loadInfraConfig()).process);
+      /** CPU milliseconds per answered request of each process during one load run: robust to a shared machine. */
+      const withCpu = async (server: string, pid: number | undefined, run: () => Promise<LoadResult>) => {
+        const before = { server: cpuSecondsOf(pid), kafka: cpuSecondsOf(kafkaPid) };
+        const result = await run();
+        const perRequest = (cpuSeconds: number) =>
+          Math.round(((cpuSeconds * 1000) / Math.max(result.requests, 1)) * 1000) / 1000;
+        cpu.push(
+          {
+            path: `${server}: CPU per request c=20`,
+            value: perRequest(cpuSecondsOf(pid) - before.server),
+            unit: 'ms',
+          },
+          {
+            path: `${server}: Kafka broker CPU per request c=20`,
+            value: perRequest(cpuSecondsOf(kafkaPid) - before.kafka),
+            unit: 'ms',
+          },
+          {
+            path: `${server}: load generator CPU per request c=20`,
+            value: perRequest(result.cpuSeconds),
+            unit: 'ms',
+          },
+        );
+        return result;
+      };
       for (const c of CONCURRENCY) {
-        const e = await load(echoUrl, c, seconds, bodies);
-        const gatewayPid = system.pid('gateway');
-        const before = { gateway: cpuSecondsOf(gatewayPid), kafka: cpuSecondsOf(kafkaPid) };
-        const g = await load(gatewayUrl, c, seconds, bodies);
-        if (c === 20) {
-          cores['load generator'] = Math.round((g.cpuSeconds / seconds) * 100) / 100;
-          cores.gateway = Math.round(((cpuSecondsOf(gatewayPid) - before.gateway) / seconds) * 100) / 100;
-          cores.kafka = Math.round(((cpuSecondsOf(kafkaPid) - before.kafka) / seconds) * 100) / 100;
-        }
+        const e =
+          c === 20
+            ? await withCpu('echo', echoServer.child.pid, () => load(echoUrl, c, seconds, bodies))
+            : await load(echoUrl, c, seconds, bodies);
+        const g =
+          c === 20
+            ? await withCpu('gateway', system.pid('gateway'), () => load(gatewayUrl, c, seconds, bodies))
+            : await load(gatewayUrl, c, seconds, bodies);
         const errors = (r: LoadResult) =>
           r.non2xx + r.errors + r.timeouts > 0
             ? `${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`
@@ -166,18 +191,32 @@ benchMain(
           p99Ms: p.p99Ms,
         });
       }
-      const g20 = figures.find((f) => f.path === 'gateway inquiries c=20');
-      const p20 = figures.find((f) => f.path === 'raw produce acks=all c=20');
-      if (g20 && p20)
+      const wire = createEventWire(config);
+      for (const c of CONCURRENCY) {
+        const r = await recorderAlone({ kafka: gatewayKafka, wire, topic: trailTopic, logger }, c, seconds);
         figures.push({
-          path: 'gateway inquiries c=20 vs raw produce',
-          value: g20.value,
-          unit: 'inquiries/s',
-          baseline: p20.path,
-          ratio: ratio(g20.value, p20.value),
+          path: `trail recorder alone c=${c}`,
+          value: r.perSecond,
+          unit: 'records/s',
+          p50Ms: r.p50Ms,
+          p99Ms: r.p99Ms,
+          baseline: `raw produce acks=all c=${c}`,
+          ratio: ratio(r.perSecond, figures.find((f) => f.path === `raw produce acks=all c=${c}`)?.value),
         });
-      for (const [what, used] of Object.entries(cores))
-        figures.push({ path: `${what} CPU during gateway c=20`, value: used, unit: 'cores' });
+      }
+      for (const c of CONCURRENCY) {
+        const g = figures.find((f) => f.path === `gateway inquiries c=${c}`);
+        const r = figures.find((f) => f.path === `trail recorder alone c=${c}`);
+        if (g && r)
+          figures.push({
+            path: `gateway inquiries c=${c} vs recorder`,
+            value: g.value,
+            unit: 'inquiries/s',
+            baseline: r.path,
+            ratio: ratio(g.value, r.value),
+          });
+      }
+      figures.push(...cpu);
 
       if (profile) stage('profiling the gateway at c=20');
       const profiles = profile

@@ -19,7 +19,7 @@ import type { ProfileSummary } from './harness/profile-summary.js';
 import { rawConsume, rawProduceConsume } from './harness/raw-kafka.js';
 import { type BenchFigure, baseVersions } from './harness/report.js';
 import { latencySummary, perSecond, ratio } from './harness/stats.js';
-import { openBenchSystem, peakRssMiBOf } from './harness/system.js';
+import { cpuSecondsOf, openBenchSystem, peakRssMiBOf } from './harness/system.js';
 import { viewsCaughtUp } from './harness/views-caught-up.js';
 
 /**
@@ -80,10 +80,14 @@ benchMain(
       const deps = ingestDeps(hub, logger);
       try {
         stage('ingest → Kafka → projector → views');
+        const projectorCpuBefore = cpuSecondsOf(system.pid('projector'));
+        const ingestCpuBefore = process.cpuUsage();
         began = performance.now();
         for (const { file, system: s } of exports) await ingestExport(file, s, deps, { batchSize });
         const ingestMs = performance.now() - began;
+        const ingestCpu = process.cpuUsage(ingestCpuBefore);
         const caughtUp = await viewsCaughtUp(admin, views, wanted);
+        const projectorCpu = cpuSecondsOf(system.pid('projector')) - projectorCpuBefore;
         const endToEndMs = caughtUp - began;
         const ingestPeakMiB = peakRssMiBOf(process.pid) ?? 0;
         const projectorPeakMiB = system.peakRssMiB('projector') ?? 0;
@@ -92,10 +96,12 @@ benchMain(
         const consumed = await rawConsume(admin, [topics.records, topics.items], { keepSizes: true });
         const partitions = (await admin.admin().fetchTopicMetadata({ topics: [topics.items] })).topics[0]
           ?.partitions.length;
+        const rawCpuBefore = process.cpuUsage();
         const raw = await rawProduceConsume(admin, consumed.sizes ?? [], {
           partitions: partitions ?? 1,
           batchSize,
         });
+        const rawCpu = process.cpuUsage(rawCpuBefore);
         const rawRate = perSecond(raw.records, raw.ms);
 
         stage(`fixed offered rate: ${rate.toLocaleString('en')} rows/s for ${rateSeconds} s`);
@@ -160,6 +166,25 @@ benchMain(
             note: `${latency.samples} sampled residents (row due on schedule → visible in the view); ${latency.unresolved} not visible within 60 s`,
           },
         ];
+        const cpuSeconds = (used: NodeJS.CpuUsage) => (used.user + used.system) / 1e6;
+        const rawPerCpu = Math.round(raw.records / Math.max(cpuSeconds(rawCpu), 0.001));
+        const ingestPerCpu = Math.round(totalRows / Math.max(cpuSeconds(ingestCpu), 0.001));
+        figures.push(
+          { path: 'raw produce + consume per CPU-second', value: rawPerCpu, unit: 'records/CPU-s' },
+          {
+            path: 'ingest per CPU-second (ingest process)',
+            value: ingestPerCpu,
+            unit: 'rows/CPU-s',
+            baseline: 'raw produce + consume per CPU-second',
+            ratio: ratio(ingestPerCpu, rawPerCpu),
+          },
+          {
+            path: 'projector per CPU-second (views process)',
+            value: Math.round(consumed.records / Math.max(projectorCpu, 0.001)),
+            unit: 'events/CPU-s',
+            note: 'both views; CPU of the projector process from ingest start until caught up',
+          },
+        );
         return {
           versions: baseVersions(),
           settings: {

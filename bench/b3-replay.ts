@@ -90,21 +90,24 @@ benchMain(
       const projections = projectionsFor(projectionTopics(config.TOPIC_PREFIX));
       const storeRoot = join(config.home, 'replay');
       const figures: BenchFigure[] = [];
-      const totals = { records: 0, replayMs: 0, rawMs: 0, decodeMs: 0 };
+      const totals = { records: 0, replayMs: 0, rawMs: 0, decodeMs: 0, replayCpu: 0, rawCpu: 0 };
+      const cpuOf = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+        const before = process.cpuUsage();
+        const result = await work();
+        const used = process.cpuUsage(before);
+        return [result, (used.user + used.system) / 1e6];
+      };
       for (const name of PROJECTION_NAMES) {
         const projection = projections[name];
         stage(`${name}: raw consume, raw consume + decode, replay`);
-        const raw = await rawConsume(admin, projection.topics);
+        const [raw, rawCpu] = await cpuOf(() => rawConsume(admin, projection.topics));
         if (raw.records === 0) continue;
         const decoded = await rawConsume(admin, projection.topics, { decode: wire });
-        const replay = await replayProjection({
-          projection,
-          kafka: projector,
-          storeRoot,
-          wire,
-          logger,
-          promote: false,
-        });
+        const [replay, replayCpu] = await cpuOf(() =>
+          replayProjection({ projection, kafka: projector, storeRoot, wire, logger, promote: false }),
+        );
+        totals.rawCpu += rawCpu;
+        totals.replayCpu += replayCpu;
         totals.records += replay.records;
         totals.replayMs += replay.elapsedMs;
         totals.rawMs += raw.ms;
@@ -134,8 +137,18 @@ benchMain(
       }
       const rawAll = perSecond(totals.records, totals.rawMs);
       const replayAll = perSecond(totals.records, totals.replayMs);
+      const perCpu = (cpuSeconds: number) => Math.round(totals.records / Math.max(cpuSeconds, 0.001));
       figures.push(
         { path: 'all views: raw consume', value: rawAll, unit: 'events/s' },
+        { path: 'all views: raw consume per CPU-second', value: perCpu(totals.rawCpu), unit: 'events/CPU-s' },
+        {
+          path: 'all views: replay per CPU-second',
+          value: perCpu(totals.replayCpu),
+          unit: 'events/CPU-s',
+          baseline: 'all views: raw consume per CPU-second',
+          ratio: ratio(perCpu(totals.replayCpu), perCpu(totals.rawCpu)),
+          note: 'CPU of the replaying process only (the broker runs beside it); robust to a shared machine',
+        },
         {
           path: 'all views: raw consume + Avro decode',
           value: perSecond(totals.records, totals.decodeMs),
