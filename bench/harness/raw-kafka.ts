@@ -73,7 +73,8 @@ export async function rawProduceConsume(
     waitForLeaders: true,
     topics: [{ topic, numPartitions: options.partitions, replicationFactor: 1 }],
   });
-  const pool = randomBytes(Math.max(...sizes, 1) * 2);
+  const largest = sizes.reduce((max, size) => Math.max(max, size), 1);
+  const pool = randomBytes(largest * 2);
   const consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}`, maxBytesPerPartition: 1_048_576 });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   try {
