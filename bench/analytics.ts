@@ -89,7 +89,7 @@ benchMain(
     const days = Number(options.days);
     const batchSize = quick ? 5_000 : Number(options.batch);
     const stack = loadInfraConfig();
-    await ensureInfra(stack, logger);
+    await ensureInfra(stack, logger, ['clickhouse']);
     const config = { ...stack, CLICKHOUSE_DATABASE: `bench_${Date.now().toString(36)}` };
     const db = config.CLICKHOUSE_DATABASE;
     await provisionAnalytics(config, logger, 10);

@@ -41,13 +41,24 @@ export function peakRssMiBOf(pid: number | undefined): number | undefined {
   return hwm ? Math.round(Number(hwm[1]) / 1024) : undefined;
 }
 
+export type InfraServer = 'kafka' | 'registry' | 'clickhouse';
+
 /**
- * Brings the infrastructure up through infra/ when a server is down. A stack that is up is left
- * exactly as it is (never restarted for differing settings: it may be shared with others).
+ * Brings the servers a benchmark needs up through infra/ when one is down. A stack that answers is
+ * left exactly as it is (never restarted for differing settings: it may be shared with others), also
+ * when a server answers on its port from another home ("foreign"): that one is used, with a note.
  */
-export async function ensureInfra(stack: InfraConfig, logger: Logger): Promise<void> {
-  const states = await Promise.all(infraServices(stack).map((s) => serviceState(s)));
-  if (states.some((state) => state !== 'up')) await infraUp(stack, logger);
+export async function ensureInfra(
+  stack: InfraConfig,
+  logger: Logger,
+  needs: readonly InfraServer[],
+): Promise<void> {
+  const needed = infraServices(stack).filter((s) => needs.includes(s.name as InfraServer));
+  const states = await Promise.all(needed.map(async (s) => [s.name, await serviceState(s)] as const));
+  for (const [name, state] of states)
+    if (state === 'foreign')
+      console.log(`  note: ${name} answers on its port but was not started from this home; using it`);
+  if (states.some(([, state]) => state === 'down' || state === 'starting')) await infraUp(stack, logger);
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
@@ -59,7 +70,7 @@ export function cpuSecondsOf(pid: number | undefined): number {
 
 export async function openBenchSystem(name: string, logger: Logger): Promise<BenchSystem> {
   const stack = loadInfraConfig();
-  await ensureInfra(stack, logger);
+  await ensureInfra(stack, logger, ['kafka', 'registry']);
   const home = mkdtempSync(join(tmpdir(), `tsunagi-bench-${name}-`));
   const config: InfraConfig = {
     ...stack,
