@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { systemClock } from '../core/clock.js';
 import { createKafka } from '../platform/kafka.js';
 import { parseRow } from '../producers/exports/parse-row.js';
 import { readExport } from '../producers/exports/read-export.js';
@@ -13,6 +12,7 @@ import { projectionStoreRoot, readProjectionSettings } from '../projections/cata
 import { openProjectionViews, type ProjectionViews } from '../projections/views.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { pacedExport } from './b2/paced-export.js';
+import { ingestDeps } from './harness/ingest-deps.js';
 import { benchMain } from './harness/main.js';
 import { profileSelf } from './harness/profile-self.js';
 import type { ProfileSummary } from './harness/profile-summary.js';
@@ -220,15 +220,6 @@ async function exportsOf(dir: string, seed: number, residents: number) {
     rows: manifest.files[s].rows,
   }));
 }
-
-const ingestDeps = (hub: ProducerHub, logger: IngestDeps['logger']): IngestDeps => ({
-  publisher: hub.publisher,
-  resolveLinkageId: (n) => hub.identity.vault.enrol(n),
-  clock: systemClock,
-  logger,
-  producer: 'bench',
-  vaultKeys: hub.vaultKeys,
-});
 
 /**
  * A fresh export (new residents) offered at `rate` rows/s through named pipes, juki and local-tax

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { systemClock } from '../core/clock.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { EXPORT_SYSTEMS } from '../producers/exports/systems.js';
@@ -10,6 +9,7 @@ import { PROJECTION_NAMES, projectionsFor, projectionTopics } from '../projectio
 import { replayProjection } from '../projections/replay.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { testDisclosure } from '../trail/log/testdata/disclosures.js';
+import { ingestDeps } from './harness/ingest-deps.js';
 import { benchMain } from './harness/main.js';
 import { profileSelf } from './harness/profile-self.js';
 import { rawConsume } from './harness/raw-kafka.js';
@@ -45,19 +45,9 @@ benchMain(
       const hub = await openProducerHub(config, logger);
       try {
         for (const s of EXPORT_SYSTEMS)
-          await ingestExport(
-            join(dir, manifest.files[s].file),
-            s,
-            {
-              publisher: hub.publisher,
-              resolveLinkageId: (n) => hub.identity.vault.enrol(n),
-              clock: systemClock,
-              logger,
-              producer: 'bench',
-              vaultKeys: hub.vaultKeys,
-            },
-            { batchSize: 1000 },
-          );
+          await ingestExport(join(dir, manifest.files[s].file), s, ingestDeps(hub, logger), {
+            batchSize: 1000,
+          });
       } finally {
         await hub.close();
       }
