@@ -247,6 +247,10 @@ describe("the resident's page in Chromium", () => {
       'a tampered proof',
       (page) =>
         tamperHistory(page, (body) => {
+          // Entries newer than the last checkpoint carry no proof yet; keep those that do.
+          body.entries = body.entries.filter(
+            (e) => (e.proof as { hashes?: string[] } | null)?.hashes?.length,
+          );
           const proof = body.entries[0]?.proof as { hashes: string[] };
           proof.hashes[0] = flipByte(proof.hashes[0] as string, 0);
         }),
