@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
-import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
+import { BUNDLED_POLICY_PATH, createPolicyStore } from '../policy/index.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
 import { createNotificationOutputs } from './outputs.js';

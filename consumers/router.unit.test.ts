@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
 import { anEvent } from '../schemas/testing/events.js';
 import { type RoutingContext, routeEvent } from './router.js';
 import { resident, SUBSCRIPTIONS } from './testing/subscribers.js';

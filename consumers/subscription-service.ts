@@ -1,11 +1,11 @@
 import type { Clock } from '../core/clock.js';
 import { type LegalBasisPolicy, legalDateOf } from '../core/policy/index.js';
+import { evolveResidentRecord, type ResidentRecord } from '../core/resident/index.js';
 import type { CodeRegistry } from '../identity/code-registry.js';
 import { isLinkageId } from '../identity/linkage-id.js';
 import { CONSUMER_GROUPS } from '../platform/consumer-groups.js';
 import type { EventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
-import { evolveResidentRecord, type ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified, TsunagiEvent } from '../schemas/events.js';
 import { Topics } from '../schemas/topics.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';

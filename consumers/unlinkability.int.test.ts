@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResidentRecord } from '../core/resident/index.js';
 import type { LinkageId } from '../identity/linkage-id.js';
-import type { ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified } from '../schemas/events.js';
 import { anEvent } from '../schemas/testing/events.js';
 import { testLogger } from '../tests/support/infra.js';

@@ -11,7 +11,7 @@ import { type ConsentCommand, type ConsentRefusal, consentDecider } from '../cor
 import { CONSENT_START_TOLERANCE_MS, MAX_CONSENT_PERIOD_MS } from '../core/consent/limits.js';
 import type { Consent, RevocationReason } from '../core/consent/types.js';
 import { type ErrorCode, TsunagiError } from '../core/errors.js';
-import type { ItemKind } from '../core/policy/vocabulary.js';
+import type { DisclosableItem } from '../core/items.js';
 import type { EventStore } from '../platform/event-store.js';
 import type { MemoryView } from '../platform/memory-view.js';
 import { consentKey, consentsOf } from '../projections/consents.js';
@@ -147,7 +147,7 @@ export function createConsentCommands(deps: ConsentCommandsDeps) {
       linkageId: string;
       recipient: string;
       purpose: string;
-      item: ItemKind;
+      item: DisclosableItem;
       at: Date;
       correlationId: string;
     }): Promise<ConsentCheck> {

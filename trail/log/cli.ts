@@ -20,7 +20,7 @@ const USAGE = `usage: npx tsx trail/log/cli.ts COMMAND [--out FILE]
   verifier-key                the log's public verifier key, for auditors
   inclusion INDEX [--size N]  inclusion proof (JSON) of entry INDEX at tree size N (default: integrated)
   consistency SIZE1 [SIZE2]   consistency proof (JSON) between two tree sizes
-  entry INDEX                 the entry's bytes (canonical Avro body) read from the trail topic
+  entry INDEX                 the public entry's bytes (canonical JSON, docs/trail-log.md) from the trail topic
   keygen NAME                 a new signer key and its verifier key (keep the first secret)`;
 
 async function main(argv: string[]): Promise<void> {
@@ -64,9 +64,12 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'verifier-key') return void emit(`${config.signer.verifierKey}\n`);
   if (command === 'entry') {
     const reader = log();
-    const entry = await readTrailEntry({ store: reader, index: Number(a), logger }).finally(() =>
-      reader.close(),
-    );
+    const entry = await readTrailEntry({
+      store: reader,
+      subjects: config.subjects,
+      index: Number(a),
+      logger,
+    }).finally(() => reader.close());
     return void emit(entry);
   }
   const store = openTrailLogStore(config.storeDir, { readOnly: true });

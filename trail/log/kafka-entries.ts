@@ -3,17 +3,18 @@ import { TsunagiError } from '../../core/errors.js';
 import { CONSUMER_GROUPS } from '../../platform/consumer-groups.js';
 import type { EventStore, ReadRecord } from '../../platform/event-store.js';
 import type { Logger } from '../../platform/logger.js';
-import { canonicalBytes } from '../../schemas/codec.js';
 import type { TsunagiEvent } from '../../schemas/events.js';
 import { Topics } from '../../schemas/topics.js';
 import { handOver } from './entry-queue.js';
 import type { SequencedEntry } from './follower.js';
+import { publicEntryBytes, type TrailSubjectKeys } from './public-entry.js';
 
 /**
  * The trail topic as the follower's source, through the event store's reader. The topic must have
- * one partition: its offsets are the log's indices. Entry bytes are `canonicalBytes` of each
- * DisclosureRecorded, so a record written with an older schema version hashes as the current version
- * encodes it.
+ * one partition: its offsets are the log's indices. Entry bytes are the public entry of each
+ * DisclosureRecorded (public-entry.ts: no linkage id, the resident bound by a keyed commitment); a
+ * record written with an older schema version gets the current version's defaults first, so it
+ * hashes the same whichever version wrote it.
  */
 export interface TrailEntrySource {
   entries: AsyncIterable<SequencedEntry>;
@@ -60,6 +61,7 @@ const notDisclosure = (topic: string, index: number, record: ReadRecord<TsunagiE
  */
 export async function kafkaTrailEntries(deps: {
   store: TrailStore;
+  subjects: TrailSubjectKeys;
   /** The first index wanted: the store's integrated size. */
   fromIndex: number;
   logger: Logger;
@@ -87,7 +89,7 @@ export async function kafkaTrailEntries(deps: {
           await queue.push(entries);
           throw notDisclosure(topic, index, record);
         }
-        entries.push({ index, entry: canonicalBytes(record.event) });
+        entries.push({ index, entry: publicEntryBytes(record.event, deps.subjects) });
       }
       await queue.push(entries);
       next = Number(batch.records.at(-1)?.position.offset ?? next - 1) + 1;
@@ -111,6 +113,7 @@ export async function kafkaTrailEntries(deps: {
 /** The entry bytes at one index, read from the trail topic (for auditors' tools; one throw-away reader). */
 export async function readTrailEntry(deps: {
   store: TrailStore;
+  subjects: TrailSubjectKeys;
   index: number;
   logger: Logger;
   timeoutMs?: number;

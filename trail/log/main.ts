@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     log,
     store,
     signer: config.signer,
+    subjects: config.subjects,
     checkpointIntervalMs: config.checkpointIntervalMs,
     logger,
   });

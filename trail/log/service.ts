@@ -3,6 +3,7 @@ import type { EventStore } from '../../platform/event-store.js';
 import type { Logger } from '../../platform/logger.js';
 import { followTrail } from './follower.js';
 import { kafkaTrailEntries, sequencedSizeOf } from './kafka-entries.js';
+import type { TrailSubjectKeys } from './public-entry.js';
 import { type CheckpointPublisher, startCheckpointPublisher } from './publisher.js';
 import type { NoteSigner } from './signer.js';
 import { createTrailLogMetrics, type TrailLogStatus, trailLogStatus } from './status.js';
@@ -13,6 +14,8 @@ export interface TrailLogServiceDeps {
   log: Pick<EventStore, 'follow' | 'append' | 'offsets' | 'topic'>;
   store: TrailLogStore;
   signer: NoteSigner;
+  /** The hub's trail subject key: entries commit to residents under it (public-entry.ts). */
+  subjects: TrailSubjectKeys;
   checkpointIntervalMs: number;
   logger: Logger;
 }
@@ -34,7 +37,12 @@ export interface TrailLogService {
 export async function startTrailLogService(deps: TrailLogServiceDeps): Promise<TrailLogService> {
   const { log, store, logger } = deps;
   const sequencedSize = () => sequencedSizeOf(log);
-  const source = await kafkaTrailEntries({ store: log, fromIndex: store.integrated().size, logger });
+  const source = await kafkaTrailEntries({
+    store: log,
+    subjects: deps.subjects,
+    fromIndex: store.integrated().size,
+    logger,
+  });
   const publisher = startCheckpointPublisher({
     store,
     signer: deps.signer,

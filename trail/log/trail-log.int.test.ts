@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../platform/event-store.js';
-import { canonicalBytes } from '../../schemas/codec.js';
 import type { DisclosureRecorded } from '../../schemas/events.js';
 import { anEvent } from '../../schemas/testing/events.js';
 import {
@@ -20,6 +19,7 @@ import { createDisclosureRecorder } from '../recorder.js';
 import { leafHash } from './hashing.js';
 import { kafkaTrailEntries, readTrailEntry } from './kafka-entries.js';
 import { createTrailLogProver } from './prover.js';
+import { createTrailSubjectKeys, publicEntryBytes } from './public-entry.js';
 import { startTrailLogService, type TrailLogService } from './service.js';
 import { createNoteSigner, generateSignerKey } from './signer.js';
 import { openTrailLogStore, type TrailLogStore } from './store.js';
@@ -35,6 +35,8 @@ const kafka = testKafka(config);
 const logger = quietLogger();
 const keys = generateSignerKey('test.tsunagi.localhost/access-trail');
 const signer = createNoteSigner(keys.signerKey);
+const subjects = createTrailSubjectKeys(new Uint8Array(32).fill(7));
+const entryOf = (event: DisclosureRecorded) => publicEntryBytes(event, subjects);
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 30_000;
@@ -68,7 +70,14 @@ describe('the Merkle log over a real single-partition trail topic', () => {
   };
   const start = async () => {
     store = openTrailLogStore(dir);
-    service = await startTrailLogService({ log, store, signer, checkpointIntervalMs: 60_000, logger });
+    service = await startTrailLogService({
+      log,
+      store,
+      signer,
+      subjects,
+      checkpointIntervalMs: 60_000,
+      logger,
+    });
   };
   const integrated = (size: number) =>
     until(
@@ -104,7 +113,7 @@ describe('the Merkle log over a real single-partition trail topic', () => {
   it('integrates what the recorder sequenced, publishes a signed checkpoint, and proves an entry', async () => {
     await record(0, 50);
     expect(await integrated(50)).toMatchObject({ sequencedSize: 50, integratedSize: 50, pending: 0 });
-    const leaves = recorded.map((event) => leafHash(canonicalBytes(event)));
+    const leaves = recorded.map((event) => leafHash(entryOf(event)));
     expect(store.integrated().root).toEqual(referenceRoot(leaves));
 
     const published = await service.publisher.publishNow();
@@ -116,8 +125,14 @@ describe('the Merkle log over a real single-partition trail topic', () => {
       checkpoint: { size: 50 },
     });
 
-    const entry = await readTrailEntry({ store: log, index: 17, logger });
-    expect(Buffer.from(entry)).toEqual(canonicalBytes(recorded[17] as DisclosureRecorded));
+    const entry = await readTrailEntry({ store: log, subjects, index: 17, logger });
+    expect(entry).toEqual(entryOf(recorded[17] as DisclosureRecorded));
+    // The store keeps each integrated entry's bytes beside its tiles, for the gateway's readers.
+    expect(store.entry(17)).toEqual(entry);
+    expect(store.entry(50)).toBeUndefined();
+    const text17 = new TextDecoder().decode(entry);
+    for (const linking of [recorded[17]?.data.linkageId, recorded[17]?.envelope.correlationId])
+      expect(text17).not.toContain(linking);
     const proof = createTrailLogProver(store).inclusion(17, 50);
     expect(
       await verifyEntryInclusion({ entry, proof, checkpoint: published?.note as string, key }),
@@ -143,17 +158,19 @@ describe('the Merkle log over a real single-partition trail topic', () => {
     expect(await verifyLogConsistency({ older: first, newer: second, proof, key })).toMatchObject({
       ok: true,
     });
-    expect(store.integrated().root).toEqual(referenceRoot(recorded.map((e) => leafHash(canonicalBytes(e)))));
+    expect(store.integrated().root).toEqual(referenceRoot(recorded.map((e) => leafHash(entryOf(e)))));
     expect(await service.publisher.publishNow()).toBeUndefined();
   });
 
   it('refuses a trail topic with several partitions, and stops at a record that is not a disclosure', async () => {
     const wide = await createTestTopic(admin, 'merkle-wide', 3);
     const wideLog = testStore(config, { topicNames: { 'access-trail': wide } });
-    await expect(kafkaTrailEntries({ store: wideLog, fromIndex: 0, logger })).rejects.toMatchObject({
-      code: 'CONFIG_INVALID',
-      message: `the trail topic ${wide} has 3 partitions; the Merkle log needs exactly one (its offsets are the log's indices)`,
-    });
+    await expect(kafkaTrailEntries({ store: wideLog, subjects, fromIndex: 0, logger })).rejects.toMatchObject(
+      {
+        code: 'CONFIG_INVALID',
+        message: `the trail topic ${wide} has 3 partitions; the Merkle log needs exactly one (its offsets are the log's indices)`,
+      },
+    );
     await wideLog.close();
     // A record that is not a disclosure, put on the trail topic behind the event store's back.
     const consent = anEvent('ConsentRevoked');
