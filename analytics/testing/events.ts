@@ -23,10 +23,17 @@ export function disclosure(
     },
     data: {
       linkageId: resident(run, String(n)),
+      // Spelled out: the current version's sample is a refused self-information request.
+      requester: '011002',
       officeWork: 'child-allowance-eligibility',
       legalBasisRowId: 'lb-0001',
+      provider: '271004',
+      itemKind: 'LOCAL_TAX_INCOME',
+      channel: 'INQUIRY',
+      disclosedDigest: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
       nonDisclosureReason: null,
       nonDisclosureCaseReference: null,
+      refusalDetail: null,
     },
   });
   const refused = fields.outcome === 'REFUSED';
