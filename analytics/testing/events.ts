@@ -30,7 +30,7 @@ export function disclosure(
       provider: '271004',
       itemKind: 'LOCAL_TAX_INCOME',
       channel: 'INQUIRY',
-      disclosedDigest: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+      disclosedDigest: Buffer.from('9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'hex'),
       nonDisclosureReason: null,
       nonDisclosureCaseReference: null,
       refusalDetail: null,
