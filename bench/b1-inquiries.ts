@@ -4,6 +4,7 @@ import { call } from '../gateway/testing/tls.js';
 import { kafkaService } from '../infra/kafka.js';
 import { runningPid } from '../infra/process.js';
 import { type InfraConfig, loadInfraConfig } from '../platform/config.js';
+import { createEventStore } from '../platform/event-store.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
@@ -191,9 +192,14 @@ benchMain(
           p99Ms: p.p99Ms,
         });
       }
-      const wire = createEventWire(config);
+      const store = createEventStore({
+        kafka: gatewayKafka,
+        wire: createEventWire(config),
+        topicPrefix: config.TOPIC_PREFIX,
+        logger,
+      });
       for (const c of CONCURRENCY) {
-        const r = await recorderAlone({ kafka: gatewayKafka, wire, topic: trailTopic, logger }, c, seconds);
+        const r = await recorderAlone({ store, logger }, c, seconds);
         figures.push({
           path: `trail recorder alone c=${c}`,
           value: r.perSecond,
@@ -204,6 +210,7 @@ benchMain(
           ratio: ratio(r.perSecond, figures.find((f) => f.path === `raw produce acks=all c=${c}`)?.value),
         });
       }
+      await store.close();
       for (const c of CONCURRENCY) {
         const g = figures.find((f) => f.path === `gateway inquiries c=${c}`);
         const r = figures.find((f) => f.path === `trail recorder alone c=${c}`);

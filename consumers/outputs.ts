@@ -1,7 +1,5 @@
-import type { Kafka } from 'kafkajs';
-import type { EventWire } from '../platform/event-wire.js';
+import type { EventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
-import { Topics, topicName } from '../schemas/topics.js';
 import { createDisclosureRecorder, type DisclosureRecorder } from '../trail/recorder.js';
 import { createNotificationPublisher, type NotificationPublisher } from './notification-publisher.js';
 
@@ -13,19 +11,11 @@ export interface NotificationOutputs {
 }
 
 export function createNotificationOutputs(deps: {
-  kafka: Kafka;
-  wire: EventWire;
-  topicPrefix: string;
+  store: Pick<EventStore, 'append' | 'ensureTopics'>;
   replicationFactor: number;
   logger: Logger;
 }): NotificationOutputs {
-  const { kafka, wire, topicPrefix, logger } = deps;
-  const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: topicName(topicPrefix, Topics.accessTrail),
-    logger,
-  });
+  const recorder = createDisclosureRecorder({ store: deps.store, logger: deps.logger });
   const publisher = createNotificationPublisher(deps);
   return {
     recorder,

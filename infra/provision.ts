@@ -5,12 +5,12 @@ import { BUNDLED_SUBSCRIPTIONS_PATH, loadSubscriptionsFile } from '../consumers/
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
+import { provisionTopics } from '../platform/topic-provisioning.js';
 import { TOPIC_SPECS } from '../schemas/topics.js';
 import { aclTable, type PrincipalRow } from './acls.js';
 import { ensurePrincipalCredentials } from './kafka-secrets.js';
 import { provisionAcls } from './provision-acls.js';
 import { provisionSchemas } from './provision-schemas.js';
-import { provisionTopics } from './provision-topics.js';
 import { ensureBackwardCompatibility } from './registry-compatibility.js';
 
 /** The ACL table for the agencies that subscribe to notifications (the bundled subscriptions file). */
