@@ -2,6 +2,7 @@ import type { Admin, Kafka, Producer } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import { provisionTopics } from '../infra/provision-topics.js';
 import type { EventWire } from '../platform/event-wire.js';
+import { createPartitionedSender } from '../platform/kafka-send.js';
 import type { Logger } from '../platform/logger.js';
 import type { AgencyNotified } from '../schemas/events.js';
 import { AGENCY_NOTIFICATION_SPEC, agencyNotificationTopic, topicName } from '../schemas/topics.js';
@@ -33,6 +34,8 @@ export function createNotificationPublisher(deps: {
 }): NotificationPublisher {
   const logger = deps.logger.child({ component: 'notification-publisher' });
   const ready = new Set<string>();
+  // One partition per produce request: kafkajs's multi-partition retry can drop records (platform/kafka-send.ts).
+  const sender = createPartitionedSender(deps.kafka);
   let producer: Producer | undefined;
   let admin: Admin | undefined;
 
@@ -76,14 +79,14 @@ export function createNotificationPublisher(deps: {
           producer = made;
         }
         const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-        await producer.sendBatch({ topicMessages, acks: -1 });
+        await sender.send(producer, { topicMessages, acks: -1 });
       } catch (cause) {
         if (isTsunagiError(cause)) throw cause;
         throw new TsunagiError('BROKER_UNAVAILABLE', 'agency notifications were not acknowledged', { cause });
       }
     },
     async close() {
-      await Promise.allSettled([producer?.disconnect(), admin?.disconnect()]);
+      await Promise.allSettled([producer?.disconnect(), admin?.disconnect(), sender.close()]);
       producer = undefined;
       admin = undefined;
     },

@@ -1,5 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { TsunagiError } from '../core/errors.js';
+import { createPartitionedSender, FAILOVER_RETRY } from '../platform/kafka-send.js';
 import type { Logger } from '../platform/logger.js';
 import { readToEnd } from '../platform/read-to-end.js';
 import type { AgencyCodeIssued, CertificateBound, EventLog, IdentityEnrolled } from './event-log.js';
@@ -31,10 +32,12 @@ interface KafkaEventLogOptions<E> {
  */
 export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaEventLog<E> {
   const { kafka, topic, codec, keyOf, logger } = options;
+  // One partition per produce request: kafkajs's multi-partition retry can drop records (platform/kafka-send.ts).
+  const sender = createPartitionedSender(kafka);
   let producer: Promise<Producer> | undefined;
   const connectedProducer = () => {
     producer ??= (async () => {
-      const made = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      const made = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: FAILOVER_RETRY });
       await made.connect();
       return made;
     })();
@@ -62,7 +65,10 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
           else pending.reject(result.reason);
         }
         if (encoded.length > 0) {
-          await ready.send({ topic, acks: -1, messages: encoded.map((e) => e.message) });
+          await sender.send(ready, {
+            topicMessages: [{ topic, messages: encoded.map((e) => e.message) }],
+            acks: -1,
+          });
         }
         for (const { pending } of encoded) pending.resolve();
       } catch (cause) {
@@ -103,6 +109,7 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
     async close() {
       const ready = producer;
       producer = undefined;
+      await sender.close();
       if (ready) await (await ready).disconnect();
     },
   };

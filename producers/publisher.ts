@@ -1,6 +1,7 @@
 import type { Kafka, Message, Producer } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import type { EventWire } from '../platform/event-wire.js';
+import { createPartitionedSender, FAILOVER_RETRY } from '../platform/kafka-send.js';
 import type { Logger } from '../platform/logger.js';
 import { EVENT_SUBJECTS, eventKey, type TsunagiEvent } from '../schemas/events.js';
 import { topicName } from '../schemas/topics.js';
@@ -17,7 +18,8 @@ export interface PublishReceipt {
  * `eventKey` (the linkage id for resident data), so one resident's events stay in order on
  * one partition; the producer is idempotent with one request in flight, so retries neither
  * duplicate nor reorder; `publish` resolves only when all in-sync replicas acknowledged
- * (acks=all). A broker outage surfaces as BROKER_UNAVAILABLE after bounded retries.
+ * (acks=all). A broker outage surfaces as BROKER_UNAVAILABLE after bounded retries (about 30 s, so the
+ * loss of one broker of a cluster is ridden out).
  */
 export interface EventPublisher {
   publish(events: readonly TsunagiEvent[]): Promise<PublishReceipt[]>;
@@ -34,13 +36,15 @@ export interface PublisherDeps {
 }
 
 export function createEventPublisher(deps: PublisherDeps): EventPublisher {
+  // One partition per produce request: kafkajs's multi-partition retry can drop records (platform/kafka-send.ts).
+  const sender = createPartitionedSender(deps.kafka);
   let producer: Promise<Producer> | undefined;
   const connected = () => {
     producer ??= (async () => {
       const made = deps.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
+        retry: FAILOVER_RETRY,
       });
       await made.connect();
       return made;
@@ -67,8 +71,8 @@ export function createEventPublisher(deps: PublisherDeps): EventPublisher {
       }
       const ready = await connected();
       const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-      const results = await ready
-        .sendBatch({ topicMessages, acks: -1, timeout: deps.requestTimeoutMs ?? 30_000 })
+      const results = await sender
+        .send(ready, { topicMessages, acks: -1, timeout: deps.requestTimeoutMs ?? 30_000 })
         .catch((cause: unknown) => {
           throw brokerError(`publishing ${events.length} events was not acknowledged`, cause);
         });
@@ -81,6 +85,7 @@ export function createEventPublisher(deps: PublisherDeps): EventPublisher {
     async close() {
       const ready = producer;
       producer = undefined;
+      await sender.close();
       if (ready) await (await ready.catch(() => undefined))?.disconnect();
     },
   };
