@@ -1,7 +1,8 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import { provisionTopics } from '../infra/provision-topics.js';
 import type { EventWire } from '../platform/event-wire.js';
+import { producerSlot } from '../platform/kafka-producer.js';
 import { createPartitionedSender } from '../platform/kafka-send.js';
 import type { Logger } from '../platform/logger.js';
 import type { AgencyNotified } from '../schemas/events.js';
@@ -36,7 +37,8 @@ export function createNotificationPublisher(deps: {
   const ready = new Set<string>();
   // One partition per produce request: kafkajs's multi-partition retry can drop records (platform/kafka-send.ts).
   const sender = createPartitionedSender(deps.kafka);
-  let producer: Producer | undefined;
+  // Retired after a failed send: kafkajs would reuse its sequence numbers (platform/kafka-producer.ts).
+  const producer = producerSlot(deps.kafka, { idempotent: true, maxInFlightRequests: 1 });
   let admin: Admin | undefined;
 
   async function ensureTopics(agencyIds: string[]): Promise<void> {
@@ -73,21 +75,15 @@ export function createNotificationPublisher(deps: {
           });
           byTopic.set(topic, messages);
         }
-        if (!producer) {
-          const made = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-          await made.connect();
-          producer = made;
-        }
         const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-        await sender.send(producer, { topicMessages, acks: -1 });
+        await producer.use((ready) => sender.send(ready, { topicMessages, acks: -1 }));
       } catch (cause) {
         if (isTsunagiError(cause)) throw cause;
         throw new TsunagiError('BROKER_UNAVAILABLE', 'agency notifications were not acknowledged', { cause });
       }
     },
     async close() {
-      await Promise.allSettled([producer?.disconnect(), admin?.disconnect(), sender.close()]);
-      producer = undefined;
+      await Promise.allSettled([producer.close(30_000), admin?.disconnect(), sender.close()]);
       admin = undefined;
     },
   };

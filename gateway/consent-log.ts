@@ -1,6 +1,7 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import type { EventWire } from '../platform/event-wire.js';
+import { producerSlot } from '../platform/kafka-producer.js';
 import type { ConsentGranted, ConsentRevoked, ConsentUsed } from '../schemas/events.js';
 
 export type ConsentEventRecord = ConsentGranted | ConsentRevoked | ConsentUsed;
@@ -20,18 +21,12 @@ export function createKafkaConsentLog(deps: {
   topic: string;
   timeoutMs?: number;
 }): ConsentLog {
-  let producer: Promise<Producer> | undefined;
-  const connected = () => {
-    producer ??= (async () => {
-      const made = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
-      await made.connect();
-      return made;
-    })();
-    producer.catch(() => {
-      producer = undefined;
-    });
-    return producer;
-  };
+  // Retired after a failed send: kafkajs would reuse its sequence numbers (platform/kafka-producer.ts).
+  const producer = producerSlot(deps.kafka, {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries: 3 },
+  });
   return {
     async append(events) {
       if (events.length === 0) return;
@@ -39,12 +34,9 @@ export function createKafkaConsentLog(deps: {
         const messages = await Promise.all(
           events.map(async (event) => ({ key: event.data.linkageId, value: await deps.wire.encode(event) })),
         );
-        await (await connected()).send({
-          topic: deps.topic,
-          acks: -1,
-          timeout: deps.timeoutMs ?? 5_000,
-          messages,
-        });
+        await producer.use((ready) =>
+          ready.send({ topic: deps.topic, acks: -1, timeout: deps.timeoutMs ?? 5_000, messages }),
+        );
       } catch (cause) {
         if (isTsunagiError(cause)) throw cause;
         throw new TsunagiError(
@@ -57,9 +49,7 @@ export function createKafkaConsentLog(deps: {
       }
     },
     async close() {
-      const made = producer;
-      producer = undefined;
-      await made?.then((p) => p.disconnect()).catch(() => undefined);
+      await producer.close(30_000);
     },
   };
 }

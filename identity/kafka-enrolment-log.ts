@@ -1,5 +1,6 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { TsunagiError } from '../core/errors.js';
+import { producerSlot } from '../platform/kafka-producer.js';
 import { createPartitionedSender, FAILOVER_RETRY } from '../platform/kafka-send.js';
 import type { Logger } from '../platform/logger.js';
 import { readToEnd } from '../platform/read-to-end.js';
@@ -34,15 +35,8 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
   const { kafka, topic, codec, keyOf, logger } = options;
   // One partition per produce request: kafkajs's multi-partition retry can drop records (platform/kafka-send.ts).
   const sender = createPartitionedSender(kafka);
-  let producer: Promise<Producer> | undefined;
-  const connectedProducer = () => {
-    producer ??= (async () => {
-      const made = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: FAILOVER_RETRY });
-      await made.connect();
-      return made;
-    })();
-    return producer;
-  };
+  // Retired after a failed send: kafkajs would reuse its sequence numbers (platform/kafka-producer.ts).
+  const producer = producerSlot(kafka, { idempotent: true, maxInFlightRequests: 1, retry: FAILOVER_RETRY });
 
   // Appends made while a send is in flight go out together in the next send: one round trip
   // for many enrolments. Each caller still resolves only once its own entry is acknowledged.
@@ -55,7 +49,6 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
     while (queue.length > 0) {
       const encoded: Array<{ pending: Pending; message: Message }> = [];
       try {
-        const ready = await connectedProducer();
         const batch = queue;
         queue = [];
         const settled = await Promise.allSettled(batch.map((p) => p.message));
@@ -65,14 +58,15 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
           else pending.reject(result.reason);
         }
         if (encoded.length > 0) {
-          await sender.send(ready, {
-            topicMessages: [{ topic, messages: encoded.map((e) => e.message) }],
-            acks: -1,
-          });
+          await producer.use((ready) =>
+            sender.send(ready, {
+              topicMessages: [{ topic, messages: encoded.map((e) => e.message) }],
+              acks: -1,
+            }),
+          );
         }
         for (const { pending } of encoded) pending.resolve();
       } catch (cause) {
-        producer = undefined;
         const failed = encoded.length > 0 ? encoded.map((e) => e.pending) : queue.splice(0);
         const error = new TsunagiError('BROKER_UNAVAILABLE', `append to ${topic} was not acknowledged`, {
           cause,
@@ -107,10 +101,8 @@ export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaE
     },
 
     async close() {
-      const ready = producer;
-      producer = undefined;
       await sender.close();
-      if (ready) await (await ready).disconnect();
+      await producer.close(30_000);
     },
   };
 }

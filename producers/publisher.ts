@@ -1,6 +1,7 @@
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { Kafka, Message } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import type { EventWire } from '../platform/event-wire.js';
+import { producerSlot } from '../platform/kafka-producer.js';
 import { createPartitionedSender, FAILOVER_RETRY } from '../platform/kafka-send.js';
 import type { Logger } from '../platform/logger.js';
 import { EVENT_SUBJECTS, eventKey, type TsunagiEvent } from '../schemas/events.js';
@@ -38,22 +39,12 @@ export interface PublisherDeps {
 export function createEventPublisher(deps: PublisherDeps): EventPublisher {
   // One partition per produce request: kafkajs's multi-partition retry can drop records (platform/kafka-send.ts).
   const sender = createPartitionedSender(deps.kafka);
-  let producer: Promise<Producer> | undefined;
-  const connected = () => {
-    producer ??= (async () => {
-      const made = deps.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        retry: FAILOVER_RETRY,
-      });
-      await made.connect();
-      return made;
-    })().catch((cause: unknown) => {
-      producer = undefined;
-      throw brokerError('could not connect to Kafka', cause);
-    });
-    return producer;
-  };
+  // Retired after a failed send: kafkajs would reuse its sequence numbers (platform/kafka-producer.ts).
+  const producer = producerSlot(deps.kafka, {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: FAILOVER_RETRY,
+  });
 
   return {
     async publish(events) {
@@ -69,10 +60,11 @@ export function createEventPublisher(deps: PublisherDeps): EventPublisher {
         });
         byTopic.set(topic, messages);
       }
-      const ready = await connected();
       const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-      const results = await sender
-        .send(ready, { topicMessages, acks: -1, timeout: deps.requestTimeoutMs ?? 30_000 })
+      const results = await producer
+        .use((ready) =>
+          sender.send(ready, { topicMessages, acks: -1, timeout: deps.requestTimeoutMs ?? 30_000 }),
+        )
         .catch((cause: unknown) => {
           throw brokerError(`publishing ${events.length} events was not acknowledged`, cause);
         });
@@ -83,10 +75,8 @@ export function createEventPublisher(deps: PublisherDeps): EventPublisher {
       }));
     },
     async close() {
-      const ready = producer;
-      producer = undefined;
       await sender.close();
-      if (ready) await (await ready.catch(() => undefined))?.disconnect();
+      await producer.close(30_000);
     },
   };
 }

@@ -3,11 +3,11 @@ import {
   type Kafka,
   type Message,
   Partitioners,
-  type Producer,
   type RecordMetadata,
 } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import type { EventWire } from '../platform/event-wire.js';
+import { producerSlot } from '../platform/kafka-producer.js';
 import type { Logger } from '../platform/logger.js';
 import type { DisclosureRecorded } from '../schemas/events.js';
 import { assignPositions, type TrailPosition } from './positions.js';
@@ -52,7 +52,8 @@ const unavailable = (message: string, cause?: unknown): TsunagiError =>
 
 /**
  * Guarantees: one idempotent producer (one request in flight, so retries neither duplicate nor
- * reorder); records of concurrent callers are sent together but each caller hears only about its
+ * reorder), replaced by a new one after a failed send (whose records may still land: a new producer
+ * id keeps the next records from being taken for their retry); records of concurrent callers are sent together but each caller hears only about its
  * own record; a record whose caller already gave up before it was sent is not sent at all (its
  * answer was refused, so the trail must not claim a disclosure). A record in flight when its caller
  * gives up may still land in the trail: the trail may over-state, never under-state, disclosures.
@@ -75,28 +76,14 @@ export function createDisclosureRecorder(deps: RecorderDeps): DisclosureRecorder
     };
   };
 
-  let producer: Promise<Producer> | undefined;
-  const connected = (): Promise<Producer> => {
-    producer ??= (async () => {
-      const made = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner,
-        retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
-      });
-      try {
-        await made.connect();
-      } catch (cause) {
-        await made.disconnect().catch(() => undefined);
-        throw cause;
-      }
-      return made;
-    })();
-    producer.catch(() => {
-      producer = undefined;
-    });
-    return producer;
-  };
+  // Retired after a failed send, so a record whose request timed out but landed anyway can never
+  // make the broker take the NEXT records for its retry (platform/kafka-producer.ts).
+  const producer = producerSlot(kafka, {
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner,
+    retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 },
+  });
 
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -106,8 +93,9 @@ export function createDisclosureRecorder(deps: RecorderDeps): DisclosureRecorder
   async function send(batch: Pending[]): Promise<void> {
     let acks: RecordMetadata[];
     try {
-      const ready = await connected();
-      acks = await ready.send({ topic, acks: -1, timeout: timeoutMs, messages: batch.map((p) => p.message) });
+      acks = await producer.use((ready) =>
+        ready.send({ topic, acks: -1, timeout: timeoutMs, messages: batch.map((p) => p.message) }),
+      );
     } catch (cause) {
       for (const p of batch) p.reject(unavailable('the access trail did not acknowledge the record', cause));
       logger.error({ records: batch.length, err: { message: String(cause) } }, 'trail append failed');
@@ -201,11 +189,8 @@ export function createDisclosureRecorder(deps: RecorderDeps): DisclosureRecorder
       if (timer !== undefined) clearTimeout(timer);
       for (const p of queue) p.reject(unavailable('the trail recorder is closed'));
       queue = [];
-      const made = producer;
-      producer = undefined;
       // A connect still retrying against an unreachable broker is not waited for beyond a second.
-      const disconnected = made?.then((p) => p.disconnect()).catch(() => undefined);
-      await Promise.race([disconnected, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+      await producer.close(1_000);
     },
   };
 }
