@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kafkaServices } from '../../../infra/kafka.js';
+import { KAFKA_VERSION, kafkaServices } from '../../../infra/kafka.js';
+import { kafkaNodes } from '../../../infra/kafka-cluster.js';
 import { runningPid, stopProcess } from '../../../infra/process.js';
 import { ensureUp, type InfraService } from '../../../infra/service.js';
 import type { InfraConfig } from '../../../platform/config.js';
@@ -83,3 +87,47 @@ export function clusterControl(config: InfraConfig, logger: Logger) {
   };
 }
 export type ClusterControl = ReturnType<typeof clusterControl>;
+
+/**
+ * The offsets each node holds of one partition, read from its own log files on disk with Kafka's
+ * DumpLogSegments (a stopped node's files are as it left them): node id → [first, last] offset
+ * ranges of its record batches.
+ */
+export async function replicaOffsets(
+  config: InfraConfig,
+  topic: string,
+  partition = 0,
+): Promise<Map<number, Array<[bigint, bigint]>>> {
+  const libs = join(config.home, 'cache', `kafka-${KAFKA_VERSION}`, 'libs');
+  const result = new Map<number, Array<[bigint, bigint]>>();
+  for (const node of kafkaNodes(config)) {
+    const dir = join(node.dataDir, 'logs', `${topic}-${partition}`);
+    const files = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.log'))
+          .map((f) => join(dir, f))
+      : [];
+    if (files.length === 0) {
+      result.set(node.nodeId, []);
+      continue;
+    }
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'java',
+        ['-Xmx128m', '-cp', `${libs}/*`, 'kafka.tools.DumpLogSegments', '--files', files.join(',')],
+        { maxBuffer: 256 * 1024 * 1024 },
+        (error, out) => (error ? reject(error) : resolve(out)),
+      ),
+    );
+    const ranges = [...stdout.matchAll(/baseOffset: (\d+) lastOffset: (\d+)/g)].map(
+      (m) => [BigInt(m[1] as string), BigInt(m[2] as string)] as [bigint, bigint],
+    );
+    result.set(node.nodeId, ranges);
+  }
+  return result;
+}
+
+/** How many nodes' logs hold the offset. */
+export const copiesOf = (replicas: Map<number, Array<[bigint, bigint]>>, offset: bigint): number =>
+  [...replicas.values()].filter((ranges) => ranges.some(([first, last]) => offset >= first && offset <= last))
+    .length;

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { appServices } from '../../../infra/app-services.js';
 import { runningPid, stopProcess } from '../../../infra/process.js';
@@ -14,6 +13,13 @@ import { gatewayTlsEnv } from '../../../scripts/demo-pki.js';
 import { freePort } from '../../support/free-port.js';
 import { type ClusterControl, clusterControl, sigkill } from './brokers.js';
 import { faultConfig, faultEnv, REPOSITORY } from './fault-env.js';
+
+/** Where the systems of a run keep their homes (cleared by the tier's global setup). */
+export const systemsDir = (config: Pick<InfraConfig, 'home'>): string => {
+  const dir = join(config.home, 'systems');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
 
 export type ServiceName = 'projector' | 'subscriptions' | 'gateway';
 
@@ -68,7 +74,8 @@ export async function startFaultSystem(name: string): Promise<FaultSystem> {
   const base = faultConfig();
   const config: InfraConfig = {
     ...base,
-    home: mkdtempSync(join(tmpdir(), `tsunagi-fault-${name}-`)),
+    // Under the fault home, so a failed run's logs and stores can be read; the next run clears them.
+    home: mkdtempSync(join(systemsDir(base), `${name}-`)),
     TOPIC_PREFIX: `fault.${name}.${Date.now().toString(36)}${randomBytes(2).toString('hex')}.`,
   };
   const admin = createKafka(config, logger, { principal: 'admin', clientId: 'fault-provision' }).admin();
@@ -130,6 +137,15 @@ export async function startFaultSystem(name: string): Promise<FaultSystem> {
     },
     async stop() {
       for (const s of Object.values(services).reverse()) await stopProcess(s.process);
+      // The cluster keeps no test's topics: a broker restarted later recovers only what is in use.
+      const cleanup = createKafka(config, logger, { principal: 'admin', clientId: 'fault-cleanup' }).admin();
+      await cleanup.connect();
+      try {
+        const topics = (await cleanup.listTopics()).filter((t) => t.startsWith(config.TOPIC_PREFIX));
+        if (topics.length > 0) await cleanup.deleteTopics({ topics, timeout: 30_000 });
+      } finally {
+        await cleanup.disconnect();
+      }
     },
   };
 }

@@ -4,6 +4,7 @@ import { ensureUp } from '../../../infra/service.js';
 import { createLogger } from '../../../platform/logger.js';
 import { stopServers } from './brokers.js';
 import { faultConfig, faultServers, shareDownloadCache } from './fault-env.js';
+import { systemsDir } from './fault-system.js';
 import { figuresFile } from './figures.js';
 
 /**
@@ -16,6 +17,7 @@ export async function setup(): Promise<() => Promise<void>> {
   const config = faultConfig();
   shareDownloadCache(config);
   rmSync(figuresFile(config), { force: true });
+  rmSync(systemsDir(config), { recursive: true, force: true });
   const logger = createLogger({ name: 'fault-infra', level: process.env.LOG_LEVEL ?? 'warn' });
   const began = Date.now();
   const servers = faultServers(config);
