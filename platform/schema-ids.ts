@@ -24,56 +24,62 @@ export interface SchemaIds {
 
 export function registrySchemaIds(config: Pick<InfraConfig, 'registryCcompatUrl'>): SchemaIds {
   const base = config.registryCcompatUrl;
-  const ids = new Map<string, number>();
-  const entries = new Map<number, CatalogueEntry>();
+  // The look-ups themselves are cached, not only their answers: a service that starts with a backlog
+  // (the subscription service restarted mid-round: thousands of trail records at once) would
+  // otherwise send one registry request per record, time out encoding and never get through
+  // (tests/fault/subscriptions.fault.test.ts). A failed look-up is forgotten and asked again.
+  const ids = new Map<string, Promise<number>>();
+  const entries = new Map<number, Promise<CatalogueEntry>>();
+  const once = <K, V>(cache: Map<K, Promise<V>>, key: K, lookUp: () => Promise<V>): Promise<V> => {
+    let known = cache.get(key);
+    if (!known) {
+      known = lookUp();
+      cache.set(key, known);
+      known.catch(() => cache.delete(key));
+    }
+    return known;
+  };
 
   return {
-    async idOf(subject, version) {
-      const key = `${subject}@${version}`;
-      const cached = ids.get(key);
-      if (cached !== undefined) return cached;
-      const registered = registrySubject(subject);
-      const what = `schema ${subject} v${version} under subject ${registered}`;
-      const { id } = await registryJson<{ id: number }>(
-        base,
-        `/subjects/${encodeURIComponent(registered)}`,
-        what,
-        {
-          schema: readFileSync(schemaPath(subject, version), 'utf8'),
-        },
-      );
-      ids.set(key, id);
-      entries.set(id, { subject, version });
-      return id;
-    },
-
-    async writerOf(id) {
-      const cached = entries.get(id);
-      if (cached) return cached;
-      const { schema } = await registryJson<{ schema: string }>(
-        base,
-        `/schemas/ids/${id}`,
-        `schema id ${id}`,
-      );
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(schema);
-      } catch {
-        parsed = undefined;
-      }
-      const entry = catalogueEntryOf(parsed);
-      if (!entry.ok) {
-        throw new TsunagiError(
-          'SCHEMA_NOT_FOUND',
-          entry.reason === 'NOT_OURS'
-            ? `schema id ${id} (${entry.detail}) is not one of Tsunagi's schemas`
-            : `schema id ${id} is a version of ${entry.detail} that schemas/ does not hold`,
-          { path: 'value' },
+    idOf: (subject, version) =>
+      once(ids, `${subject}@${version}`, async () => {
+        const registered = registrySubject(subject);
+        const what = `schema ${subject} v${version} under subject ${registered}`;
+        const { id } = await registryJson<{ id: number }>(
+          base,
+          `/subjects/${encodeURIComponent(registered)}`,
+          what,
+          { schema: readFileSync(schemaPath(subject, version), 'utf8') },
         );
-      }
-      entries.set(id, { subject: entry.subject, version: entry.version });
-      return { subject: entry.subject, version: entry.version };
-    },
+        if (!entries.has(id)) entries.set(id, Promise.resolve({ subject, version }));
+        return id;
+      }),
+
+    writerOf: (id) =>
+      once(entries, id, async () => {
+        const { schema } = await registryJson<{ schema: string }>(
+          base,
+          `/schemas/ids/${id}`,
+          `schema id ${id}`,
+        );
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(schema);
+        } catch {
+          parsed = undefined;
+        }
+        const entry = catalogueEntryOf(parsed);
+        if (!entry.ok) {
+          throw new TsunagiError(
+            'SCHEMA_NOT_FOUND',
+            entry.reason === 'NOT_OURS'
+              ? `schema id ${id} (${entry.detail}) is not one of Tsunagi's schemas`
+              : `schema id ${id} is a version of ${entry.detail} that schemas/ does not hold`,
+            { path: 'value' },
+          );
+        }
+        return { subject: entry.subject, version: entry.version };
+      }),
   };
 }
 
