@@ -25,6 +25,10 @@ export function createNotificationOutputs(deps: {
     wire,
     topic: topicName(topicPrefix, Topics.accessTrail),
     logger,
+    // A round records all its notifications at once, and they queue behind each other in the
+    // recorder; nothing waits on an answer here, and nothing is published before every one is
+    // acknowledged, so a round of thousands gets longer than the gateway's 5 s.
+    timeoutMs: 30_000,
   });
   const publisher = createNotificationPublisher(deps);
   return {

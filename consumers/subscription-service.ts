@@ -107,6 +107,50 @@ export const DEFAULT_DELIVERY: DeliverySettings = { roundWaitMs: 5_000, roundMin
 const ROUND_PARTITIONS = 32;
 
 /**
+ * Commits, for every source partition the group has no committed offset for, where it starts (the end
+ * now, or the beginning), before the group consumes anything. Why: a group that never committed
+ * starts at the newest records each time it joins, so a service killed before its first commit (a
+ * first round longer than the session timeout never commits) came back at the end of the topics and
+ * never notified anyone of what it had read before (tests/fault/subscriptions.fault.test.ts). Pinned,
+ * the changes since the first start are delivered at least once. A group with members (another
+ * instance running) is left as it is.
+ */
+async function pinStartPositions(
+  kafka: Kafka,
+  groupId: string,
+  topics: string[],
+  fromBeginning: boolean,
+  logger: Logger,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+      const unset = new Set(partitions.filter((p) => p.offset === '-1').map((p) => p.partition));
+      if (unset.size === 0) continue;
+      const ends = await admin.fetchTopicOffsets(topic);
+      const start = ends
+        .filter((o) => unset.has(o.partition))
+        .map((o) => ({ partition: o.partition, offset: fromBeginning ? o.low : o.high }));
+      try {
+        await admin.setOffsets({ groupId, topic, partitions: start });
+        logger.info(
+          { topic, partitions: start.length, fromBeginning },
+          'start positions pinned for the group',
+        );
+      } catch (error) {
+        logger.warn(
+          { topic, err: { message: String(error) } },
+          'start positions not pinned (the group is active)',
+        );
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
  * Consumes resident-records and information-items and notifies agencies, one delivery round at a
  * time. Crash-safe, at least once: a batch's offset is committed only after its round's
  * notifications were acknowledged, so a crash re-sends some notifications, with the same
@@ -126,23 +170,23 @@ export async function startSubscriptionService(
 ): Promise<SubscriptionService> {
   const logger = deps.logger.child({ component: 'subscription-service' });
   const delivery = { ...DEFAULT_DELIVERY, ...deps.delivery };
+  // One group per environment (topic prefix): two stacks on one broker never share offsets.
+  const groupId = deps.groupId ?? `tsunagi-subscriptions.${deps.topicPrefix}`;
   const consumer: Consumer = deps.kafka.consumer({
-    // One group per environment (topic prefix): two stacks on one broker never share offsets.
-    groupId: deps.groupId ?? `tsunagi-subscriptions.${deps.topicPrefix}`,
+    groupId,
     minBytes: delivery.roundMinBytes,
     maxWaitTimeInMs: delivery.roundWaitMs,
   });
   const rounds = createDeliveryRounds((events: TsunagiEvent[]) => notifyForEvents(events, deps), {
     settleMs: 25,
   });
+  const topics = [
+    topicName(deps.topicPrefix, Topics.residentRecords),
+    topicName(deps.topicPrefix, Topics.informationItems),
+  ];
+  await pinStartPositions(deps.kafka, groupId, topics, deps.fromBeginning ?? false, logger);
   await consumer.connect();
-  await consumer.subscribe({
-    topics: [
-      topicName(deps.topicPrefix, Topics.residentRecords),
-      topicName(deps.topicPrefix, Topics.informationItems),
-    ],
-    fromBeginning: deps.fromBeginning ?? false,
-  });
+  await consumer.subscribe({ topics, fromBeginning: deps.fromBeginning ?? false });
   await consumer.run({
     autoCommit: false,
     partitionsConsumedConcurrently: ROUND_PARTITIONS,
@@ -166,7 +210,17 @@ export async function startSubscriptionService(
         round.leave();
         throw error;
       }
-      const { notified, withheld } = await round.submit(events);
+      // A round can outlast the session timeout (thousands of codes, records and notifications):
+      // keep the membership alive meanwhile, or the group drops this member, the commit below
+      // fails, and the whole round is delivered again (kafkajs heartbeats only when asked).
+      const beating = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+      let outcome: { notified: number; withheld: number };
+      try {
+        outcome = await round.submit(events);
+      } finally {
+        clearInterval(beating);
+      }
+      const { notified, withheld } = outcome;
       await heartbeat();
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
