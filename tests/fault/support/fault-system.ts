@@ -93,7 +93,7 @@ export async function startFaultSystem(name: string): Promise<FaultSystem> {
     KAFKA_SECRETS_DIR: config.kafkaSecretsDir,
     GATEWAY_PORT: String(gatewayPort),
     PROJECTION_METRICS_PORT: String(projectorMetricsPort),
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: process.env.FAULT_SERVICE_LOG_LEVEL ?? 'info',
     ...(await gatewayTlsEnv(config, {})),
   };
   const services = Object.fromEntries(
