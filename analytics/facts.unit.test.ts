@@ -52,6 +52,7 @@ describe('event → fact mapping', () => {
       'record_change_facts',
       'trail_facts', // disclosure-recorded v1
       'trail_facts', // disclosure-recorded v2
+      'trail_facts', // disclosure-recorded v3
     ]);
     const text = JSON.stringify(facts);
     for (const personal of PERSONAL) expect(text).not.toContain(personal);

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { TsunagiError } from '../core/errors.js';
+import { DisclosableItem } from '../core/items.js';
 import {
   AgencyId,
   ANY_MUNICIPALITY,
-  ItemKind,
   isMunicipality,
   type LegalBasisPolicy,
   OfficeWork,
@@ -28,7 +28,7 @@ const ProviderPattern = z.union([
 export const Subscription = z.strictObject({
   agencyId: AgencyId,
   officeWork: OfficeWork,
-  items: z.array(ItemKind).min(1),
+  items: z.array(DisclosableItem).min(1),
   /** Narrows the providers the agency hears from; absent means whoever the table permits. */
   providers: z.array(ProviderPattern).min(1).optional(),
   note: z.string().max(200).optional(),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
 import {
   BUNDLED_SUBSCRIPTIONS_PATH,
   itemsWithoutBasis,

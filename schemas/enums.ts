@@ -1,32 +1,11 @@
-/** Enum symbols; the .avsc files carry the same lists (a unit test holds them together). */
-export const CHANGE_TYPES = [
-  'REGISTRATION',
-  'BIRTH',
-  'MOVE_IN',
-  'MOVE_OUT',
-  'ADDRESS_CHANGE',
-  'NAME_CHANGE',
-  'DEATH',
-  'CORRECTION',
-] as const;
-export const GENDERS = ['MALE', 'FEMALE', 'UNSPECIFIED'] as const;
-/** Items a provider publishes on the information-items topic; each has its own payload record. */
-export const ITEM_KINDS = [
-  'LOCAL_TAX_INCOME',
-  'CHILD_ALLOWANCE_STATUS',
-  'CARE_LEVEL',
-  'PUBLIC_ASSISTANCE_STATUS',
-  'PENSION_BENEFIT_AMOUNT',
-  'DISABILITY_CERTIFICATE',
-] as const;
-/** What a disclosure or consent can concern: the published items plus the resident registry's own. */
-export const DISCLOSABLE_ITEMS = [
-  ...ITEM_KINDS,
-  'RESIDENT_RECORD',
-  'BASIC_FOUR_INFORMATION',
-  'ADDRESS',
-  'LOCAL_TAX_CERTIFICATE',
-] as const;
+/**
+ * Enum symbols; the .avsc files carry the same lists (a unit test holds them together). The lists the
+ * domain rules need live in core/ and are taken from there (schemas/ may import core/, never the reverse).
+ */
+export { DISCLOSABLE_ITEMS, PUBLISHED_ITEMS } from '../core/items.js';
+export { DISCLOSURE_CHANNELS, DISCLOSURE_OUTCOMES } from '../core/policy/vocabulary.js';
+export { CHANGE_TYPES, GENDERS } from '../core/resident/record.js';
+
 export const ALLOWANCE_STATUSES = ['RECEIVING', 'SUSPENDED', 'TERMINATED', 'NOT_ELIGIBLE'] as const;
 export const CARE_LEVELS = [
   'SUPPORT_1',
@@ -55,7 +34,6 @@ export const REVOCATION_REASONS = [
   'AA_COMPROMISE',
 ] as const;
 export const REVOCATION_SOURCES = ['CRL', 'OCSP'] as const;
-export const DISCLOSURE_OUTCOMES = ['DISCLOSED', 'REFUSED', 'NOT_FOUND'] as const;
 /** What an agency notification reports: an item published or withdrawn, or a resident record change. */
 export const NOTIFICATION_ACTIONS = ['PUBLISHED', 'WITHDRAWN', 'RECORD_CHANGED'] as const;
 /**
@@ -70,12 +48,6 @@ export const SECURITY_EVENT_KINDS = [
   'RENEGOTIATION_REFUSED',
   'CLIENT_TIMED_OUT',
   'HANDSHAKE_FAILED',
-] as const;
-export const DISCLOSURE_CHANNELS = [
-  'INQUIRY',
-  'SUBSCRIPTION',
-  'SELF_INFORMATION',
-  'RESIDENT_PORTAL',
 ] as const;
 
 /** The symbol of an RFC 5280 CRLReason code (as found in a CRL entry or OCSP answer); 7 is unused. */

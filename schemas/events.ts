@@ -21,9 +21,9 @@ export {
   DISCLOSURE_CHANNELS,
   DISCLOSURE_OUTCOMES,
   GENDERS,
-  ITEM_KINDS,
   NOTIFICATION_ACTIONS,
   PENSION_KINDS,
+  PUBLISHED_ITEMS,
   REVOCATION_REASONS,
   REVOCATION_SOURCES,
   revocationReasonFromCode,
@@ -65,6 +65,7 @@ export type SecurityEventRecorded = EventOf<'SecurityEventRecorded'>;
 export type IngestRunCompleted = EventOf<'IngestRunCompleted'>;
 
 export type ChangeType = ResidentRecordChanged['data']['changeType'];
+/** A published item kind (the Avro enum `ItemKind`; core/items' `PublishedItem`). */
 export type ItemKind = InformationItemPublished['data']['itemKind'];
 export type ItemPayload<K extends ItemKind> = Extract<
   InformationItemPublished['data'],
@@ -112,7 +113,7 @@ export const EVENT_SUBJECTS = {
     topic: Topics.certificateStatus,
     version: 1,
   },
-  DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 2 },
+  DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 3 },
   DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 2 },
   AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 2 },
   SecurityEventRecorded: { subject: 'security-event', topic: Topics.securityAudit, version: 1 },

@@ -45,7 +45,7 @@ describe('event catalogue', () => {
     const avro = avroEnums();
     expect(avro.get('ChangeType')).toEqual([...events.CHANGE_TYPES]);
     expect(avro.get('Gender')).toEqual([...events.GENDERS]);
-    expect(avro.get('ItemKind')).toEqual([...events.ITEM_KINDS]);
+    expect(avro.get('ItemKind')).toEqual([...events.PUBLISHED_ITEMS]);
     expect(avro.get('DisclosableItem')).toEqual([...events.DISCLOSABLE_ITEMS]);
     expect(avro.get('AllowanceStatus')).toEqual([...events.ALLOWANCE_STATUSES]);
     expect(avro.get('CareLevel')).toEqual([...events.CARE_LEVELS]);

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { TsunagiError } from '../errors.js';
-import { type LegalBasisPolicy, parsePolicy } from './table.js';
+import { TsunagiError } from '../core/errors.js';
+import { type LegalBasisPolicy, parsePolicy } from '../core/policy/table.js';
 
-/** The table shipped with the code; deployments may point the gateway at another file. */
-export const BUNDLED_POLICY_PATH = new URL('./tables/legal-basis.v1.json', import.meta.url);
+/** The table shipped with the code (data beside core/policy's rules); deployments may point at another file. */
+export const BUNDLED_POLICY_PATH = new URL('../core/policy/tables/legal-basis.v1.json', import.meta.url);
 
 /**
- * Reads and validates a legal-basis table file. Every failure — unreadable file,
+ * The edge of core/policy: reading the legal-basis table file (core/policy validates and decides,
+ * and does no I/O). Reads and validates a legal-basis table file. Every failure — unreadable file,
  * bad JSON, invalid rows — is a CONFIG_INVALID error naming the file and, for rows,
  * the row and field.
  */

@@ -2,9 +2,9 @@ import { type FSWatcher, watch as watchPath } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { isTsunagiError, TsunagiError } from '../errors.js';
+import { isTsunagiError, TsunagiError } from '../core/errors.js';
+import type { LegalBasisPolicy } from '../core/policy/table.js';
 import { loadPolicyFile } from './load.js';
-import type { LegalBasisPolicy } from './table.js';
 
 export type PolicyReload = { ok: true; revision: string } | { ok: false; error: TsunagiError };
 

@@ -1,7 +1,6 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import type { Clock } from '../../core/clock.js';
-
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { TsunagiError } from '../../core/errors.js';
 import {
   ConsentIdParams,
@@ -13,18 +12,12 @@ import {
   RevokeConsentBody,
   toConsentView,
 } from '../consent-api.js';
-import type { ConsentCommands } from '../consent-commands.js';
-import type { ResidentResolver } from '../ports.js';
-import { routeSchema, zodSerializerCompiler, zodValidatorCompiler } from '../zod-route.js';
-import { requireResidentSession, residentSessionOf } from './resident-session.js';
-import { SESSION_SERVICE_ID, type SessionTokens } from './session-token.js';
+import { requireResidentSession, residentSessionOf } from '../resident/resident-session.js';
+import { SESSION_SERVICE_ID, type SessionTokens } from '../resident/session-token.js';
 
 export interface ResidentConsentOptions {
   /** The tokens resident sign-in issues; a request without a valid one gets 401 before anything else. */
   sessions: SessionTokens;
-  residents: ResidentResolver;
-  consentCommands: ConsentCommands;
-  clock: Clock;
 }
 
 /** Recorded as the consent's `channel`: the resident granted it themselves, signed in with their card. */
@@ -33,19 +26,17 @@ export const RESIDENT_SESSION_CHANNEL = 'resident-session';
 const bearer = { security: [{ residentSession: [] }] };
 
 /**
- * The signed-in resident's own consents: the way a consent comes into being (issue 10 item 2).
+ * /v1/resident/consents: the signed-in resident's own consents: the way a consent comes into being (issue 10 item 2).
  * Authenticated by the resident session token (`Authorization: Bearer`, from /v1/resident/sign-in);
  * the resident is the token's portal PPID, so a resident reaches only their own consents.
  */
-export const residentConsents: FastifyPluginAsync<ResidentConsentOptions> = async (app, options) => {
-  app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(zodSerializerCompiler);
+const residentConsents: FastifyPluginAsyncZod<ResidentConsentOptions> = async (app, options) => {
   // onRequest: an unauthenticated request is refused before its body is read or validated.
   app.addHook('onRequest', requireResidentSession(options.sessions));
-  const { consentCommands: commands, clock } = options;
+  const { consentCommands: commands, clock } = app;
 
   const residentOf = async (request: FastifyRequest): Promise<string> => {
-    const resolved = await options.residents.resolvePpid(SESSION_SERVICE_ID, residentSessionOf(request).ppid);
+    const resolved = await app.residents.resolvePpid(SESSION_SERVICE_ID, residentSessionOf(request).ppid);
     if (!resolved.ok)
       throw new TsunagiError('IDENTITY_UNKNOWN', 'the signed-in resident is not known', {
         path: 'headers.authorization',
@@ -57,12 +48,10 @@ export const residentConsents: FastifyPluginAsync<ResidentConsentOptions> = asyn
     '/v1/resident/consents',
     {
       schema: {
-        ...routeSchema({
-          summary: 'The signed-in resident lists their consents (newest first)',
-          tags: ['resident'],
-          response: { 200: ConsentList, ...consentErrors },
-        }),
         ...bearer,
+        summary: 'The signed-in resident lists their consents (newest first)',
+        tags: ['resident'],
+        response: { 200: ConsentList, ...consentErrors },
       },
     },
     async (request) => {
@@ -76,23 +65,20 @@ export const residentConsents: FastifyPluginAsync<ResidentConsentOptions> = asyn
     '/v1/resident/consents',
     {
       schema: {
-        ...routeSchema({
-          summary: 'The signed-in resident grants a consent (from now on, for at most a year)',
-          tags: ['resident'],
-          headers: IdempotencyHeaders,
-          body: GrantConsentBody,
-          response: { 201: ConsentView, ...consentErrors },
-        }),
         ...bearer,
+        summary: 'The signed-in resident grants a consent (from now on, for at most a year)',
+        tags: ['resident'],
+        headers: IdempotencyHeaders,
+        body: GrantConsentBody,
+        response: { 201: ConsentView, ...consentErrors },
       },
     },
     async (request, reply) => {
-      const headers = request.headers as z.output<typeof IdempotencyHeaders>;
       const { consent, replayed } = await commands.grant({
         linkageId: await residentOf(request),
-        body: request.body as z.output<typeof GrantConsentBody>,
+        body: request.body,
         channel: RESIDENT_SESSION_CHANNEL,
-        idempotencyKey: headers['idempotency-key'],
+        idempotencyKey: request.headers['idempotency-key'],
         correlationId: request.id,
       });
       if (replayed) void reply.header('idempotent-replayed', 'true');
@@ -104,23 +90,20 @@ export const residentConsents: FastifyPluginAsync<ResidentConsentOptions> = asyn
     '/v1/resident/consents/:consentId/revoke',
     {
       schema: {
-        ...routeSchema({
-          summary: 'The signed-in resident revokes one of their consents',
-          tags: ['resident'],
-          params: ConsentIdParams,
-          headers: IdempotencyHeaders,
-          body: RevokeConsentBody,
-          response: { 200: ConsentView, ...consentErrors },
-        }),
         ...bearer,
+        summary: 'The signed-in resident revokes one of their consents',
+        tags: ['resident'],
+        params: ConsentIdParams,
+        headers: IdempotencyHeaders,
+        body: RevokeConsentBody,
+        response: { 200: ConsentView, ...consentErrors },
       },
     },
     async (request) => {
-      const { consentId } = request.params as z.output<typeof ConsentIdParams>;
       const consent = await commands.revoke({
         linkageId: await residentOf(request),
-        consentId,
-        reason: (request.body as z.output<typeof RevokeConsentBody>).reason,
+        consentId: request.params.consentId,
+        reason: request.body.reason,
         visible: () => true,
         correlationId: request.id,
       });
@@ -128,3 +111,10 @@ export const residentConsents: FastifyPluginAsync<ResidentConsentOptions> = asyn
     },
   );
 };
+
+export default fp(residentConsents, {
+  name: 'routes/resident-consents',
+  encapsulate: true,
+  dependencies: ['consent-commands', 'identity'],
+  decorators: { fastify: ['clock'] },
+});
