@@ -1,5 +1,5 @@
-import type { Producer } from 'kafkajs';
 import { TsunagiError } from '../../core/errors.js';
+import type { ProducerSlot } from '../../platform/kafka-producer.js';
 import type { Logger } from '../../platform/logger.js';
 import { type NoteSigner, signCheckpoint } from './signer.js';
 import type { PublishedCheckpoint, TrailLogStore } from './store.js';
@@ -19,8 +19,11 @@ export interface CheckpointPublisher {
 export interface PublisherDeps {
   store: TrailLogStore;
   signer: NoteSigner;
-  /** A connected producer; the publisher does not own it. */
-  producer: Producer;
+  /**
+   * The idempotent producer, retired after a failed send (platform/kafka-producer.ts); the publisher
+   * does not own it. One checkpoint per request, so one partition per produce request too.
+   */
+  producer: ProducerSlot;
   /** The checkpoint topic, e.g. `tsunagi.trail-checkpoints`. */
   topic: string;
   intervalMs: number;
@@ -46,17 +49,19 @@ export function startCheckpointPublisher(deps: PublisherDeps): CheckpointPublish
     if (last !== undefined && last.size >= size) return undefined;
     const checkpoint = signLatestCheckpoint(store, signer);
     try {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: [
-          {
-            key: signer.name,
-            value: checkpoint.note,
-            headers: { 'content-type': 'text/plain; charset=utf-8' },
-          },
-        ],
-      });
+      await producer.use((ready) =>
+        ready.send({
+          topic,
+          acks: -1,
+          messages: [
+            {
+              key: signer.name,
+              value: checkpoint.note,
+              headers: { 'content-type': 'text/plain; charset=utf-8' },
+            },
+          ],
+        }),
+      );
     } catch (cause) {
       throw new TsunagiError('BROKER_UNAVAILABLE', `checkpoint ${checkpoint.size} was not published`, {
         cause,

@@ -1,6 +1,8 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { EventWire } from '../../platform/event-wire.js';
+import { producerSlot } from '../../platform/kafka-producer.js';
+import { FAILOVER_RETRY } from '../../platform/kafka-send.js';
 import type { Logger } from '../../platform/logger.js';
 import { followTrail } from './follower.js';
 import { kafkaTrailEntries, sequencedSizeOf } from './kafka-entries.js';
@@ -42,8 +44,10 @@ export async function startTrailLogService(deps: TrailLogServiceDeps): Promise<T
   const { kafka, store, logger } = deps;
   const admin: Admin = kafka.admin();
   await admin.connect();
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  // Retired after a failed send: kafkajs would reuse its sequence numbers for the next checkpoint, and
+  // a checkpoint that landed anyway would make the broker drop the next one (platform/kafka-producer.ts).
+  // Nobody waits on a checkpoint: it rides out a broker's loss (~30 s), and the next interval retries.
+  const producer = producerSlot(kafka, { idempotent: true, maxInFlightRequests: 1, retry: FAILOVER_RETRY });
   const sequencedSize = () => sequencedSizeOf(admin, deps.trailTopic);
   const source = await kafkaTrailEntries({
     kafka,
@@ -72,7 +76,7 @@ export async function startTrailLogService(deps: TrailLogServiceDeps): Promise<T
       await source.stop();
       await following.catch(() => undefined);
       await publisher.stop();
-      await producer.disconnect();
+      await producer.close(5_000);
       await admin.disconnect();
     },
   };
