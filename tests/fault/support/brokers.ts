@@ -33,6 +33,9 @@ export async function stopServers(servers: readonly InfraService[]): Promise<str
   return stopped;
 }
 
+/** How long a restarted node may take to become a registered, unfenced broker again. */
+const RESTART_TIMEOUT_MS = 240_000;
+
 /** The three nodes of the fault cluster, by node id, and what the tests do to them. */
 export function clusterControl(config: InfraConfig, logger: Logger) {
   const nodes = () => kafkaServices(config);
@@ -49,7 +52,9 @@ export function clusterControl(config: InfraConfig, logger: Logger) {
     /** Starts the node again (as `infra up` does) and waits until it is a registered, unfenced broker. */
     async start(nodeId: number): Promise<number> {
       const began = Date.now();
-      await ensureUp(node(nodeId), logger);
+      // A SIGKILLed node recovers every partition's log (unclean shutdown) before it registers: on a
+      // loaded 2-core machine with a few hundred partitions that took longer than infra's 90 s.
+      await ensureUp({ ...node(nodeId), startupTimeoutMs: RESTART_TIMEOUT_MS }, logger);
       return Date.now() - began;
     },
     /** The partition's leader and in-sync replicas, as the cluster's metadata says now. */
