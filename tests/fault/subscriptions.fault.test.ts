@@ -31,7 +31,12 @@ beforeAll(async () => {
   await system.start('projector', 'subscriptions');
 });
 
+/** The agency consumers this file started: none outlives it, also when an expectation failed. */
+const agencies = new Set<ChildProcess>();
+
 afterAll(async () => {
+  for (const child of agencies)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await system?.stop();
 });
 
@@ -63,8 +68,8 @@ describe('the subscription service SIGKILLed mid-stream', () => {
     // jps's own consumer, as the agency runs it, once its topic exists (made on the first notification).
     const store = join(config.home, 'jps.jsonl');
     const group = `agency.jps.fault-${randomUUID()}`;
-    const jps = (): ChildProcess =>
-      spawn(
+    const jps = (): ChildProcess => {
+      const child = spawn(
         process.execPath,
         [
           '--import',
@@ -80,6 +85,9 @@ describe('the subscription service SIGKILLed mid-stream', () => {
         ],
         { cwd: REPOSITORY, env: { ...process.env, ...system.env, LOG_LEVEL: 'warn' }, stdio: 'ignore' },
       );
+      agencies.add(child);
+      return child;
+    };
     const inventory = admin.admin();
     await inventory.connect();
     for (let waited = 0; waited < 300_000; waited += 250) {
