@@ -15,7 +15,14 @@ export function createNotificationOutputs(deps: {
   replicationFactor: number;
   logger: Logger;
 }): NotificationOutputs {
-  const recorder = createDisclosureRecorder({ store: deps.store, logger: deps.logger });
+  const recorder = createDisclosureRecorder({
+    store: deps.store,
+    logger: deps.logger,
+    // A round records all its notifications at once, and they queue behind each other; nothing waits
+    // on an answer here and nothing is published before every one is acknowledged, so a round of
+    // thousands may take longer than the gateway's 5 s.
+    timeoutMs: 30_000,
+  });
   const publisher = createNotificationPublisher(deps);
   return {
     recorder,

@@ -138,7 +138,17 @@ export async function startSubscriptionService(
     async (batch, context) => {
       const round = rounds.enter();
       const events = batch.records.flatMap((r) => (r.kind === 'event' ? [r.event] : []));
-      const { notified, withheld } = await round.submit(events);
+      // A round can outlast the session timeout (thousands of codes, records and notifications): keep
+      // the membership alive meanwhile, or the group drops this member, the commit fails and the whole
+      // round is delivered again (kafkajs heartbeats only when asked).
+      const beating = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
+      let outcome: { notified: number; withheld: number };
+      try {
+        outcome = await round.submit(events);
+      } finally {
+        clearInterval(beating);
+      }
+      const { notified, withheld } = outcome;
       await context.heartbeat();
       logger.debug(
         { topic: batch.topic, partition: batch.partition, events: events.length, notified, withheld },

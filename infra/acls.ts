@@ -149,6 +149,11 @@ export const HUB_ROWS: readonly HubRow[] = [
     grants: [...reads(T.deadLetters, T.securityAudit), ...groups('operator-')],
   },
   {
+    principal: 'reconcile',
+    what: 'reconciliation: reads the access trail to compare it with the answers received and the history view',
+    grants: [...reads(T.accessTrail), ...groups('reconcile-')],
+  },
+  {
     principal: 'registry',
     what: 'schema registry (deployment): its kafkasql journal, snapshots and events',
     grants: [

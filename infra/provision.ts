@@ -46,8 +46,15 @@ export async function provisionKafka(
   return rows;
 }
 
-/** Topics, ACLs, credentials, schemas and the analytics database; safe to run any number of times. */
-export async function provision(config: InfraConfig, logger: Logger): Promise<void> {
+/**
+ * Topics, ACLs, credentials, schemas and the analytics database; safe to run any number of times.
+ * `analytics: false` skips ClickHouse (the fault tier runs Kafka and the registry only).
+ */
+export async function provision(
+  config: InfraConfig,
+  logger: Logger,
+  options: { analytics?: boolean } = {},
+): Promise<void> {
   const admin = createKafka(config, logger, { principal: 'admin' }).admin();
   await admin.connect();
   let rows: PrincipalRow[];
@@ -66,5 +73,6 @@ export async function provision(config: InfraConfig, logger: Logger): Promise<vo
     );
   await ensureBackwardCompatibility(config, logger);
   await provisionSchemas(config, logger);
-  await provisionAnalytics(config, logger, readAnalyticsSettings().ANALYTICS_K);
+  if (options.analytics !== false)
+    await provisionAnalytics(config, logger, readAnalyticsSettings().ANALYTICS_K);
 }

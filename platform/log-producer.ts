@@ -1,12 +1,6 @@
-import {
-  CompressionTypes,
-  type ICustomPartitioner,
-  type Kafka,
-  type Message,
-  Partitioners,
-  type Producer,
-} from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
+import { createPartitionedSender, FAILOVER_RETRY } from './kafka-send.js';
 import type { Logger } from './logger.js';
 import { assignPositions, type LogPosition } from './positions.js';
 
@@ -38,8 +32,10 @@ export interface LogProducerOptions {
  * (the broker drops a retried batch it already has), one request in flight (so retries never reorder),
  * acks=all on every request (a record is acknowledged only once every in-sync replica has it).
  *
- * Retries are bounded, so an append that cannot succeed (a missing topic, an unreachable broker) fails
- * within seconds instead of blocking every later append behind it. kafkajs warns that bounded retries
+ * Every produce request carries one partition (kafka-send.ts: kafkajs 2.2.4 loses or duplicates records
+ * of a multi-partition request retried across a broker failover). Retries are bounded (about 30 s, past
+ * a leader election), so an append that cannot succeed (a missing topic, an unreachable broker) fails
+ * instead of blocking every later append behind it for long. kafkajs warns that bounded retries
  * "may invalidate EoS guarantees": the danger is a batch that failed on the client but landed on the
  * broker, whose sequence number a later batch would reuse and be dropped as its duplicate. A send that
  * was not acknowledged therefore retires its producer: the next send gets a new producer id and fresh
@@ -51,16 +47,10 @@ export function createLogProducer(
   options: LogProducerOptions = {},
 ): LogProducer {
   const log = logger.child({ component: 'log-producer' });
-  // kafkajs picks partitions inside send(); remember its choice to work out each record's offset.
+  // One partition per produce request: kafkajs's multi-partition retry can lose records (kafka-send.ts).
+  const sender = createPartitionedSender(kafka);
+  // Where each record went, to work out its offset from its partition's base offset.
   const chosen = new WeakMap<Message, number>();
-  const createPartitioner: ICustomPartitioner = () => {
-    const partition = Partitioners.DefaultPartitioner();
-    return (args) => {
-      const picked = partition(args);
-      chosen.set(args.message, picked);
-      return picked;
-    };
-  };
 
   let producer: Promise<Producer> | undefined;
   const connected = (): Promise<Producer> => {
@@ -69,9 +59,8 @@ export function createLogProducer(
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        createPartitioner,
-        // About ten seconds in all: enough for a topic created a moment ago to get its leader.
-        retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 2_000 },
+        // About 30 s: past a dead broker's fencing and the election of new leaders (kafka-send.ts).
+        retry: FAILOVER_RETRY,
       });
       try {
         await made.connect();
@@ -106,12 +95,16 @@ export function createLogProducer(
         byTopic.set(r.topic, sent);
       });
       try {
-        const acks = await (await current).sendBatch({
-          topicMessages: [...byTopic].map(([topic, sent]) => ({ topic, messages: sent })),
-          acks: -1,
-          timeout: options.requestTimeoutMs ?? 30_000,
-          compression: options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-        });
+        const acks = await sender.send(
+          await current,
+          {
+            topicMessages: [...byTopic].map(([topic, sent]) => ({ topic, messages: sent })),
+            acks: -1,
+            timeout: options.requestTimeoutMs ?? 30_000,
+            compression: options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+          },
+          (message, partition) => chosen.set(message, partition),
+        );
         return assignPositions(
           records.map((r, i) => ({ topic: r.topic, partition: chosen.get(messages[i] as Message) ?? -1 })),
           acks,
@@ -127,6 +120,7 @@ export function createLogProducer(
       }
     },
     async close() {
+      await sender.close().catch(() => undefined);
       const made = producer;
       producer = undefined;
       // A connect still retrying against an unreachable broker is not waited for beyond a second.

@@ -3,7 +3,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kaf
 import { type ErrorCode, isTsunagiError, TsunagiError } from '../core/errors.js';
 import type { Logger } from './logger.js';
 import { type LogPosition, partitionKey } from './positions.js';
-import { committedOffsets, readProgress } from './read-progress.js';
+import { committedOffsets, pinStartPositions, readProgress } from './read-progress.js';
 
 /**
  * Where a reader starts and who owns its offsets (docs/event-store.md, "Offsets"):
@@ -102,16 +102,21 @@ export async function follow<E>(
   const admin: Admin = deps.kafka.admin();
   await admin.connect();
   let committed = new Map<string, bigint>();
-  const progress = readProgress(admin, topics, (topic, p) => {
+  const startOf = (topic: string, p: { partition: number; low: string; high: string }): bigint => {
     const stored = from.kind === 'stored' ? from.offsetOf(topic, p.partition) : undefined;
     if (stored !== undefined) return BigInt(stored);
     const kept = committed.get(partitionKey(topic, p.partition));
     if (kept !== undefined) return kept;
     return from.kind === 'committed' && from.initial === 'latest' ? BigInt(p.high) : BigInt(p.low);
-  });
+  };
+  const progress = readProgress(admin, topics, startOf);
   let startEnds: Map<string, bigint>;
   try {
-    if (from.kind === 'committed') committed = await committedOffsets(admin, group, topics);
+    if (from.kind === 'committed') {
+      committed = await committedOffsets(admin, group, topics);
+      const pinned = await pinStartPositions(admin, group, topics, committed, startOf);
+      if (pinned === 'group-active') logger.info({ group }, 'start positions left to the active group');
+    }
     startEnds = await progress.endsNow();
   } catch (error) {
     await admin.disconnect().catch(() => undefined);

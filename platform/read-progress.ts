@@ -87,3 +87,31 @@ export async function committedOffsets(
     ),
   );
 }
+
+/**
+ * Commits, for each partition a group has no committed offset for, where it starts (`initial`), before
+ * the group consumes anything. Why: a group that never committed starts wherever kafkajs's default
+ * puts it each time it joins; a reader that starts at the end and is killed before its first commit (a
+ * delivery round longer than the session timeout) would come back at the new end and never handle what
+ * it had read (tests/fault/subscriptions.fault.test.ts). A group with members is left as it is.
+ */
+export async function pinStartPositions(
+  admin: Admin,
+  group: string,
+  topics: readonly string[],
+  committed: Offsets,
+  initial: (topic: string, offsets: PartitionOffsets) => bigint,
+): Promise<'pinned' | 'group-active'> {
+  for (const topic of topics) {
+    const partitions = (await admin.fetchTopicOffsets(topic))
+      .filter((p) => !committed.has(partitionKey(topic, p.partition)))
+      .map((p) => ({ partition: p.partition, offset: initial(topic, p).toString() }));
+    if (partitions.length === 0) continue;
+    try {
+      await admin.setOffsets({ groupId: group, topic, partitions });
+    } catch {
+      return 'group-active';
+    }
+  }
+  return 'pinned';
+}
