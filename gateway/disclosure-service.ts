@@ -200,7 +200,7 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
       return records.map(({ data: facts }, i) => {
         const data = decided[i]?.data;
         return {
-          itemKind: facts.itemKind,
+          itemKind: request.items[i] as ItemKind,
           provider: facts.provider,
           outcome: facts.outcome,
           reason: facts.refusalReason,

@@ -26,7 +26,15 @@ export const DISCLOSABLE_ITEMS = [
   'BASIC_FOUR_INFORMATION',
   'ADDRESS',
   'LOCAL_TAX_CERTIFICATE',
+  /** The resident's public-money receiving account (公金受取口座): only to benefit-payment office works. */
+  'PUBLIC_MONEY_ACCOUNT',
 ] as const;
+/**
+ * What an access-trail entry can concern: the disclosable items, and what only the hub hands out
+ * (never a legal-basis row's or a consent's item): an agency's own code for a resident (a link,
+ * POST /v1/links) and an eligibility notice sent to the responsible agency.
+ */
+export const TRAIL_ITEMS = [...DISCLOSABLE_ITEMS, 'AGENCY_CODE', 'ELIGIBILITY_NOTICE'] as const;
 export const ALLOWANCE_STATUSES = ['RECEIVING', 'SUSPENDED', 'TERMINATED', 'NOT_ELIGIBLE'] as const;
 export const CARE_LEVELS = [
   'SUPPORT_1',
@@ -76,7 +84,12 @@ export const DISCLOSURE_CHANNELS = [
   'SUBSCRIPTION',
   'SELF_INFORMATION',
   'RESIDENT_PORTAL',
+  'LINKING',
+  'NOTICE',
 ] as const;
+/** The resident's ledger (issue 15): one public-money account and one contact for notices. */
+export const LEDGER_ENTRIES = ['PUBLIC_MONEY_ACCOUNT', 'NOTICE_CONTACT'] as const;
+export const LEDGER_ACTIONS = ['REGISTERED', 'REMOVED'] as const;
 
 /** The symbol of an RFC 5280 CRLReason code (as found in a CRL entry or OCSP answer); 7 is unused. */
 export function revocationReasonFromCode(code: number): (typeof REVOCATION_REASONS)[number] | undefined {
