@@ -48,7 +48,13 @@ export interface DisclosureRequest {
 }
 
 /** The channels of the trail (schemas' DisclosureChannel), named here so core imports nothing else. */
-export type DisclosureChannel = 'INQUIRY' | 'SUBSCRIPTION' | 'SELF_INFORMATION' | 'RESIDENT_PORTAL';
+export type DisclosureChannel =
+  | 'INQUIRY'
+  | 'SUBSCRIPTION'
+  | 'SELF_INFORMATION'
+  | 'RESIDENT_PORTAL'
+  | 'LINKING'
+  | 'NOTICE';
 
 export interface DisclosureContext {
   /** Local government code of the resident's previous municipality, looked up by the caller; null if none. */

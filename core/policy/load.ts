@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { TsunagiError } from '../errors.js';
+import { readJsonFile } from '../table-store.js';
 import { type LegalBasisPolicy, parsePolicy } from './table.js';
 
 /** The table shipped with the code; deployments may point the gateway at another file. */
@@ -12,24 +11,5 @@ export const BUNDLED_POLICY_PATH = new URL('./tables/legal-basis.v1.json', impor
  */
 export async function loadPolicyFile(path: string | URL): Promise<LegalBasisPolicy> {
   const source = typeof path === 'string' ? path : path.pathname;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw new TsunagiError('CONFIG_INVALID', `legal-basis table ${source} cannot be read`, {
-      path: source,
-      cause,
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new TsunagiError('CONFIG_INVALID', `legal-basis table ${source} is not JSON: ${reason}`, {
-      path: source,
-      cause,
-    });
-  }
-  return parsePolicy(json, `legal-basis table ${source}`);
+  return parsePolicy(await readJsonFile(path, 'legal-basis table'), `legal-basis table ${source}`);
 }

@@ -127,6 +127,36 @@ describe('the bundled table', () => {
     expect(policy.rows.some((row) => row.effectiveUntil !== null && row.effectiveUntil < '2025-01-01')).toBe(
       true,
     );
+    expect(
+      policy.rows.filter((row) => row.item === 'PUBLIC_MONEY_ACCOUNT').map((row) => row.officeWork),
+    ).toEqual(['child-allowance-payment', 'pension-benefit-payment', 'special-cash-benefit-payment']);
+  });
+});
+
+describe('the public-money account (公金受取口座)', () => {
+  const accountRow = {
+    ...validRow,
+    officeWork: 'child-allowance-payment',
+    provider: 'digital-agency',
+    item: 'PUBLIC_MONEY_ACCOUNT',
+  };
+
+  it('given a benefit-payment row without consent, is accepted', () => {
+    expect(checkPolicy(table(accountRow)).ok).toBe(true);
+  });
+
+  it('given any other office work, is refused naming the row and field', () => {
+    const error = thrown(() =>
+      parsePolicy(table({ ...accountRow, officeWork: 'child-allowance-eligibility' })),
+    );
+    expect(error.path).toBe('rows[0].officeWork');
+    expect(error.message).toContain('PUBLIC_MONEY_ACCOUNT only for a benefit payment (*-payment)');
+  });
+
+  it('given a consent row, is refused: the account is never disclosed under a consent', () => {
+    expect(thrown(() => parsePolicy(table({ ...accountRow, consentRequired: true }))).path).toBe(
+      'rows[0].consentRequired',
+    );
   });
 });
 

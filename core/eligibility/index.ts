@@ -1,0 +1,5 @@
+export * from './evaluate.js';
+export * from './household.js';
+export * from './load.js';
+export * from './notice-id.js';
+export * from './table.js';
