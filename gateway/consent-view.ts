@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { evolve } from '../core/consent/decider.js';
 import type { Consent, ConsentEvent } from '../core/consent/types.js';
 import type { EventWire } from '../platform/event-wire.js';
+import { followTopic } from '../platform/follow-topic.js';
 import type { Logger } from '../platform/logger.js';
 import { toConsentEvent } from '../projections/consents.js';
 import type { TsunagiEvent } from '../schemas/events.js';
@@ -50,51 +50,20 @@ export function createConsentView(): ConsentView {
 }
 
 /**
- * Keeps a consent view current from the consents topic: reads it from the beginning under a fresh
- * group (nothing committed; the view is memory) and resolves once caught up with the end offsets
- * seen at start, so the gateway answers only with a complete view.
+ * Keeps a consent view current from the consents topic (platform/follow-topic.ts): read from the
+ * beginning, resolved once caught up, so the gateway answers only with a complete view.
  */
-export async function followConsents(deps: {
+export function followConsents(deps: {
   kafka: Kafka;
   wire: EventWire;
   topic: string;
   view: ConsentView;
   logger: Logger;
-}): Promise<{ consumer: Consumer; stop(): Promise<void> }> {
-  const admin = deps.kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(deps.topic).finally(() => admin.disconnect());
-  const remaining = new Map(
-    ends.filter((e) => BigInt(e.high) > 0n).map((e) => [e.partition, BigInt(e.high)]),
-  );
-  const consumer = deps.kafka.consumer({ groupId: `gateway-consents-${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: deps.topic, fromBeginning: true });
-  let caughtUp: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    caughtUp = resolve;
+}): Promise<{ stop(): Promise<void> }> {
+  return followTopic({
+    ...deps,
+    groupPrefix: 'gateway-consents-',
+    onEvent: (event) => deps.view.apply(event),
+    what: 'consent',
   });
-  if (remaining.size === 0) caughtUp();
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      if (message.value) {
-        try {
-          deps.view.apply(await deps.wire.decode(message.value));
-        } catch (error) {
-          deps.logger.error(
-            { partition, offset: message.offset, err: { message: String(error) } },
-            'consent event skipped',
-          );
-        }
-      }
-      const end = remaining.get(partition);
-      if (end !== undefined && BigInt(message.offset) + 1n >= end) {
-        remaining.delete(partition);
-        if (remaining.size === 0) caughtUp();
-      }
-    },
-  });
-  await ready;
-  return { consumer, stop: () => consumer.disconnect() };
 }
