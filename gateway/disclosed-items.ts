@@ -1,3 +1,4 @@
+import { PUBLIC_MONEY_ACCOUNT_HOLDER } from '../core/ledger/entries.js';
 import type { ItemKind as PolicyItemKind } from '../core/policy/vocabulary.js';
 import { isMunicipality } from '../core/policy/vocabulary.js';
 import type { StoredItem } from '../projections/duplicate-store.js';
@@ -61,7 +62,8 @@ function fromResident(item: PolicyItemKind, record: ResidentRecord): DisclosedDa
 
 /**
  * Reads what `provider` holds about the resident for `item`, as it will be disclosed; undefined when
- * there is nothing. Registry items (basic four, address, resident record) come from the resident
+ * there is nothing. The public-money account is the resident's own registration, from the ledger.
+ * Registry items (basic four, address, resident record) come from the resident
  * record view and are held by `resident-registry` or the municipality the resident lives in; a local
  * tax certificate is the provider's latest local-tax income item.
  */
@@ -74,6 +76,12 @@ export async function readDisclosable(
   if (isPublishedItem(item)) {
     const stored = await readModel.latestItem(linkageId, provider, item);
     return stored ? fromItem(stored) : undefined;
+  }
+  if (item === 'PUBLIC_MONEY_ACCOUNT') {
+    // Only its holder provides it; the legal-basis table allows it only to benefit payments.
+    const account =
+      provider === PUBLIC_MONEY_ACCOUNT_HOLDER ? readModel.publicMoneyAccount?.(linkageId) : undefined;
+    return account ? { ...account } : undefined;
   }
   if (item === 'LOCAL_TAX_CERTIFICATE') {
     const stored = await readModel.latestItem(linkageId, provider, 'LOCAL_TAX_INCOME');

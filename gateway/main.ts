@@ -18,6 +18,7 @@ import { createKafkaConsentLog } from './consent-log.js';
 import { createConsentView, followConsents } from './consent-view.js';
 import { createDisclosureService } from './disclosure-service.js';
 import { createGatewayMetrics } from './metrics.js';
+import { startGatewayPush } from './push/wiring.js';
 import { kafkaReadiness } from './readiness.js';
 import { residentSignInFromEnv } from './resident/wiring.js';
 import { createSecurityAudit } from './security-audit.js';
@@ -39,9 +40,10 @@ async function main(): Promise<void> {
     requestTimeout: settings.GATEWAY_TRAIL_TIMEOUT_MS,
   });
   const wire = createEventWire(infra);
+  const identityConfig = identityConfigFor(infra);
   const identity = await createIdentityHub({
     wire,
-    config: identityConfigFor(infra),
+    config: identityConfig,
     kafka,
     topicPrefix: infra.TOPIC_PREFIX,
     clock,
@@ -92,9 +94,26 @@ async function main(): Promise<void> {
     clock,
     logger,
   });
+  const push = await startGatewayPush({
+    kafka,
+    wire,
+    topicPrefix: infra.TOPIC_PREFIX,
+    vaultKeys: identityConfig.vaultKeys,
+    policy,
+    identity,
+    recorder,
+    clock,
+    logger,
+    linksPerMinute: settings.GATEWAY_LINKS_PER_MINUTE,
+  });
   // The duplicate store and resident records, read from the projector's lmdb views (read-only).
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(infra, readProjectionSettings()) });
-  const readModel = { latestItem: views.latestItem, residentRecord: views.residentRecord, ready: () => true };
+  const readModel = {
+    latestItem: views.latestItem,
+    residentRecord: views.residentRecord,
+    publicMoneyAccount: push.publicMoneyAccount,
+    ready: () => true,
+  };
 
   const app = await buildGateway({
     tls: {
@@ -128,6 +147,7 @@ async function main(): Promise<void> {
     connectionLimits: connectionLimitsOf(settings),
     securityAudit,
     ...(signIn ? { residentSignIn: signIn.options, residentSessions: signIn.options.sessions } : {}),
+    push: push.push,
   });
   await app.listen({ host: settings.GATEWAY_HOST, port: settings.GATEWAY_PORT });
   logger.info({ url: `https://${settings.GATEWAY_HOST}:${settings.GATEWAY_PORT}` }, 'gateway listening');
@@ -144,6 +164,7 @@ async function main(): Promise<void> {
       identity.close(),
       views.close(),
       signIn?.close(),
+      push.close(),
     ]);
     policy.close();
     revocations.close();

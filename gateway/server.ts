@@ -19,6 +19,7 @@ import { type ResidentSignInOptions, residentSignIn } from './resident/sign-in.j
 import { type ConsentRoutesDeps, consentRoutes } from './routes/consents.js';
 import { type DisclosureRoutesDeps, inquiryRoutes } from './routes/inquiries.js';
 import { operationsRoutes } from './routes/operations.js';
+import { type PushDeps, pushRoutes } from './routes/push.js';
 import type { SecurityAudit } from './security-audit.js';
 import { installSecurityHeaders } from './security-headers.js';
 import {
@@ -26,6 +27,7 @@ import {
   connectionsCheckingIntervalMs,
   DEFAULT_CONNECTION_LIMITS,
 } from './settings.js';
+import { openApiTransform } from './zod-plugin.js';
 import { zodSerializerCompiler, zodValidatorCompiler } from './zod-route.js';
 
 export interface GatewayTls {
@@ -54,6 +56,8 @@ export interface GatewayDeps extends DisclosureRoutesDeps, ConsentRoutesDeps {
   residentSignIn?: ResidentSignInOptions;
   /** Verifies resident session tokens for the resident's own routes (`/v1/resident/consents`); absent: not mounted. */
   residentSessions?: SessionTokens;
+  /** Linking, the resident's ledger and notice inbox (issue 15, routes/push.ts); absent: not mounted. */
+  push?: PushDeps;
 }
 
 /**
@@ -128,6 +132,7 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
       info: { title: 'Tsunagi gateway', version: '1' },
       components: { securitySchemes: { residentSession: { type: 'http', scheme: 'bearer' } } },
     },
+    transform: openApiTransform,
   });
   // Swagger UI sets its own Content-Security-Policy (with its scripts' hashes); the hook keeps it.
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
@@ -138,5 +143,12 @@ export async function buildGateway(deps: GatewayDeps): Promise<FastifyInstance> 
   if (deps.residentSignIn) await app.register(residentSignIn, deps.residentSignIn);
   if (deps.residentSessions)
     await app.register(residentConsents, { ...deps, sessions: deps.residentSessions });
+  if (deps.push)
+    await app.register(pushRoutes, {
+      ...deps.push,
+      metrics: deps.metrics,
+      residents: deps.residents,
+      ...(deps.residentSessions ? { sessions: deps.residentSessions } : {}),
+    });
   return app;
 }

@@ -6,6 +6,12 @@ import { z } from 'zod';
  * Messages describe the expected form and never quote what was given. Pure.
  */
 
+/**
+ * Who holds the public-money accounts, as legal-basis rows name the provider: the Digital Agency
+ * keeps the registry of 公金受取口座 (here, the hub's ledger stands for it).
+ */
+export const PUBLIC_MONEY_ACCOUNT_HOLDER = 'digital-agency';
+
 /** 全銀 account types: 普通 (ordinary), 当座 (current), 貯蓄 (savings). */
 export const ACCOUNT_TYPES = ['ORDINARY', 'CURRENT', 'SAVINGS'] as const;
 

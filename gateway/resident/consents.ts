@@ -1,8 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
-
-import { TsunagiError } from '../../core/errors.js';
 import {
   ConsentIdParams,
   ConsentList,
@@ -16,8 +14,8 @@ import {
 import type { ConsentCommands } from '../consent-commands.js';
 import type { ResidentResolver } from '../ports.js';
 import { routeSchema, zodSerializerCompiler, zodValidatorCompiler } from '../zod-route.js';
-import { requireResidentSession, residentSessionOf } from './resident-session.js';
-import { SESSION_SERVICE_ID, type SessionTokens } from './session-token.js';
+import { requireResidentSession, signedInResident } from './resident-session.js';
+import type { SessionTokens } from './session-token.js';
 
 export interface ResidentConsentOptions {
   /** The tokens resident sign-in issues; a request without a valid one gets 401 before anything else. */
@@ -44,14 +42,7 @@ export const residentConsents: FastifyPluginAsync<ResidentConsentOptions> = asyn
   app.addHook('onRequest', requireResidentSession(options.sessions));
   const { consentCommands: commands, clock } = options;
 
-  const residentOf = async (request: FastifyRequest): Promise<string> => {
-    const resolved = await options.residents.resolvePpid(SESSION_SERVICE_ID, residentSessionOf(request).ppid);
-    if (!resolved.ok)
-      throw new TsunagiError('IDENTITY_UNKNOWN', 'the signed-in resident is not known', {
-        path: 'headers.authorization',
-      });
-    return resolved.linkageId;
-  };
+  const residentOf = (request: FastifyRequest) => signedInResident(options.residents, request);
 
   app.get(
     '/v1/resident/consents',
