@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
-import { isTsunagiError, TsunagiError } from '../core/errors.js';
+import { isTsunagiError } from '../core/errors.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
@@ -11,7 +11,7 @@ import { createLogger } from '../platform/logger.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
 import { createNotificationOutputs } from './outputs.js';
-import { startSubscriptionService } from './subscription-service.js';
+import { parseRoundWait, startSubscriptionService } from './subscription-service.js';
 import { BUNDLED_SUBSCRIPTIONS_PATH, itemsWithoutBasis, loadSubscriptionsFile } from './subscriptions.js';
 
 const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy FILE] [--group ID] [--from-beginning]
@@ -63,7 +63,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
     fromBeginning: values['from-beginning'] === true,
     ...(typeof values['round-wait-ms'] === 'string'
-      ? { delivery: { roundWaitMs: roundWait(values['round-wait-ms']) } }
+      ? { delivery: { roundWaitMs: parseRoundWait(values['round-wait-ms']) } }
       : {}),
     subscriptions: () => file.subscriptions,
     policy: () => policy.current(),
@@ -85,19 +85,6 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   await service.stop();
   await Promise.allSettled([outputs.close(), identity.close(), views.close()]);
   policy.close();
-}
-
-function roundWait(text: string): number {
-  const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 1 || ms >= 30_000)
-    throw new TsunagiError(
-      'CONFIG_INVALID',
-      '--round-wait-ms: expected a whole number of milliseconds, 1 to 29999',
-      {
-        path: '--round-wait-ms',
-      },
-    );
-  return ms;
 }
 
 async function main(): Promise<number> {

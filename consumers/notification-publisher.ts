@@ -3,13 +3,16 @@ import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import { provisionTopics } from '../infra/provision-topics.js';
 import type { EventWire } from '../platform/event-wire.js';
 import type { Logger } from '../platform/logger.js';
-import type { AgencyNotified } from '../schemas/events.js';
+import type { AgencyNotified, EligibilityNoticeDelivered } from '../schemas/events.js';
 import { AGENCY_NOTIFICATION_SPEC, agencyNotificationTopic, topicName } from '../schemas/topics.js';
 import { deliveryDay } from './delivery.js';
 
 /** The full name of an agency's own notification topic. */
 export const agencyTopic = (prefix: string, agencyId: string): string =>
   topicName(prefix, agencyNotificationTopic(agencyId));
+
+/** What goes on an agency's own topic: change notifications and eligibility notices. */
+export type AgencyDelivery = AgencyNotified | EligibilityNoticeDelivered;
 
 /**
  * Publishes notifications, each to its recipient's own topic keyed by the recipient's agency code.
@@ -20,7 +23,7 @@ export const agencyTopic = (prefix: string, agencyId: string): string =>
  * acks=all, otherwise it rejects with BROKER_UNAVAILABLE and the caller must not commit.
  */
 export interface NotificationPublisher {
-  publish(notifications: readonly AgencyNotified[]): Promise<void>;
+  publish(notifications: readonly AgencyDelivery[]): Promise<void>;
   close(): Promise<void>;
 }
 

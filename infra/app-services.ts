@@ -90,6 +90,14 @@ export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): I
     env,
   }),
   appService(config, {
+    name: 'notices',
+    script: 'notices/cli.ts',
+    args: ['run'],
+    readyMessage: 'notices service running',
+    endpoint: `eligibility notices on ${config.TOPIC_PREFIX}notices and the agencies' topics; outbox ${infraPaths(config.home).data('notices-outbox')}/outbox.jsonl`,
+    env,
+  }),
+  appService(config, {
     name: 'gateway',
     script: 'gateway/main.ts',
     ports: [gatewayPort(env)],

@@ -1,0 +1,147 @@
+import { parseArgs } from 'node:util';
+import { createNotificationPublisher } from '../consumers/notification-publisher.js';
+import { parseRoundWait } from '../consumers/subscription-service.js';
+import { systemClock } from '../core/clock.js';
+import { BUNDLED_RULES_PATH, createEligibilityRulesStore } from '../core/eligibility/load.js';
+import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
+import { identityConfigFor } from '../identity/hub-config.js';
+import { createIdentityHub } from '../identity/identity-hub.js';
+import { infraPaths } from '../infra/paths.js';
+import { followLedger } from '../ledger/kafka.js';
+import { createLedgerView } from '../ledger/view.js';
+import { runIfMain } from '../platform/cli-main.js';
+import { loadInfraConfig } from '../platform/config.js';
+import { createEventWire } from '../platform/event-wire.js';
+import { createKafka } from '../platform/kafka.js';
+import { createLogger } from '../platform/logger.js';
+import { createEventPublisher } from '../producers/publisher.js';
+import { Topics, topicName } from '../schemas/topics.js';
+import { createDisclosureRecorder } from '../trail/recorder.js';
+import { createOutboxChannel } from './contact-channel.js';
+import { openFactsStore } from './facts-store.js';
+import { startNoticesService } from './service.js';
+
+const USAGE = `usage: tsx notices/cli.ts run [--rules FILE] [--policy FILE] [--group ID] [--from-beginning]
+                         [--round-wait-ms MS] [--outbox DIR]
+  Push-type administration (docs/notices.md): follows resident-records and information-items,
+  evaluates the eligibility rules, and for each hit records the notice in the access trail, puts it
+  in the resident's inbox (notices topic), delivers it to the responsible agency's own topic under
+  its own code, and tells the resident's contact that a notice arrived (demo: a local outbox, default
+  <TSUNAGI_HOME>/data/notices-outbox/outbox.jsonl). A rule that fails for one resident is
+  dead-lettered. The rules and the legal-basis table are reloaded when their files change.`;
+
+async function run(values: Record<string, string | boolean | undefined>): Promise<void> {
+  const config = loadInfraConfig();
+  const logger = createLogger({ name: 'notices', level: config.LOG_LEVEL });
+  const paths = infraPaths(config.home);
+  const policy = await createPolicyStore({
+    path: String(values.policy ?? BUNDLED_POLICY_PATH.pathname),
+    logger,
+    watch: true,
+  });
+  const rules = await createEligibilityRulesStore({
+    path: String(values.rules ?? BUNDLED_RULES_PATH.pathname),
+    policy: () => policy.current(),
+    logger,
+    watch: true,
+  });
+  const kafka = createKafka(config, logger, { principal: 'notices', clientId: 'tsunagi-notices' });
+  const wire = createEventWire(config);
+  const identityConfig = identityConfigFor(config);
+  const identity = await createIdentityHub({
+    wire,
+    config: identityConfig,
+    kafka,
+    topicPrefix: config.TOPIC_PREFIX,
+    clock: systemClock,
+    logger,
+  });
+  const store = openFactsStore(paths.data('notices'));
+  const ledger = createLedgerView(identityConfig.vaultKeys);
+  const following = await followLedger({
+    kafka,
+    wire,
+    topic: topicName(config.TOPIC_PREFIX, Topics.residentLedger),
+    view: ledger,
+    groupPrefix: 'notices-ledger-',
+    logger,
+  });
+  const publisher = createEventPublisher({ kafka, wire, topicPrefix: config.TOPIC_PREFIX, logger });
+  const recorder = createDisclosureRecorder({
+    kafka,
+    wire,
+    topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
+    logger,
+  });
+  const deliveries = createNotificationPublisher({
+    kafka,
+    wire,
+    topicPrefix: config.TOPIC_PREFIX,
+    replicationFactor: config.TOPIC_REPLICATION_FACTOR,
+    logger,
+  });
+  const channel = createOutboxChannel(String(values.outbox ?? paths.data('notices-outbox')));
+  const service = await startNoticesService({
+    kafka,
+    wire,
+    topicPrefix: config.TOPIC_PREFIX,
+    ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
+    fromBeginning: values['from-beginning'] === true,
+    ...(typeof values['round-wait-ms'] === 'string'
+      ? { delivery: { roundWaitMs: parseRoundWait(values['round-wait-ms']) } }
+      : {}),
+    store,
+    rules: () => rules.current(),
+    policy: () => policy.current(),
+    codes: identity.codes,
+    recorder,
+    publisher,
+    deliveries,
+    contactOf: (linkageId) => ledger.read(linkageId, 'NOTICE_CONTACT')?.value,
+    channel,
+    clock: systemClock,
+    logger,
+  });
+  logger.info(
+    { rules: rules.current().rules.length, revision: rules.current().revision, outbox: channel.file },
+    'notices service running',
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await service.stop();
+  await Promise.allSettled([
+    following.stop(),
+    publisher.close(),
+    recorder.close(),
+    deliveries.close(),
+    identity.close(),
+    store.close(),
+  ]);
+  rules.close();
+  policy.close();
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      rules: { type: 'string' },
+      policy: { type: 'string' },
+      group: { type: 'string' },
+      'from-beginning': { type: 'boolean', default: false },
+      'round-wait-ms': { type: 'string' },
+      outbox: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || positionals[0] !== 'run') {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  await run(values);
+  return 0;
+}
+
+runIfMain(import.meta.url, main);

@@ -1,0 +1,63 @@
+import type { Consumer, Kafka } from 'kafkajs';
+import { DEFAULT_DELIVERY, type DeliverySettings } from '../consumers/subscription-service.js';
+import { isTsunagiError } from '../core/errors.js';
+import type { EventWire } from '../platform/event-wire.js';
+import { Topics, topicName } from '../schemas/topics.js';
+import { issueNotices, type NoticeDeps, type SourceRecord } from './issue.js';
+
+/**
+ * Follows resident-records and information-items and issues eligibility notices, one fetched batch at
+ * a time, in order (one partition's batch after another: the facts store has one writer). Crash-safe,
+ * at least once: a batch's offset is committed only after its notices were recorded, issued,
+ * delivered and marked; a batch done again finds its notices marked (or gives the same ids).
+ * A fetch waits for `roundMinBytes` or `roundWaitMs`, as the subscription service's rounds do, so an
+ * agency's deliveries arrive in batches whose order and arrival say little (docs/subscriptions.md).
+ */
+export async function startNoticesService(
+  deps: NoticeDeps & {
+    kafka: Kafka;
+    wire: EventWire;
+    topicPrefix: string;
+    /** Default `notices.<prefix>`: one group per environment. */
+    groupId?: string;
+    fromBeginning?: boolean;
+    delivery?: Partial<DeliverySettings>;
+  },
+): Promise<{ stop(): Promise<void> }> {
+  const logger = deps.logger.child({ component: 'notices-service' });
+  const delivery = { ...DEFAULT_DELIVERY, ...deps.delivery };
+  const consumer: Consumer = deps.kafka.consumer({
+    groupId: deps.groupId ?? `notices.${deps.topicPrefix}`,
+    minBytes: delivery.roundMinBytes,
+    maxWaitTimeInMs: delivery.roundWaitMs,
+  });
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [
+      topicName(deps.topicPrefix, Topics.residentRecords),
+      topicName(deps.topicPrefix, Topics.informationItems),
+    ],
+    fromBeginning: deps.fromBeginning ?? false,
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch, heartbeat }) => {
+      const records: SourceRecord[] = [];
+      for (const message of batch.messages) {
+        if (!message.value) continue;
+        const position = `${batch.topic}/${batch.partition}@${message.offset}`;
+        try {
+          records.push({ event: await deps.wire.decode(message.value), position });
+        } catch (error) {
+          if (!isTsunagiError(error) || error.retriable) throw error;
+          logger.warn({ position, code: error.code }, 'undecodable record skipped');
+        }
+      }
+      await issueNotices(records, { ...deps, logger });
+      await heartbeat();
+      const next = (BigInt(batch.lastOffset()) + 1n).toString();
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    },
+  });
+  return { stop: () => consumer.disconnect() };
+}
