@@ -8,11 +8,12 @@ import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire, type EventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger, type Logger } from '../platform/logger.js';
-import { type AgencyNotified, eventToJson } from '../schemas/events.js';
-import { agencyTopic } from './notification-publisher.js';
+import { eventToJson } from '../schemas/events.js';
+import { type AgencyDelivery, agencyTopic } from './notification-publisher.js';
 
 /**
- * What an agency runs: follow its own topic, decode, drop duplicates by event id (the hub may
+ * What an agency runs: follow its own topic (change notifications and eligibility notices), decode,
+ * drop duplicates by event id (the hub may
  * re-send after a crash, always with the same id), hand each new notification on. Offsets are
  * committed after the handler returned, so a notification is handled at least once and, with
  * `seen` restored from the agency's store, acted on once.
@@ -25,7 +26,7 @@ export async function followAgencyNotifications(deps: {
   fromBeginning: boolean;
   /** Event ids already handled (restored from the agency's store). */
   seen: Set<string>;
-  onNotification: (notification: AgencyNotified) => void | Promise<void>;
+  onNotification: (notification: AgencyDelivery) => void | Promise<void>;
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
   const consumer = deps.kafka.consumer({ groupId: deps.groupId });
@@ -38,7 +39,7 @@ export async function followAgencyNotifications(deps: {
         if (isTsunagiError(error) && !error.retriable) return undefined;
         throw error;
       });
-      if (event?.type !== 'AgencyNotified') {
+      if (event?.type !== 'AgencyNotified' && event?.type !== 'EligibilityNoticeDelivered') {
         deps.logger.warn({ partition, offset: message.offset }, 'not a notification; skipped');
         return;
       }
@@ -62,16 +63,25 @@ export function idsInStore(path: string): Set<string> {
 }
 
 /** One console line: day, code, item, action; never the content (names, addresses) of the notification. */
-export const summaryLine = (n: AgencyNotified): string =>
-  [
-    n.data.effectiveDate ?? n.envelope.occurredAt.toISOString().slice(0, 10),
-    n.data.agencyCode,
-    n.data.officeWork,
-    n.data.itemKind,
-    n.data.changeType ? `${n.data.action}:${n.data.changeType}` : n.data.action,
-    `from ${n.data.provider}`,
-    `(${n.data.legalBasisRowId})`,
-  ].join('  ');
+export const summaryLine = (n: AgencyDelivery): string =>
+  n.type === 'EligibilityNoticeDelivered'
+    ? [
+        n.data.effectiveDate,
+        n.data.agencyCode,
+        n.data.officeWork,
+        `ELIGIBILITY_NOTICE:${n.data.ruleId}`,
+        `due ${n.data.dueDate}`,
+        `(${n.data.legalBasisRowId})`,
+      ].join('  ')
+    : [
+        n.data.effectiveDate ?? n.envelope.occurredAt.toISOString().slice(0, 10),
+        n.data.agencyCode,
+        n.data.officeWork,
+        n.data.itemKind,
+        n.data.changeType ? `${n.data.action}:${n.data.changeType}` : n.data.action,
+        `from ${n.data.provider}`,
+        `(${n.data.legalBasisRowId})`,
+      ].join('  ');
 
 const USAGE = `usage: tsx consumers/agency-consumer.ts --agency ID [--from-beginning] [--out FILE.jsonl] [--group ID]
   Follows the agency's own notification topic and prints code, item and action of each new

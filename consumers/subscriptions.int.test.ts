@@ -14,7 +14,7 @@ import { waitForCounts } from '../tests/support/wait-for-counts.js';
 import { followAgencyNotifications } from './agency-consumer.js';
 import { deliveryDay } from './delivery.js';
 import { notificationDigest } from './notification.js';
-import { agencyTopic, createNotificationPublisher } from './notification-publisher.js';
+import { type AgencyDelivery, agencyTopic, createNotificationPublisher } from './notification-publisher.js';
 import { itemPublished, itemWithdrawn, recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
 import { type SubscriptionHarness, startSubscriptionHarness } from './testing/harness.js';
 
@@ -208,7 +208,7 @@ describe('subscription service on real Kafka', () => {
     });
     await resend.publish([jps[0]?.event as AgencyNotified]);
     await resend.close();
-    const handled: AgencyNotified[] = [];
+    const handled: AgencyDelivery[] = [];
     const following = await followAgencyNotifications({
       kafka,
       wire,

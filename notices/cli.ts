@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { createNotificationPublisher } from '../consumers/notification-publisher.js';
 import { parseRoundWait } from '../consumers/subscription-service.js';
 import { systemClock } from '../core/clock.js';
 import { BUNDLED_RULES_PATH, createEligibilityRulesStore } from '../core/eligibility/load.js';
@@ -7,19 +6,12 @@ import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js'
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
 import { infraPaths } from '../infra/paths.js';
-import { followLedger } from '../ledger/kafka.js';
-import { createLedgerView } from '../ledger/view.js';
 import { runIfMain } from '../platform/cli-main.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
-import { createEventPublisher } from '../producers/publisher.js';
-import { Topics, topicName } from '../schemas/topics.js';
-import { createDisclosureRecorder } from '../trail/recorder.js';
-import { createOutboxChannel } from './contact-channel.js';
-import { openFactsStore } from './facts-store.js';
-import { startNoticesService } from './service.js';
+import { startNotices } from './wiring.js';
 
 const USAGE = `usage: tsx notices/cli.ts run [--rules FILE] [--policy FILE] [--group ID] [--from-beginning]
                          [--round-wait-ms MS] [--outbox DIR]
@@ -56,54 +48,27 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     clock: systemClock,
     logger,
   });
-  const store = openFactsStore(paths.data('notices'));
-  const ledger = createLedgerView(identityConfig.vaultKeys);
-  const following = await followLedger({
-    kafka,
-    wire,
-    topic: topicName(config.TOPIC_PREFIX, Topics.residentLedger),
-    view: ledger,
-    groupPrefix: 'notices-ledger-',
-    logger,
-  });
-  const publisher = createEventPublisher({ kafka, wire, topicPrefix: config.TOPIC_PREFIX, logger });
-  const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
-    logger,
-  });
-  const deliveries = createNotificationPublisher({
+  const service = await startNotices({
     kafka,
     wire,
     topicPrefix: config.TOPIC_PREFIX,
     replicationFactor: config.TOPIC_REPLICATION_FACTOR,
-    logger,
-  });
-  const channel = createOutboxChannel(String(values.outbox ?? paths.data('notices-outbox')));
-  const service = await startNoticesService({
-    kafka,
-    wire,
-    topicPrefix: config.TOPIC_PREFIX,
+    vaultKeys: identityConfig.vaultKeys,
+    storeDir: paths.data('notices'),
+    outboxDir: String(values.outbox ?? paths.data('notices-outbox')),
     ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
     fromBeginning: values['from-beginning'] === true,
     ...(typeof values['round-wait-ms'] === 'string'
       ? { delivery: { roundWaitMs: parseRoundWait(values['round-wait-ms']) } }
       : {}),
-    store,
     rules: () => rules.current(),
     policy: () => policy.current(),
     codes: identity.codes,
-    recorder,
-    publisher,
-    deliveries,
-    contactOf: (linkageId) => ledger.read(linkageId, 'NOTICE_CONTACT')?.value,
-    channel,
     clock: systemClock,
     logger,
   });
   logger.info(
-    { rules: rules.current().rules.length, revision: rules.current().revision, outbox: channel.file },
+    { rules: rules.current().rules.length, revision: rules.current().revision, outbox: service.outbox },
     'notices service running',
   );
   await new Promise<void>((resolve) => {
@@ -111,14 +76,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     process.once('SIGTERM', () => resolve());
   });
   await service.stop();
-  await Promise.allSettled([
-    following.stop(),
-    publisher.close(),
-    recorder.close(),
-    deliveries.close(),
-    identity.close(),
-    store.close(),
-  ]);
+  await identity.close();
   rules.close();
   policy.close();
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { open, type RootDatabase } from 'lmdb';
-import type { EvaluationFacts } from '../core/eligibility/evaluate.js';
+import type { EvaluationFacts, TriggerEvent } from '../core/eligibility/evaluate.js';
 import { TsunagiError } from '../core/errors.js';
 import type { TsunagiEvent } from '../schemas/events.js';
 import {
@@ -23,8 +23,23 @@ export interface FactsStore {
   /** The subject's facts and its household's, as the rules see them. */
   factsFor(linkageId: string): EvaluationFacts;
   wasIssued(noticeId: string): boolean;
-  markIssued(noticeIds: readonly string[]): Promise<void>;
+  /** Triggers waiting for facts (a rule failed for want of them): evaluated again on every batch. */
+  parked(): ParkedTrigger[];
+  /** After a batch: its notices marked issued, triggers parked or released, in one transaction. */
+  settle(outcome: {
+    issued: readonly string[];
+    park: readonly ParkedTrigger[];
+    release: readonly string[];
+  }): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A trigger evaluated again until its facts arrive or `since` is too long ago. */
+export interface ParkedTrigger {
+  trigger: TriggerEvent;
+  position: string;
+  /** Epoch ms when it was first evaluated. */
+  since: number;
 }
 
 export function openFactsStore(path: string): FactsStore {
@@ -39,6 +54,7 @@ export function openFactsStore(path: string): FactsStore {
   const members = root.openDB<true, string>({ name: 'household-members' });
   const incomes = root.openDB<IncomeState, string>({ name: 'incomes' });
   const issued = root.openDB<true, string>({ name: 'issued' });
+  const pending = root.openDB<ParkedTrigger, string>({ name: 'parked-triggers' });
   const write = async (what: string, work: () => Promise<unknown>) => {
     try {
       await work();
@@ -87,11 +103,14 @@ export function openFactsStore(path: string): FactsStore {
       return { subject, household };
     },
     wasIssued: (noticeId) => issued.get(noticeId) === true,
-    async markIssued(noticeIds) {
-      if (noticeIds.length === 0) return;
-      await write('issued', () =>
+    parked: () => [...pending.getRange()].map(({ value }) => value),
+    async settle({ issued: noticeIds, park, release }) {
+      if (noticeIds.length + park.length + release.length === 0) return;
+      await write('settle', () =>
         root.transaction(() => {
           for (const id of noticeIds) issued.put(id, true);
+          for (const id of release) pending.remove(id);
+          for (const parked of park) pending.put(parked.trigger.eventId, parked);
         }),
       );
     },

@@ -1,7 +1,12 @@
 import { deliveryOrder } from '../consumers/delivery.js';
 import type { NotificationPublisher } from '../consumers/notification-publisher.js';
 import type { Clock } from '../core/clock.js';
-import { evaluateRules, type PlannedNotice, type TriggerEvent } from '../core/eligibility/evaluate.js';
+import {
+  awaitsFacts,
+  evaluateRules,
+  type PlannedNotice,
+  type TriggerEvent,
+} from '../core/eligibility/evaluate.js';
 import { noticeIdOf } from '../core/eligibility/notice-id.js';
 import type { EligibilityRules } from '../core/eligibility/table.js';
 import type { NoticeContact } from '../core/ledger/entries.js';
@@ -16,7 +21,7 @@ import type { TrailPosition } from '../trail/positions.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';
 import { NOTICE_MESSAGE, type NoticeChannel } from './contact-channel.js';
 import { triggerOf } from './facts.js';
-import type { FactsStore } from './facts-store.js';
+import type { FactsStore, ParkedTrigger } from './facts-store.js';
 import { deliveredNotice, issuedNotice, noticeDisclosure, ruleFailureLetter } from './notice-events.js';
 
 export interface NoticeDeps {
@@ -37,6 +42,10 @@ export interface NoticeDeps {
   logger: Logger;
   /** Draws the delivery order (tests fix it); default: crypto.randomInt. */
   random?: (below: number) => number;
+  /** How long a rule failing for want of facts is tried again; default DEFAULT_FACTS_GRACE_MS. */
+  factsGraceMs?: number;
+  /** How long a trigger waits before it is first evaluated; default DEFAULT_SETTLE_MS. */
+  settleMs?: number;
 }
 
 /** A source event with where it was read: a rule failure names the position, never the content. */
@@ -51,44 +60,86 @@ interface Planned {
   source: TriggerEvent;
 }
 
+/** What evaluating a batch decided, before anything is written. */
+interface Evaluated {
+  planned: Planned[];
+  letters: DeadLetterRecorded[];
+  park: ParkedTrigger[];
+  release: string[];
+}
+
 /**
- * One batch of source events. Each event updates the facts and is evaluated against the rules in
- * force; a notice already issued (same rule, resident and trigger) is not issued again. Then, in this
- * order, each step acknowledged (acks=all) before the next: the agency codes and portal PPIDs → one
- * DisclosureRecorded per notice (channel NOTICE) → the notices (the resident's inbox) and the rule
- * failures (dead letters) → the agencies' deliveries, in a fresh random order → the contact message.
+ * Evaluates the batch's new triggers and the parked ones. A trigger is first evaluated `settleMs`
+ * after it was read (the rest of its household may come on other partitions). A rule failing for
+ * want of facts that may still come (`awaitsFacts`) parks its trigger until `factsGraceMs` after it
+ * was read; then, or for any other failure, a dead letter.
+ */
+function evaluate(triggers: readonly ParkedTrigger[], deps: NoticeDeps, now: Date): Evaluated {
+  const rules = deps.rules();
+  const policy = deps.policy();
+  const grace = deps.factsGraceMs ?? DEFAULT_FACTS_GRACE_MS;
+  const result: Evaluated = { planned: [], letters: [], park: [], release: [] };
+  const seen = new Set<string>();
+  const settle = deps.settleMs ?? DEFAULT_SETTLE_MS;
+  for (const parked of triggers) {
+    const { trigger, position } = parked;
+    // A household's events come on several partitions: give the others time to arrive.
+    if (now.getTime() - parked.since < settle) {
+      result.park.push(parked);
+      continue;
+    }
+    let waiting = false;
+    for (const outcome of evaluateRules(rules, policy, trigger, deps.store.factsFor(trigger.subject))) {
+      if (outcome.outcome === 'FAILED') {
+        if (awaitsFacts(outcome.reason) && now.getTime() - parked.since < grace) {
+          waiting = true;
+          continue;
+        }
+        deps.logger.warn(
+          { rule: outcome.rule.id, reason: outcome.reason, position },
+          'eligibility rule failed',
+        );
+        result.letters.push(ruleFailureLetter(outcome, { ...trigger, position }, now));
+        continue;
+      }
+      const noticeId = noticeIdOf(outcome.rule.id, outcome.subject, outcome.triggerKey);
+      if (seen.has(noticeId) || deps.store.wasIssued(noticeId)) continue;
+      seen.add(noticeId);
+      result.planned.push({ plan: outcome, noticeId, source: trigger });
+    }
+    if (waiting) result.park.push(parked);
+    else result.release.push(trigger.eventId);
+  }
+  return result;
+}
+
+/** How long a rule failing for want of facts is evaluated again before it is dead-lettered. */
+export const DEFAULT_FACTS_GRACE_MS = 60_000;
+/** How long a trigger waits before its first evaluation, for the facts read on other partitions. */
+export const DEFAULT_SETTLE_MS = 10_000;
+
+/**
+ * One batch of source events (or none: a sweep of the parked triggers). Each event updates the facts;
+ * its trigger and every parked one are evaluated against the rules in force; a notice already issued
+ * (same rule, resident and trigger) is not issued again. Then, in this order, each step acknowledged
+ * (acks=all) before the next: the agency codes and portal PPIDs → one DisclosureRecorded per notice
+ * (channel NOTICE) → the notices (the resident's inbox) and the rule failures (dead letters) → the
+ * agencies' deliveries, in a fresh random order → the contact message → the store settled.
  * "No trail, no notice": if a trail record is not acknowledged, nothing of the batch goes out and this
  * rejects, so the caller does not commit. A failing rule for one resident never stops the batch.
  */
 export async function issueNotices(
   records: readonly SourceRecord[],
   deps: NoticeDeps,
-): Promise<{ issued: number; failed: number }> {
+): Promise<{ issued: number; failed: number; waiting: number }> {
   const at = deps.clock.now();
-  const rules = deps.rules();
-  const policy = deps.policy();
-  const planned: Planned[] = [];
-  const letters: DeadLetterRecorded[] = [];
-  const seen = new Set<string>();
+  const triggers: ParkedTrigger[] = deps.store.parked();
   for (const { event, position } of records) {
     await deps.store.apply(event);
     const trigger = triggerOf(event);
-    if (!trigger || !isLinkageId(trigger.subject)) continue;
-    for (const outcome of evaluateRules(rules, policy, trigger, deps.store.factsFor(trigger.subject))) {
-      if (outcome.outcome === 'FAILED') {
-        deps.logger.warn(
-          { rule: outcome.rule.id, reason: outcome.reason, position },
-          'eligibility rule failed',
-        );
-        letters.push(ruleFailureLetter(outcome, { ...trigger, position }, at));
-        continue;
-      }
-      const noticeId = noticeIdOf(outcome.rule.id, outcome.recipient, outcome.triggerKey);
-      if (seen.has(noticeId) || deps.store.wasIssued(noticeId)) continue;
-      seen.add(noticeId);
-      planned.push({ plan: outcome, noticeId, source: trigger });
-    }
+    if (trigger && isLinkageId(trigger.subject)) triggers.push({ trigger, position, since: at.getTime() });
   }
+  const { planned, letters, park, release } = evaluate(triggers, deps, at);
 
   const prepared = [];
   for (const { plan, noticeId, source } of planned) {
@@ -128,13 +179,13 @@ export async function issueNotices(
     deps,
     at,
   );
-  await deps.store.markIssued(prepared.map((p) => p.noticeId));
+  await deps.store.settle({ issued: prepared.map((p) => p.noticeId), park, release });
   if (prepared.length > 0 || letters.length > 0)
     deps.logger.info(
-      { events: records.length, issued: prepared.length, failed: letters.length },
+      { events: records.length, issued: prepared.length, failed: letters.length, waiting: park.length },
       'notices issued',
     );
-  return { issued: prepared.length, failed: letters.length };
+  return { issued: prepared.length, failed: letters.length, waiting: park.length };
 }
 
 /** "You have a new notice" to each resident with a contact: once the notice is durable, at most once each. */

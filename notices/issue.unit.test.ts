@@ -74,6 +74,7 @@ function fakes(options: { trailFails?: boolean } = {}) {
     clock: fixedClock('2026-04-03T01:00:00Z'),
     logger: createLogger({ level: 'silent' }),
     random: (below) => below - 1,
+    settleMs: 0,
   };
   return { deps, steps, published, delivered, trail, sent };
 }
@@ -85,7 +86,11 @@ describe('issueNotices', () => {
   it('given a birth in a household, then one child-allowance notice: trail first, then inbox, agency, contact', async () => {
     const household = birthInHousehold();
     const { deps, steps, published, delivered, trail, sent } = fakes();
-    expect(await issueNotices(asSource(household.events), deps)).toEqual({ issued: 1, failed: 0 });
+    expect(await issueNotices(asSource(household.events), deps)).toEqual({
+      issued: 1,
+      failed: 0,
+      waiting: 0,
+    });
     expect(steps).toEqual([
       'trail',
       'publish:EligibilityNoticeIssued',
@@ -120,12 +125,30 @@ describe('issueNotices', () => {
     expect(sent).toEqual([expect.objectContaining({ text: expect.stringContaining('new notice') })]);
   });
 
+  it('given a trigger younger than settleMs, then it waits, evaluated by a later sweep', async () => {
+    const household = birthInHousehold();
+    const waiting = fakes();
+    const settling = { ...waiting.deps, settleMs: 10_000 };
+    expect(await issueNotices(asSource(household.events), settling)).toEqual({
+      issued: 0,
+      failed: 0,
+      waiting: 5,
+    });
+    const later = fakes();
+    const sweep = { ...later.deps, clock: fixedClock('2026-04-03T01:00:10Z'), settleMs: 10_000 };
+    expect(await issueNotices([], sweep)).toEqual({ issued: 1, failed: 0, waiting: 0 });
+  });
+
   it('given the same events again (a crash before the commit), then nothing is issued twice', async () => {
     const household = birthInHousehold();
     const first = fakes();
     await issueNotices(asSource(household.events), first.deps);
     const again = fakes();
-    expect(await issueNotices(asSource(household.events), again.deps)).toEqual({ issued: 0, failed: 0 });
+    expect(await issueNotices(asSource(household.events), again.deps)).toEqual({
+      issued: 0,
+      failed: 0,
+      waiting: 0,
+    });
     expect(again.steps).toEqual([]);
   });
 
@@ -137,19 +160,42 @@ describe('issueNotices', () => {
     });
     expect(down.steps).toEqual([]);
     const up = fakes();
-    expect(await issueNotices(asSource(household.events), up.deps)).toEqual({ issued: 1, failed: 0 });
+    expect(await issueNotices(asSource(household.events), up.deps)).toEqual({
+      issued: 1,
+      failed: 0,
+      waiting: 0,
+    });
   });
 
-  it('given a birth in a household without an adult, then that rule is dead-lettered and the next birth is still noticed', async () => {
+  it('given a birth read before the parents (another partition), then it waits for them, and is noticed once they come', async () => {
+    const household = birthInHousehold();
+    const birth = household.events.slice(-1);
+    const early = fakes();
+    expect(await issueNotices(asSource(birth), early.deps)).toEqual({ issued: 0, failed: 0, waiting: 1 });
+    expect(early.steps).toEqual([]);
+    const later = fakes();
+    expect(await issueNotices(asSource(household.events.slice(0, -1)), later.deps)).toEqual({
+      issued: 1,
+      failed: 0,
+      waiting: 0,
+    });
+    expect(store.parked()).toEqual([]);
+  });
+
+  it('given a birth in a household without an adult past the grace, then that rule is dead-lettered and the next birth is still noticed', async () => {
     const alone = residentEvent(newLinkageId(), 'BIRTH', '2026-04-02', {
       householdId: 'hh-alone',
       dateOfBirth: '2026-04-02',
     });
     const household = birthInHousehold();
+    const waiting = fakes();
+    expect(await issueNotices(asSource([alone]), waiting.deps)).toMatchObject({ failed: 0, waiting: 1 });
     const { deps, published } = fakes();
-    expect(await issueNotices(asSource([alone, ...household.events]), deps)).toEqual({
+    const afterGrace = { ...deps, clock: fixedClock('2026-04-03T01:01:00.001Z') };
+    expect(await issueNotices(asSource(household.events), afterGrace)).toEqual({
       issued: 1,
       failed: 1,
+      waiting: 0,
     });
     const letter = published.find((e) => e.type === 'DeadLetterRecorded');
     expect(letter?.type === 'DeadLetterRecorded' && letter.data).toMatchObject({
@@ -160,5 +206,6 @@ describe('issueNotices', () => {
       originalBytes: new Uint8Array(0),
     });
     expect(published.filter((e) => e.type === 'EligibilityNoticeIssued')).toHaveLength(1);
+    expect(store.parked()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { DEFAULT_DELIVERY, type DeliverySettings } from '../consumers/subscription-service.js';
 import { isTsunagiError } from '../core/errors.js';
+import { createKeyedQueue } from '../core/keyed-queue.js';
 import type { EventWire } from '../platform/event-wire.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { issueNotices, type NoticeDeps, type SourceRecord } from './issue.js';
@@ -10,7 +11,8 @@ import { issueNotices, type NoticeDeps, type SourceRecord } from './issue.js';
  * a time, in order (one partition's batch after another: the facts store has one writer). Crash-safe,
  * at least once: a batch's offset is committed only after its notices were recorded, issued,
  * delivered and marked; a batch done again finds its notices marked (or gives the same ids).
- * A fetch waits for `roundMinBytes` or `roundWaitMs`, as the subscription service's rounds do, so an
+ * Triggers parked for want of facts (docs/notices.md) are evaluated again with every batch and by a
+ * sweep every `sweepEveryMs`. A fetch waits for `roundMinBytes` or `roundWaitMs`, as the subscription service's rounds do, so an
  * agency's deliveries arrive in batches whose order and arrival say little (docs/subscriptions.md).
  */
 export async function startNoticesService(
@@ -22,6 +24,8 @@ export async function startNoticesService(
     groupId?: string;
     fromBeginning?: boolean;
     delivery?: Partial<DeliverySettings>;
+    /** How often triggers waiting for facts are evaluated again without a new batch; default 5 s. */
+    sweepEveryMs?: number;
   },
 ): Promise<{ stop(): Promise<void> }> {
   const logger = deps.logger.child({ component: 'notices-service' });
@@ -31,6 +35,10 @@ export async function startNoticesService(
     minBytes: delivery.roundMinBytes,
     maxWaitTimeInMs: delivery.roundWaitMs,
   });
+  // Batches and sweeps take turns: the facts store has one writer and each step sees the last one's state.
+  const serial = createKeyedQueue();
+  const issue = (records: readonly SourceRecord[]) =>
+    serial.run('notices', () => issueNotices(records, { ...deps, logger }));
   await consumer.connect();
   await consumer.subscribe({
     topics: [
@@ -53,11 +61,29 @@ export async function startNoticesService(
           logger.warn({ position, code: error.code }, 'undecodable record skipped');
         }
       }
-      await issueNotices(records, { ...deps, logger });
+      await issue(records);
       await heartbeat();
       const next = (BigInt(batch.lastOffset()) + 1n).toString();
       await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
     },
   });
-  return { stop: () => consumer.disconnect() };
+  const sweep = setInterval(() => {
+    issue([]).catch((error: unknown) =>
+      logger.warn(
+        {
+          code: isTsunagiError(error) ? error.code : 'INTERNAL',
+          err: { message: error instanceof Error ? error.message : String(error) },
+        },
+        'sweep of waiting triggers failed',
+      ),
+    );
+  }, deps.sweepEveryMs ?? 5_000);
+  sweep.unref();
+  return {
+    async stop() {
+      clearInterval(sweep);
+      await consumer.disconnect();
+      await serial.run('notices', async () => undefined);
+    },
+  };
 }

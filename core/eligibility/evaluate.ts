@@ -45,17 +45,30 @@ export const RULE_FAILURES = [
 ] as const;
 export type RuleFailure = (typeof RULE_FAILURES)[number];
 
+/**
+ * Failures for want of facts that may still come: the events of one household arrive on different
+ * partitions, so a birth can be read before the parents' records. The notices service evaluates
+ * these again for a while before it dead-letters them.
+ */
+export const awaitsFacts = (reason: RuleFailure): boolean =>
+  reason === 'SUBJECT_UNKNOWN' || reason === 'NO_GUARDIAN' || reason === 'RESPONSIBLE_AGENCY_UNKNOWN';
+
 export interface PlannedNotice {
   outcome: 'NOTICE';
   rule: EligibilityRule;
   revision: string;
   /** Linkage id of the resident to tell. */
   recipient: string;
+  /** Linkage id of the resident the event is about (the newborn, for a birth). */
+  subject: string;
   /** The agency that acts on it: a municipality code or an agency id. */
   responsibleAgency: string;
   dueDate: LegalDate;
   effectiveDate: LegalDate;
-  /** With the rule and the recipient, what makes the notice the same notice on a retry. */
+  /**
+   * With the rule and the subject, what makes the notice the same notice on a retry: one notice per
+   * birth, whoever in the household it ends up addressed to.
+   */
   triggerKey: string;
 }
 
@@ -123,6 +136,7 @@ function evaluateRule(
     rule,
     revision,
     recipient: recipient.linkageId,
+    subject: event.subject,
     responsibleAgency,
     dueDate: addDays(event.effectiveDate, rule.dueInDays),
     effectiveDate: event.effectiveDate,

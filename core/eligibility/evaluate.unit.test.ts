@@ -82,7 +82,7 @@ describe('ER-0001 child allowance after a birth', () => {
       given(baby, [mother, baby]),
     );
     const id = (o: RuleOutcome | undefined) =>
-      o?.outcome === 'NOTICE' ? noticeIdOf(o.rule.id, o.recipient, o.triggerKey) : undefined;
+      o?.outcome === 'NOTICE' ? noticeIdOf(o.rule.id, o.subject, o.triggerKey) : undefined;
     expect(id(first)).toMatch(/^en-[0-9a-f]{40}$/);
     expect(id(again)).toBe(id(first));
     expect(id(twin)).not.toBe(id(first));

@@ -26,8 +26,11 @@ import { type AgencyPki, createAgencyPki } from './tls.js';
  * prefix (`isolatedTopics`), the security audit on them too, resident sessions, a test identity hub
  * and one seeded resident (seededReadModel). Log lines (debug) are kept for privacy scans.
  */
-export async function startPushGateway(name: string, options: { linksPerMinute?: number } = {}) {
-  const config: InfraConfig = await isolatedTopics(name);
+export async function startPushGateway(
+  name: string,
+  options: { linksPerMinute?: number; config?: InfraConfig; hub?: TestHub } = {},
+) {
+  const config: InfraConfig = options.config ?? (await isolatedTopics(name));
   const kafka = testKafka(config);
   const wire: EventWire = createEventWire(config);
   const logLines: string[] = [];
@@ -36,7 +39,7 @@ export async function startPushGateway(name: string, options: { linksPerMinute?:
     { write: (line: string) => logLines.push(line) },
   );
   const pki: AgencyPki = await createAgencyPki();
-  const hub: TestHub = createTestHub();
+  const hub: TestHub = options.hub ?? createTestHub();
   const clock = systemClock;
   const policy = await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger });
   const trailTopic = topicName(config.TOPIC_PREFIX, Topics.accessTrail);
@@ -98,7 +101,7 @@ export async function startPushGateway(name: string, options: { linksPerMinute?:
       await gateway.close();
       await Promise.allSettled([push.close(), recorder.close(), securityAudit.close(), audit.close()]);
       policy.close();
-      await hub.close();
+      if (!options.hub) await hub.close();
     },
   };
 }
