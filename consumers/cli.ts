@@ -12,7 +12,7 @@ import { projectionStoreRoot, readProjectionSettings } from '../projections/cata
 import { openProjectionViews } from '../projections/views.js';
 import { createNotificationOutputs } from './outputs.js';
 import { parseRoundWait, startSubscriptionService } from './subscription-service.js';
-import { BUNDLED_SUBSCRIPTIONS_PATH, itemsWithoutBasis, loadSubscriptionsFile } from './subscriptions.js';
+import { BUNDLED_SUBSCRIPTIONS_PATH, createSubscriptionsStore, itemsWithoutBasis } from './subscriptions.js';
 
 const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy FILE] [--group ID] [--from-beginning]
                            [--round-wait-ms MS]
@@ -25,15 +25,17 @@ const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy 
 async function run(values: Record<string, string | boolean | undefined>): Promise<void> {
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'subscriptions', level: config.LOG_LEVEL });
-  const file = await loadSubscriptionsFile(
-    String(values.subscriptions ?? BUNDLED_SUBSCRIPTIONS_PATH.pathname),
-  );
+  const subscriptions = await createSubscriptionsStore({
+    path: String(values.subscriptions ?? BUNDLED_SUBSCRIPTIONS_PATH.pathname),
+    logger,
+    watch: true,
+  });
   const policy = await createPolicyStore({
     path: String(values.policy ?? BUNDLED_POLICY_PATH.pathname),
     logger,
     watch: true,
   });
-  for (const unmet of itemsWithoutBasis(file.subscriptions, policy.current()))
+  for (const unmet of itemsWithoutBasis(subscriptions.current().subscriptions, policy.current()))
     logger.warn(unmet, 'subscribed item has no legal-basis row; it will never be notified');
   const kafka = createKafka(config, logger, {
     principal: 'subscriptions',
@@ -65,7 +67,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     ...(typeof values['round-wait-ms'] === 'string'
       ? { delivery: { roundWaitMs: parseRoundWait(values['round-wait-ms']) } }
       : {}),
-    subscriptions: () => file.subscriptions,
+    subscriptions: () => subscriptions.current().subscriptions,
     policy: () => policy.current(),
     residentRecord: (linkageId) => views.residentRecord(linkageId),
     codes: identity.codes,
@@ -75,7 +77,10 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     logger,
   });
   logger.info(
-    { subscriptions: file.subscriptions.length, revision: file.revision },
+    {
+      subscriptions: subscriptions.current().subscriptions.length,
+      revision: subscriptions.current().revision,
+    },
     'subscription service running',
   );
   await new Promise<void>((resolve) => {
@@ -85,6 +90,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   await service.stop();
   await Promise.allSettled([outputs.close(), identity.close(), views.close()]);
   policy.close();
+  subscriptions.close();
 }
 
 async function main(): Promise<number> {

@@ -30,6 +30,10 @@ const base = {
   effective_date: calendarDate,
 };
 
+/** A national agency's export (e.g. the pension service): no municipality column, one provider. */
+export const NATIONAL_ITEM_BASE_COLUMNS = ITEM_BASE_COLUMNS.filter((c) => c !== 'municipality_code');
+const { municipality_code: _municipal, ...nationalBase } = base;
+
 const actionProblem = (issue: { input?: unknown }): string => {
   const action = (issue.input as { action?: unknown } | undefined)?.action;
   return action === undefined || action === null || action === ''
@@ -43,6 +47,18 @@ export function itemRowSchema<const S extends z.ZodRawShape>(payloadColumns: S) 
     [
       z.object({ ...base, action: z.literal('PUBLISH'), ...payloadColumns }),
       z.object({ ...base, action: z.literal('WITHDRAW'), withdraw_reason: text(256) }),
+    ],
+    { error: actionProblem },
+  );
+}
+
+/** The rows of a national agency's export: the same as a municipality's, without `municipality_code`. */
+export function nationalItemRowSchema<const S extends z.ZodRawShape>(payloadColumns: S) {
+  return z.discriminatedUnion(
+    'action',
+    [
+      z.object({ ...nationalBase, action: z.literal('PUBLISH'), ...payloadColumns }),
+      z.object({ ...nationalBase, action: z.literal('WITHDRAW'), withdraw_reason: text(256) }),
     ],
     { error: actionProblem },
   );
