@@ -41,28 +41,26 @@ const actionProblem = (issue: { input?: unknown }): string => {
     : 'expected PUBLISH or WITHDRAW';
 };
 
-export function itemRowSchema<const S extends z.ZodRawShape>(payloadColumns: S) {
+function rowSchema<const B extends z.ZodRawShape, const S extends z.ZodRawShape>(
+  baseColumns: B,
+  payloadColumns: S,
+) {
   return z.discriminatedUnion(
     'action',
     [
-      z.object({ ...base, action: z.literal('PUBLISH'), ...payloadColumns }),
-      z.object({ ...base, action: z.literal('WITHDRAW'), withdraw_reason: text(256) }),
+      z.object({ ...baseColumns, action: z.literal('PUBLISH'), ...payloadColumns }),
+      z.object({ ...baseColumns, action: z.literal('WITHDRAW'), withdraw_reason: text(256) }),
     ],
     { error: actionProblem },
   );
 }
 
+export const itemRowSchema = <const S extends z.ZodRawShape>(payloadColumns: S) =>
+  rowSchema(base, payloadColumns);
+
 /** The rows of a national agency's export: the same as a municipality's, without `municipality_code`. */
-export function nationalItemRowSchema<const S extends z.ZodRawShape>(payloadColumns: S) {
-  return z.discriminatedUnion(
-    'action',
-    [
-      z.object({ ...nationalBase, action: z.literal('PUBLISH'), ...payloadColumns }),
-      z.object({ ...nationalBase, action: z.literal('WITHDRAW'), withdraw_reason: text(256) }),
-    ],
-    { error: actionProblem },
-  );
-}
+export const nationalItemRowSchema = <const S extends z.ZodRawShape>(payloadColumns: S) =>
+  rowSchema(nationalBase, payloadColumns);
 
 interface ItemRowBase {
   municipality_code: string;
