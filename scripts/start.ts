@@ -3,9 +3,11 @@ import { infraUp, servicesUp } from '../infra/stack.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { demoAnalytics } from './demo-analytics.js';
+import { demoEligibility } from './demo-eligibility.js';
 import { demoIngest } from './demo-ingest.js';
 import { demoInquiries } from './demo-inquiry.js';
 import { demoJpkiEnv, ensureDemoJpki, refreshDemoCrl } from './demo-jpki.js';
+import { demoLinks } from './demo-links.js';
 import { demoNotifications } from './demo-notifications.js';
 import { gatewayTlsEnv } from './demo-pki.js';
 import { demoResidentSignIn } from './demo-sign-in.js';
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
   );
 
   say(
-    'services: projector (exactly-once views), analytics sink (ClickHouse facts), subscriptions (agency notifications), gateway (mutual TLS)',
+    'services: projector (exactly-once views), analytics sink (ClickHouse facts), subscriptions (agency notifications), notices (eligibility notices), gateway (mutual TLS)',
   );
   const services = await servicesUp(config, logger, {
     ...(await gatewayTlsEnv(config)),
@@ -67,6 +69,14 @@ async function main(): Promise<void> {
 
   say('demo: residents sign in with their My Number Card (demo cards from the test PKI)');
   await demoResidentSignIn(config, quiet);
+
+  say('demo: push-type administration: eligibility notices from the events already received');
+  await demoEligibility(config, quiet);
+
+  say(
+    'demo: an agency links a resident at application time; the public-money account, only for a benefit payment',
+  );
+  await demoLinks(config, quiet);
 
   say('demo: what an analyst sees (read-only ClickHouse user; small cells suppressed as x)');
   await demoAnalytics(config);

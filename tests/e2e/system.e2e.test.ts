@@ -169,8 +169,10 @@ describe('the running system', () => {
       expect(scanForMyNumbers(myNumbers, bytes), topic).toEqual([]);
     }
     const home = infraPaths(config.home);
-    const stores = ['identity', 'projections'].map((d) => ({ path: home.data(d) }));
-    const logs = ['projector', 'subscriptions', 'gateway', 'analytics'].map((s) => ({ path: home.log(s) }));
+    const stores = ['identity', 'projections', 'notices'].map((d) => ({ path: home.data(d) }));
+    const logs = ['projector', 'subscriptions', 'notices', 'gateway', 'analytics'].map((s) => ({
+      path: home.log(s),
+    }));
     expect(scanForMyNumbers(myNumbers, [...stores, ...logs])).toEqual([]);
   });
 });
