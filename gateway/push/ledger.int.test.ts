@@ -121,7 +121,7 @@ describe("the resident's ledger", () => {
     ]);
   });
 
-  it('never holds the account or the contact in clear on any topic or log line', async () => {
+  it('never holds the account or the contact in clear on any topic, store or log line', async () => {
     const bytes: Buffer[] = [];
     for (const topic of Object.values(Topics))
       for (const m of await readTopic(gw.kafka, gw.topic(topic)))
@@ -132,7 +132,8 @@ describe("the resident's ledger", () => {
       `${gw.resident}:PUBLIC_MONEY_ACCOUNT`,
     ]);
     const secrets = [account.accountNumber, '09027182818'];
-    expect(scanForAccountNumbers(secrets, [...bytes, ...gw.logLines])).toEqual([]);
+    const store = { path: gw.hub.dir };
+    expect(scanForAccountNumbers(secrets, [...bytes, ...gw.logLines, store])).toEqual([]);
     expect(scanForText(['ヤマダ', '2718-2818'], [...bytes, ...gw.logLines])).toEqual([]);
   });
 
