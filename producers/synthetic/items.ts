@@ -117,7 +117,7 @@ export function pensionYear(household: Household, year: number, at: Schedule, ct
       if (!person.alive || ageOn(person, day) < 65) continue;
       emitPension(ctx.sink, person, day, {
         pension_kind: 'OLD_AGE_BASIC',
-        annual_amount: 780_000 + ctx.prng.int(0, 20) * 1_000,
+        annual_amount: 780_000 + ctx.laterPrng.int(0, 20) * 1_000,
         fiscal_year: year,
       });
     }
@@ -126,13 +126,13 @@ export function pensionYear(household: Household, year: number, at: Schedule, ct
 
 /** Now and then a certificate of disability; the mental-health one is valid two years. */
 export function disabilityYear(household: Household, year: Year, at: Schedule, ctx: LifeContext): void {
-  const { prng, sink } = ctx;
+  const { laterPrng: prng, sink } = ctx;
   for (const person of household.members) {
     if (!person.alive || !prng.chance(0.004)) continue;
     const kind = prng.pick(DISABILITY_CERTIFICATE_KINDS);
     const grade =
       kind === 'INTELLECTUAL' ? prng.pick(['A', 'B']) : String(prng.int(1, kind === 'PHYSICAL' ? 6 : 3));
-    at(year.someDay(), (day) => {
+    at(prng.int(year.first, year.last), (day) => {
       if (!person.alive) return;
       emitItem(sink, 'disability-certificate', person, household.municipality.code, day, {
         certificate_kind: kind,
