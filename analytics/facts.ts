@@ -124,6 +124,7 @@ export function trailFact(event: DisclosureRecorded): TrailFact {
     provider: data.provider,
     item: data.itemKind,
     outcome: data.outcome,
+    // Since trail v3 the reason is the code alone; v1 and v2 records may hold "CODE: detail".
     refusal_reason: data.refusalReason?.split(':')[0]?.trim() ?? '',
     channel: data.channel,
     latency_ms: Math.min(Math.max(0, Math.round(latency)), MAX_LATENCY_MS),

@@ -53,7 +53,8 @@ describe('event → fact mapping', () => {
       'record_change_facts',
       'trail_facts', // disclosure-recorded v1
       'trail_facts', // disclosure-recorded v2
-      'trail_facts', // disclosure-recorded v3 (a link)
+      'trail_facts', // disclosure-recorded v3
+      'trail_facts', // disclosure-recorded v4 (a link)
     ]);
     const text = JSON.stringify(facts);
     for (const personal of PERSONAL) expect(text).not.toContain(personal);

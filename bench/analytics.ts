@@ -1,6 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { EventSource, SourceBatch } from '../analytics/event-source.js';
 import { clickhouseFactWriter } from '../analytics/fact-writer.js';
 import { trailFact } from '../analytics/facts.js';
@@ -10,31 +7,11 @@ import { REPORTS, reportSql } from '../analytics/reports.js';
 import { createAnalyticsSink } from '../analytics/sink.js';
 import { createClickhouse } from '../platform/clickhouse.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { createLogger } from '../platform/logger.js';
 import { DISCLOSURE_CHANNELS, type DisclosureRecorded } from '../schemas/events.js';
-
-/**
- * Analytics figures, printed and written as JSON under `<TSUNAGI_HOME>/bench/` (git-ignored); asserts nothing.
- *   npx tsx bench/analytics.ts --rows 10000000
- * 1. The sink's write path (event → fact mapping, duplicate check, insert, rollup materialized views)
- *    against a plain batched insert of the same rows into a plain MergeTree, in the same run.
- * 2. Each canned report's SQL over the resulting trail facts (median of 5 after a warm-up).
- * Needs infra up. Uses its own database, dropped at the end unless --keep.
- */
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: '10000000' },
-    days: { type: 'string', default: '120' },
-    batch: { type: 'string', default: '50000' },
-    keep: { type: 'boolean', default: false },
-  },
-});
-const total = Number(values.rows);
-const days = Number(values.days);
-const batchSize = Number(values.batch);
-const config = { ...loadInfraConfig(), CLICKHOUSE_DATABASE: `bench_${Date.now().toString(36)}` };
-const db = config.CLICKHOUSE_DATABASE;
-const logger = createLogger({ name: 'bench', level: process.env.LOG_LEVEL ?? 'error' });
+import { benchMain } from './harness/main.js';
+import { type BenchFigure, baseVersions } from './harness/report.js';
+import { latencySummary, perSecond, ratio } from './harness/stats.js';
+import { ensureInfra } from './harness/system.js';
 
 const parties = Array.from({ length: 40 }, (_, i) =>
   i < 25 ? String(100000 + i * 3917).slice(0, 6) : `agency-${i}`,
@@ -49,7 +26,7 @@ const combos = Array.from({ length: 300 }, (_, i) => ({
 }));
 
 /** A deterministic stream of trail records in time order, as they arrive in a real trail. */
-function* trail(): Generator<DisclosureRecorded[]> {
+function* trail(total: number, days: number, batchSize: number): Generator<DisclosureRecorded[]> {
   let seed = 42;
   const next = () => {
     seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
@@ -81,6 +58,7 @@ function* trail(): Generator<DisclosureRecorded[]> {
           consentId: null,
           nonDisclosureReason: null,
           nonDisclosureCaseReference: null,
+          refusalDetail: null,
           nonDisclosureUntil: null,
         },
       });
@@ -89,109 +67,143 @@ function* trail(): Generator<DisclosureRecorded[]> {
   }
 }
 
-const rate = (rows: number, ms: number) => Math.round(rows / (ms / 1000));
-
-async function main(): Promise<void> {
-  await provisionAnalytics(config, logger, 10);
-  const admin = createClickhouse(config);
-  await admin.command({
-    query: `CREATE TABLE ${db}.trail_plain AS ${db}.trail_facts ENGINE = MergeTree() PARTITION BY toYYYYMM(day) ORDER BY (day, event_id)`,
-  });
-  console.log(
-    `analytics bench: ${total.toLocaleString('en')} trail records over ${days} days, batches of ${batchSize}`,
-  );
-
-  let plainMs = 0;
-  for (const events of trail()) {
-    const rows = events.map(trailFact);
-    const began = performance.now();
-    await admin.insert({ table: `${db}.trail_plain`, values: rows, format: 'JSONEachRow' });
-    plainMs += performance.now() - began;
-  }
-  console.log(
-    `  plain batched insert: ${rate(total, plainMs).toLocaleString('en')} rows/s (${(plainMs / 1000).toFixed(1)} s)`,
-  );
-
-  let sinkMs = 0;
-  const source: EventSource = {
-    async follow(handle) {
-      let offset = 0;
-      const context = { heartbeat: async () => undefined, isCurrent: () => true };
-      for (const events of trail()) {
-        const batch: SourceBatch = {
-          topic: 'bench',
-          partition: 0,
-          records: events.map((event) => ({ offset: String(offset++), event })),
-          highWatermark: String(total),
-        };
-        const began = performance.now();
-        await handle(batch, context);
-        sinkMs += performance.now() - began;
-      }
+/**
+ * B5 analytics, in the common result format (`npm run bench -- b5`; `npx tsx bench/analytics.ts --rows 10000000`):
+ * 1. The sink's write path (event → fact mapping, duplicate check, insert, rollup materialized views)
+ *    against a plain batched insert of the same rows into a plain MergeTree, in the same run.
+ * 2. Each canned report's SQL over the resulting trail facts (median of 5 after a warm-up).
+ * Needs infra up (started through infra/ when down). Uses its own database, dropped at the end unless --keep.
+ */
+benchMain(
+  {
+    benchmark: 'b5',
+    title: 'analytics: sink into ClickHouse, canned reports',
+    options: {
+      rows: { default: '10000000' },
+      days: { default: '120' },
+      batch: { default: '50000' },
+      keep: { default: '' },
     },
-    stop: async () => undefined,
-  };
-  const metrics = createSinkMetrics();
-  const session = createClickhouse(config, undefined, { sessionId: `bench-sink-${Date.now()}` });
-  await createAnalyticsSink({ source, writer: clickhouseFactWriter(session, db), metrics, logger }).start();
-  await session.close();
-  console.log(
-    `  sink write path (map, duplicate check, insert, rollups): ${rate(total, sinkMs).toLocaleString('en')} rows/s (${(sinkMs / 1000).toFixed(1)} s)`,
-  );
+  },
+  async ({ quick, logger, stage, options }) => {
+    const total = quick ? 20_000 : Number(options.rows);
+    const days = Number(options.days);
+    const batchSize = quick ? 5_000 : Number(options.batch);
+    const stack = loadInfraConfig();
+    await ensureInfra(stack, logger, ['clickhouse']);
+    const config = { ...stack, CLICKHOUSE_DATABASE: `bench_${Date.now().toString(36)}` };
+    const db = config.CLICKHOUSE_DATABASE;
+    await provisionAnalytics(config, logger, 10);
+    const admin = createClickhouse(config);
+    try {
+      await admin.command({
+        query: `CREATE TABLE ${db}.trail_plain AS ${db}.trail_facts ENGINE = MergeTree() PARTITION BY toYYYYMM(day) ORDER BY (day, event_id)`,
+      });
+      stage(`plain batched insert of ${total.toLocaleString('en')} trail facts`);
+      let plainMs = 0;
+      for (const events of trail(total, days, batchSize)) {
+        const rows = events.map(trailFact);
+        const began = performance.now();
+        await admin.insert({ table: `${db}.trail_plain`, values: rows, format: 'JSONEachRow' });
+        plainMs += performance.now() - began;
+      }
 
-  const count = async (sql: string) =>
-    (await (await admin.query({ query: sql, format: 'JSONEachRow' })).json<{ n: string }>())[0]?.n;
-  const stored = await count(`SELECT count() AS n FROM ${db}.trail_facts`);
-  const rolled = await count(`SELECT countMerge(accesses) AS n FROM ${db}.trail_daily`);
-  console.log(`  stored ${stored} facts; rollup counts ${rolled}`);
+      stage('the sink write path');
+      let sinkMs = 0;
+      const source: EventSource = {
+        async follow(handle) {
+          let offset = 0;
+          const context = { heartbeat: async () => undefined, isCurrent: () => true };
+          for (const events of trail(total, days, batchSize)) {
+            const batch: SourceBatch = {
+              topic: 'bench',
+              partition: 0,
+              records: events.map((event) => ({ offset: String(offset++), event })),
+              highWatermark: String(total),
+            };
+            const began = performance.now();
+            await handle(batch, context);
+            sinkMs += performance.now() - began;
+          }
+        },
+        stop: async () => undefined,
+      };
+      const session = createClickhouse(config, undefined, { sessionId: `bench-sink-${Date.now()}` });
+      await createAnalyticsSink({
+        source,
+        writer: clickhouseFactWriter(session, db),
+        metrics: createSinkMetrics(),
+        logger,
+      }).start();
+      await session.close();
 
-  const reports: Record<string, { medianMs: number; maxMs: number; rows: number }> = {};
-  const timed = async (name: string, sql: string) => {
-    const times: number[] = [];
-    let rows = 0;
-    for (let run = 0; run < 6; run++) {
-      const began = performance.now();
-      rows = (await (await admin.query({ query: sql, format: 'JSONEachRow' })).json()).length;
-      if (run > 0) times.push(performance.now() - began);
+      const count = async (sql: string) =>
+        (await (await admin.query({ query: sql, format: 'JSONEachRow' })).json<{ n: string }>())[0]?.n;
+      const stored = await count(`SELECT count() AS n FROM ${db}.trail_facts`);
+      const rolled = await count(`SELECT countMerge(accesses) AS n FROM ${db}.trail_daily`);
+
+      stage('canned reports (median of 5 after a warm-up)');
+      const timed = async (name: string, sql: string): Promise<BenchFigure> => {
+        const times: number[] = [];
+        for (let run = 0; run < 6; run++) {
+          const began = performance.now();
+          await (await admin.query({ query: sql, format: 'JSONEachRow' })).json();
+          if (run > 0) times.push(performance.now() - began);
+        }
+        const summary = latencySummary(times);
+        return {
+          path: `report ${name}`,
+          value: summary.p50Ms,
+          unit: 'ms (median)',
+          p50Ms: summary.p50Ms,
+          p99Ms: summary.maxMs,
+          note: undefined,
+        };
+      };
+      const reports: BenchFigure[] = [];
+      for (const report of REPORTS) reports.push(await timed(report.name, reportSql(report, db, 50)));
+      reports.push(
+        await timed(
+          'counts per outcome (raw facts FINAL)',
+          `SELECT outcome, count() FROM ${db}.trail_facts FINAL GROUP BY outcome`,
+        ),
+      );
+      const version =
+        (
+          await (
+            await admin.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })
+          ).json<{ v: string }>()
+        )[0]?.v ?? '';
+      const plainRate = perSecond(total, plainMs);
+      const sinkRate = perSecond(total, sinkMs);
+      return {
+        versions: { ...baseVersions(), clickhouse: version },
+        settings: {
+          rows: total,
+          days,
+          batch: batchSize,
+          stored: Number(stored),
+          rollupCount: Number(rolled),
+          reportsP99Column: 'max of 5',
+        },
+        figures: [
+          { path: 'plain batched insert', value: plainRate, unit: 'rows/s' },
+          {
+            path: 'sink write path',
+            value: sinkRate,
+            unit: 'rows/s',
+            baseline: 'plain batched insert',
+            ratio: ratio(sinkRate, plainRate),
+            note: 'map, duplicate check, insert, rollup views',
+          },
+          ...reports,
+        ],
+      };
+    } finally {
+      if (!options.keep)
+        for (const d of [`${db}_reports`, db])
+          await admin.command({ query: `DROP DATABASE IF EXISTS ${d}` }).catch(() => undefined);
+      await admin.close();
     }
-    times.sort((a, b) => a - b);
-    reports[name] = { medianMs: Math.round(times[2] ?? 0), maxMs: Math.round(times.at(-1) ?? 0), rows };
-    console.log(`  ${name.padEnd(34)} median ${reports[name]?.medianMs} ms, max ${reports[name]?.maxMs} ms`);
-  };
-  for (const report of REPORTS) await timed(report.name, reportSql(report, db, 50));
-  await timed(
-    'counts per outcome (raw facts FINAL)',
-    `SELECT outcome, count() FROM ${db}.trail_facts FINAL GROUP BY outcome`,
-  );
-
-  const result = {
-    at: new Date().toISOString(),
-    rows: total,
-    days,
-    batchSize,
-    clickhouse: (
-      await (await admin.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' })).json()
-    )[0],
-    plainInsertRowsPerSecond: rate(total, plainMs),
-    sinkRowsPerSecond: rate(total, sinkMs),
-    stored: Number(stored),
-    rollupCount: Number(rolled),
-    reports,
-  };
-  const dir = join(config.home, 'bench');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `analytics-${result.at.replaceAll(':', '-')}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`  written ${file}`);
-  if (!values.keep)
-    for (const d of [`${db}_reports`, db]) await admin.command({ query: `DROP DATABASE IF EXISTS ${d}` });
-  await admin.close();
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
   },
 );

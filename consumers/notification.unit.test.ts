@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
 import { canonicalJson } from '../gateway/disclosed-items.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
 import { decodeEvent, encodeEvent } from '../schemas/codec.js';
 import { eventToJson } from '../schemas/events.js';
 import { digestOf } from '../trail/disclosure.js';

@@ -1,4 +1,5 @@
 import { assertNever } from '../core/errors.js';
+import { type DisclosableItem, registryItemsChangedBy, residentRecordHolders } from '../core/items.js';
 import {
   type DisclosureRefusal,
   decideDisclosure,
@@ -8,8 +9,8 @@ import {
   type LegalDate,
   legalDateOf,
 } from '../core/policy/index.js';
-import type { ResidentRecord } from '../projections/resident-record.js';
-import type { ChangeType, DisclosableItem, TsunagiEvent } from '../schemas/events.js';
+import type { ResidentRecord } from '../core/resident/index.js';
+import type { TsunagiEvent } from '../schemas/events.js';
 import { providerPatternMatches, type Subscription } from './subscriptions.js';
 
 /** What a source event offers to subscribers: which items, from which provider(s). */
@@ -20,30 +21,19 @@ export interface Offer {
   providers: readonly string[];
 }
 
-/** Which registry items a resident-record change concerns: an address item only when it can move. */
-const ADDRESS_CHANGES: ReadonlySet<ChangeType> = new Set([
-  'REGISTRATION',
-  'BIRTH',
-  'MOVE_IN',
-  'MOVE_OUT',
-  'ADDRESS_CHANGE',
-  'CORRECTION',
-]);
-
 /**
- * A resident record change is held by the municipality's resident registry: it matches a row that
- * names the municipality (or any-municipality) and one that names `resident-registry`.
+ * A resident record change is held by the resident registry and the municipality that filed it
+ * (core/items): it matches a row that names the municipality (or any-municipality) and one that
+ * names `resident-registry`.
  */
 export function offerOf(event: TsunagiEvent): Offer | undefined {
   switch (event.type) {
     case 'ResidentRecordChanged': {
       const { data } = event;
-      const items: DisclosableItem[] = ['RESIDENT_RECORD', 'BASIC_FOUR_INFORMATION'];
-      if (ADDRESS_CHANGES.has(data.changeType)) items.push('ADDRESS');
       return {
         linkageId: data.linkageId,
-        items,
-        providers: [data.sourceMunicipalityCode, 'resident-registry'],
+        items: registryItemsChangedBy(data.changeType),
+        providers: residentRecordHolders(data.sourceMunicipalityCode),
       };
     }
     case 'InformationItemPublished':
@@ -145,7 +135,7 @@ export function routeEvent(event: TsunagiEvent, context: RoutingContext): Routin
           decideDisclosure(
             context.policy,
             { requester: recipient, officeWork, provider, item, on },
-            { previousResidenceMunicipality: previous },
+            { resident: context.resident ?? null },
           );
         const atEvent = decide(eventDate);
         const atSending = decide(context.sendingOn);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
 import { type RoutingContext, routeEvent } from './router.js';
 import { itemPublished, itemWithdrawn, recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.js';
 import { TsunagiError } from '../core/errors.js';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
 import { createLogger } from '../platform/logger.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
 import type { AgencyNotified, DisclosureRecorded } from '../schemas/events.js';
 import { deliveryOrder } from './delivery.js';
 import { type NotifyDeps, notifyForEvents } from './subscription-service.js';

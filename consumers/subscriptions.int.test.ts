@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResidentRecord } from '../core/resident/index.js';
 import type { LinkageId } from '../identity/linkage-id.js';
 import type { TestHub } from '../identity/testing/hub.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { EventWire } from '../platform/event-wire.js';
-import type { ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified, DisclosureRecorded } from '../schemas/events.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { testLogger } from '../tests/support/infra.js';

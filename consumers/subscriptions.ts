@@ -2,16 +2,16 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { TsunagiError } from '../core/errors.js';
+import { DisclosableItem } from '../core/items.js';
 import {
   AgencyId,
   ANY_MUNICIPALITY,
-  ItemKind,
   isMunicipality,
   type LegalBasisPolicy,
   OfficeWork,
   PREVIOUS_RESIDENCE_MUNICIPALITY,
 } from '../core/policy/index.js';
-import { createTableStore, type TableStore } from '../core/table-store.js';
+import { createTableStore, type TableStore } from '../policy/table-store.js';
 
 /**
  * What each agency subscribes to, as data (docs/subscriptions.md). A subscription is a standing
@@ -30,7 +30,7 @@ const ProviderPattern = z.union([
 export const Subscription = z.strictObject({
   agencyId: AgencyId,
   officeWork: OfficeWork,
-  items: z.array(ItemKind).min(1),
+  items: z.array(DisclosableItem).min(1),
   /** Narrows the providers the agency hears from; absent means whoever the table permits. */
   providers: z.array(ProviderPattern).min(1).optional(),
   note: z.string().max(200).optional(),
@@ -70,7 +70,7 @@ export async function loadSubscriptionsFile(path: string | URL): Promise<Subscri
 }
 
 /**
- * The subscriptions in force, swapped whole when the file changes (core/table-store.ts): the service
+ * The subscriptions in force, swapped whole when the file changes (policy/table-store.ts): the service
  * reads `current()` per delivery round, so a changed file applies from the next round without a
  * restart; an invalid file is refused (logged, CONFIG_INVALID) and the previous subscriptions stay.
  */

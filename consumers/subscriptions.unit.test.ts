@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
 import {
   BUNDLED_SUBSCRIPTIONS_PATH,
   createSubscriptionsStore,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResidentRecord } from '../core/resident/index.js';
 import type { LinkageId } from '../identity/linkage-id.js';
-import type { ResidentRecord } from '../projections/resident-record.js';
 import type { AgencyNotified } from '../schemas/events.js';
 import { testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';

@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { DisclosableItem } from '../core/items.js';
+import { DISCLOSURE_REFUSALS } from '../core/policy/decide.js';
 import { CaseReference, NonDisclosureReasonCode } from '../core/policy/non-disclosure.js';
-import { ItemKind, LegalDate, OfficeWork } from '../core/policy/vocabulary.js';
+import { DISCLOSURE_OUTCOMES, LegalDate, OfficeWork } from '../core/policy/vocabulary.js';
 import { PartyId } from '../schemas/primitives.js';
 
 /** Request and response bodies of the agency APIs; no linkage id ever appears in one. */
 const Items = z
-  .array(ItemKind)
+  .array(DisclosableItem)
   .min(1)
   .max(10)
   .refine((items) => new Set(items).size === items.length, { error: 'items must not repeat' });
@@ -45,10 +47,13 @@ export const SelfInformationBody = z.strictObject({
 export const TrailPositionView = z.object({ topic: z.string(), partition: z.int(), offset: z.string() });
 
 export const ItemAnswerView = z.object({
-  itemKind: ItemKind,
+  itemKind: DisclosableItem,
   provider: z.string(),
-  outcome: z.enum(['DISCLOSED', 'REFUSED', 'NOT_FOUND']),
-  reason: z.string().nullable(),
+  outcome: z.enum(DISCLOSURE_OUTCOMES),
+  /** Why the item was refused, a stable code (docs/legal-basis.md); null unless REFUSED. */
+  reason: z.enum(DISCLOSURE_REFUSALS).nullable(),
+  /** What exactly was refused (e.g. USES_EXHAUSTED, "effective until 2023-03-31"); null when none. */
+  detail: z.string().nullable(),
   legalBasisRowId: z.string().nullable(),
   data: z.record(z.string(), z.unknown()).optional(),
   /** Hex SHA-256 of the canonical JSON of `data`, as recorded in the trail. */
@@ -60,11 +65,17 @@ export const ItemAnswerView = z.object({
 export const InquiryAnswer = z.object({ inquiryId: z.string(), items: z.array(ItemAnswerView) });
 
 /** 403 and 404 answers: the error body plus what was recorded for each item. */
-export const RecordedRefusal = z.object({
-  code: z.string(),
-  message: z.string(),
-  path: z.string(),
-  reason: z.string().optional(),
-  inquiryId: z.string(),
-  items: z.array(ItemAnswerView),
-});
+export const RecordedRefusal = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    path: z.string(),
+    /** The first refused item's code (403); absent on a 404. */
+    reason: z.string().optional(),
+    inquiryId: z.string(),
+    items: z.array(ItemAnswerView),
+  })
+  .meta({
+    id: 'RecordedRefusal',
+    description: 'A refusal or not-found that was recorded in the trail, item by item',
+  });

@@ -24,6 +24,17 @@ declare module 'fastify' {
  */
 const isProbe = (route: string | undefined): boolean => route === '/healthz' || route === '/readyz';
 
+/**
+ * The residents' side: their API, their web page, and the public proofs of the trail's Merkle log.
+ * Open without an agency certificate, and limited by the residents' own budget when one is given.
+ */
+const isResidentRoute = (route: string | undefined): boolean =>
+  route !== undefined &&
+  (route.startsWith('/v1/resident/') ||
+    route.startsWith('/v1/trail/') ||
+    route === '/resident' ||
+    route.startsWith('/resident/'));
+
 /** Open without a client certificate, within the unauthenticated budget: metrics scrapers, API docs. */
 const isOpen = (route: string | undefined): boolean =>
   route !== undefined &&
@@ -31,7 +42,7 @@ const isOpen = (route: string | undefined): boolean =>
     route === '/docs' ||
     route.startsWith('/docs/') ||
     // Residents sign in with their My Number Card, not an agency certificate; TLS still protects them.
-    route.startsWith('/v1/resident/'));
+    isResidentRoute(route));
 
 const NO_HANDSHAKE: AgencyAuthentication = { ok: false, reason: 'CERTIFICATE_MISSING', fingerprint: null };
 
@@ -48,6 +59,8 @@ export function installRequestGate(
     clock: Clock;
     metrics: GatewayMetrics;
     limit(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    /** The residents' budget (resident/resident-budget.ts); absent: resident routes use `limit`. */
+    residentLimit?(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   },
 ): void {
   app.decorateRequest('agency', null as unknown as AuthenticatedAgency);
@@ -57,7 +70,8 @@ export function installRequestGate(
     const identity = connectionIdentity(request.raw.socket);
     const result = identity ? authenticateRequest(identity, deps.clock.now(), deps.isRevoked) : NO_HANDSHAKE;
     if (result.ok) request.agency = { agencyId: result.agencyId, serial: result.serial };
-    await deps.limit(request, reply);
+    const limit = !result.ok && isResidentRoute(route) ? (deps.residentLimit ?? deps.limit) : deps.limit;
+    await limit(request, reply);
     if (result.ok || isOpen(route)) return;
     deps.metrics.authRefusals.inc({ reason: result.reason });
     const path = request.url.split('?')[0] ?? request.url;

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '../core/errors.js';
+import { refusalBody } from './errors.js';
 import { safeReason } from './security-events.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 
@@ -90,7 +91,7 @@ export function createClientErrorHandler(
     const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (refused?.answer && socket.writable && !inFlight?.headersSent) {
       const { status, code, message, path } = refused.answer;
-      const body = JSON.stringify({ code, message, path });
+      const body = JSON.stringify(refusalBody(code, message, path));
       const headers = {
         ...SECURITY_HEADERS,
         'content-type': 'application/json; charset=utf-8',

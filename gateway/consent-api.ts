@@ -22,6 +22,8 @@ export const consentErrors = {
   403: ErrorBody,
   404: ErrorBody,
   409: ErrorBody,
+  429: ErrorBody,
+  500: ErrorBody,
   503: ErrorBody,
 };
 

@@ -11,7 +11,7 @@ import { type ConsentCommand, type ConsentRefusal, consentDecider } from '../cor
 import { CONSENT_START_TOLERANCE_MS, MAX_CONSENT_PERIOD_MS } from '../core/consent/limits.js';
 import type { Consent, RevocationReason } from '../core/consent/types.js';
 import { type ErrorCode, TsunagiError } from '../core/errors.js';
-import type { ItemKind } from '../core/policy/vocabulary.js';
+import type { DisclosableItem } from '../core/items.js';
 import type { ConsentLog } from './consent-log.js';
 import { createConsentStore } from './consent-store.js';
 import type { ConsentView } from './consent-view.js';
@@ -142,7 +142,7 @@ export function createConsentCommands(deps: ConsentCommandsDeps) {
       linkageId: string;
       recipient: string;
       purpose: string;
-      item: ItemKind;
+      item: DisclosableItem;
       at: Date;
       correlationId: string;
     }): Promise<ConsentCheck> {

@@ -14,7 +14,7 @@ import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/sup
 import { readTopic } from '../tests/support/read-topic.js';
 import { storeReadModel } from './read-model.js';
 import { createSessionTokens } from './resident/session-token.js';
-import { startGatewayOnKafka } from './testing/gateway-on-kafka.js';
+import { startTestGateway } from './testing/test-gateway.js';
 import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing/tls.js';
 
 /**
@@ -109,7 +109,7 @@ describe('consents from the resident, counted uses and reasoned embargoes (real 
     ]);
     hub = createTestHub();
 
-    const gateway = await startGatewayOnKafka({
+    const gateway = await startTestGateway({
       kafka,
       wire,
       logger,
@@ -269,7 +269,7 @@ describe('consents from the resident, counted uses and reasoned embargoes (real 
       expect(answers[2]?.body).toMatchObject({
         code: 'FORBIDDEN',
         reason: 'CONSENT_NOT_COVERING',
-        items: [{ outcome: 'REFUSED', reason: 'CONSENT_NOT_COVERING: USES_EXHAUSTED' }],
+        items: [{ outcome: 'REFUSED', reason: 'CONSENT_NOT_COVERING', detail: 'USES_EXHAUSTED' }],
       });
 
       const uses = (await eventsOf(consentsTopic, resident.linkageId)).filter(
@@ -279,7 +279,10 @@ describe('consents from the resident, counted uses and reasoned embargoes (real 
       expect(uses[0]?.envelope.correlationId).toBe(answers[0]?.body.inquiryId);
       const trail = await trailOf(resident.linkageId);
       expect(trail.map((r) => r.data.outcome)).toEqual(['DISCLOSED', 'DISCLOSED', 'REFUSED']);
-      expect(trail[2]?.data.refusalReason).toBe('CONSENT_NOT_COVERING: USES_EXHAUSTED');
+      expect(trail[2]?.data).toMatchObject({
+        refusalReason: 'CONSENT_NOT_COVERING',
+        refusalDetail: 'USES_EXHAUSTED',
+      });
       const [listed] = (await asResident('/v1/resident/consents', resident.auth)).body.consents;
       expect(listed).toMatchObject({ consentId: granted.body.consentId, maxUses: 2, uses: 2 });
     });
@@ -318,7 +321,8 @@ describe('consents from the resident, counted uses and reasoned embargoes (real 
       const [record] = await trailOf(resident.linkageId);
       expect(record?.data).toMatchObject({
         outcome: 'REFUSED',
-        refusalReason: 'NON_DISCLOSURE_NO_BASIS: row LB-0004 allows no hiding',
+        refusalReason: 'NON_DISCLOSURE_NO_BASIS',
+        refusalDetail: 'row LB-0004 allows no hiding',
         nonDisclosureUntil: null,
       });
     });
@@ -360,7 +364,7 @@ describe('consents from the resident, counted uses and reasoned embargoes (real 
       expect(hidden.status).toBe(200);
       expect(hidden.body.items[0].nonDisclosureUntil).toBe(until);
       const records = await trailOf(resident.linkageId);
-      expect(records.map((r) => r.data.refusalReason?.split(':')[0] ?? r.data.outcome)).toEqual([
+      expect(records.map((r) => r.data.refusalReason ?? r.data.outcome)).toEqual([
         'NON_DISCLOSURE_REASON_MISSING',
         'NON_DISCLOSURE_TOO_LONG',
         'DISCLOSED',

@@ -1,9 +1,8 @@
+import { assertNever } from '../core/errors.js';
+import { type DisclosableItem, holdsResidentRecord, type RegistryItem, sourceOf } from '../core/items.js';
 import { PUBLIC_MONEY_ACCOUNT_HOLDER } from '../core/ledger/entries.js';
-import type { ItemKind as PolicyItemKind } from '../core/policy/vocabulary.js';
-import { isMunicipality } from '../core/policy/vocabulary.js';
+import type { ResidentRecord } from '../core/resident/index.js';
 import type { StoredItem } from '../projections/duplicate-store.js';
-import type { ResidentRecord } from '../projections/resident-record.js';
-import { ITEM_KINDS, type ItemKind } from '../schemas/events.js';
 import type { InquiryReadModel } from './ports.js';
 
 export type DisclosedData = Record<string, unknown>;
@@ -26,16 +25,13 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const PUBLISHED = new Set<string>(ITEM_KINDS);
-export const isPublishedItem = (item: string): item is ItemKind => PUBLISHED.has(item);
-
 const fromItem = (item: StoredItem): DisclosedData => ({
   sequence: item.sequence,
   validAsOf: item.validAsOf,
   ...item.payload,
 });
 
-function fromResident(item: PolicyItemKind, record: ResidentRecord): DisclosedData | undefined {
+function fromResident(item: RegistryItem, record: ResidentRecord): DisclosedData {
   const basicFour = {
     name: record.name,
     nameKana: record.nameKana,
@@ -56,40 +52,32 @@ function fromResident(item: PolicyItemKind, record: ResidentRecord): DisclosedDa
         sequence: record.sequence,
       };
     default:
-      return undefined;
+      return assertNever(item, 'registry item');
   }
 }
 
 /**
  * Reads what `provider` holds about the resident for `item`, as it will be disclosed; undefined when
- * there is nothing. The public-money account is the resident's own registration, from the ledger.
- * Registry items (basic four, address, resident record) come from the resident
- * record view and are held by `resident-registry` or the municipality the resident lives in; a local
- * tax certificate is the provider's latest local-tax income item.
+ * there is nothing. Where each item comes from and who holds a resident record is core/items'.
  */
 export async function readDisclosable(
   readModel: InquiryReadModel,
   linkageId: string,
   provider: string,
-  item: PolicyItemKind,
+  item: DisclosableItem,
 ): Promise<DisclosedData | undefined> {
-  if (isPublishedItem(item)) {
-    const stored = await readModel.latestItem(linkageId, provider, item);
+  const source = sourceOf(item);
+  if (source.from === 'published') {
+    const stored = await readModel.latestItem(linkageId, provider, source.item);
     return stored ? fromItem(stored) : undefined;
   }
-  if (item === 'PUBLIC_MONEY_ACCOUNT') {
+  if (source.from === 'ledger') {
     // Only its holder provides it; the legal-basis table allows it only to benefit payments.
     const account =
       provider === PUBLIC_MONEY_ACCOUNT_HOLDER ? readModel.publicMoneyAccount?.(linkageId) : undefined;
     return account ? { ...account } : undefined;
   }
-  if (item === 'LOCAL_TAX_CERTIFICATE') {
-    const stored = await readModel.latestItem(linkageId, provider, 'LOCAL_TAX_INCOME');
-    return stored ? fromItem(stored) : undefined;
-  }
   const record = await readModel.residentRecord(linkageId);
-  if (!record) return undefined;
-  const holds =
-    provider === 'resident-registry' || (isMunicipality(provider) && provider === record.currentMunicipality);
-  return holds ? fromResident(item, record) : undefined;
+  if (!record || !holdsResidentRecord(provider, record.currentMunicipality)) return undefined;
+  return fromResident(source.item, record);
 }

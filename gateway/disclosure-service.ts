@@ -1,29 +1,27 @@
 import type { Clock } from '../core/clock.js';
 import { checkConsent } from '../core/consent/check.js';
-import { decideDisclosure } from '../core/policy/decide.js';
-import type { NonDisclosureRequest } from '../core/policy/non-disclosure.js';
+import type { DisclosableItem } from '../core/items.js';
 import {
-  ANY_MUNICIPALITY,
-  type LegalBasisPolicy,
-  PREVIOUS_RESIDENCE_MUNICIPALITY,
-} from '../core/policy/table.js';
-import { type ItemKind, isMunicipality, legalDateOf } from '../core/policy/vocabulary.js';
-import type { ResidentRecord } from '../projections/resident-record.js';
-import type { DisclosureChannel, DisclosureOutcome } from '../schemas/events.js';
+  consentRefusal,
+  type DisclosureRefusal,
+  decideDisclosure,
+  type Refusal,
+} from '../core/policy/decide.js';
+import type { NonDisclosureRequest } from '../core/policy/non-disclosure.js';
+import type { LegalBasisPolicy } from '../core/policy/table.js';
+import { type DisclosureChannel, type DisclosureOutcome, legalDateOf } from '../core/policy/vocabulary.js';
+import type { ResidentRecord } from '../core/resident/index.js';
 import { type DisclosureFacts, digestOf, disclosureRecorded } from '../trail/disclosure.js';
 import type { TrailPosition } from '../trail/positions.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';
 import { canonicalJson, type DisclosedData, readDisclosable } from './disclosed-items.js';
 import type { ConsentReadModel, ConsentUses, InquiryReadModel } from './ports.js';
 
-/** Recorded as the provider when the request named none and no legal-basis row determined one. */
-export const UNSPECIFIED_PROVIDER = 'unspecified';
-
 export interface DisclosureRequest {
   /** The authenticated agency or private service. */
   requester: string;
   officeWork: string;
-  items: readonly ItemKind[];
+  items: readonly DisclosableItem[];
   provider?: string | undefined;
   /** Resolved by the caller from the requester's agency code or PPID; never leaves the hub. */
   linkageId: string;
@@ -36,11 +34,13 @@ export interface DisclosureRequest {
 }
 
 export interface ItemAnswer {
-  itemKind: ItemKind;
+  itemKind: DisclosableItem;
   provider: string;
   outcome: DisclosureOutcome;
-  /** The refusal code (core/policy or core/consent); null unless REFUSED. */
-  reason: string | null;
+  /** The refusal code (core/policy's `DISCLOSURE_REFUSALS`); null unless REFUSED. */
+  reason: DisclosureRefusal | null;
+  /** What exactly was refused (a row's dates, the consent's state); null when the code says it all. */
+  detail: string | null;
   legalBasisRowId: string | null;
   /** Present only when DISCLOSED: exactly what was digested into the trail. */
   data?: DisclosedData;
@@ -61,33 +61,10 @@ export interface DisclosureServiceDeps {
   producer?: string;
 }
 
-/** Where the item would come from when the request did not say: the first row that names one. */
-export function defaultProvider(
-  policy: LegalBasisPolicy,
-  request: { requester: string; officeWork: string },
-  item: ItemKind,
-  resident: ResidentRecord | undefined,
-): string {
-  for (const row of policy.rows) {
-    const requesterMatches =
-      row.requester === request.requester ||
-      (row.requester === ANY_MUNICIPALITY && isMunicipality(request.requester));
-    if (!requesterMatches || row.officeWork !== request.officeWork || row.item !== item) continue;
-    const provider =
-      row.provider === ANY_MUNICIPALITY
-        ? resident?.currentMunicipality
-        : row.provider === PREVIOUS_RESIDENCE_MUNICIPALITY
-          ? resident?.previousMunicipality
-          : row.provider;
-    if (provider) return provider;
-  }
-  return UNSPECIFIED_PROVIDER;
-}
-
 /**
- * One inquiry or self-information request: per item, core/policy's `decideDisclosure` (legal basis,
- * default deny; any hiding the requester asked for; the resident's consent where the row or the
- * channel needs it) → read the duplicate store → for a disclosure under a consent, one ConsentUsed
+ * One inquiry or self-information request: per item, core/policy's `decideDisclosure` (the provider,
+ * legal basis, default deny; any hiding the requester asked for; the resident's consent where the row
+ * or the channel needs it) → read the duplicate store → for a disclosure under a consent, one ConsentUsed
  * appended and acknowledged (a use past `maxUses` is refused here) → one DisclosureRecorded per item,
  * appended to the trail and acknowledged before anything is returned. If any record is not
  * acknowledged the whole answer fails with TRAIL_UNAVAILABLE and nothing is disclosed (a use counted
@@ -98,12 +75,11 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
 
   async function decideItem(
     request: DisclosureRequest,
-    item: ItemKind,
+    item: DisclosableItem,
     resident: ResidentRecord | undefined,
     policy: LegalBasisPolicy,
     at: Date,
-  ): Promise<{ facts: DisclosureFacts; data?: DisclosedData }> {
-    const provider = request.provider ?? defaultProvider(policy, request, item, resident);
+  ): Promise<{ facts: DisclosureFacts; refusal?: Refusal; data?: DisclosedData }> {
     const { requester, officeWork, linkageId, channel } = request;
     const consents = await deps.consents.consentsOf(linkageId);
     const consent = checkConsent(consents, { recipient: requester, purpose: officeWork, item, at });
@@ -112,14 +88,15 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
       {
         requester,
         officeWork,
-        provider,
+        provider: request.provider,
         item,
         on: legalDateOf(at),
         channel,
         nonDisclosure: request.nonDisclosure,
       },
-      { previousResidenceMunicipality: resident?.previousMunicipality ?? null, consent },
+      { resident: resident ?? null, consent },
     );
+    const { provider } = decision;
     const base = {
       linkageId,
       requester,
@@ -130,19 +107,18 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
       disclosedDigest: null,
     };
     // A refusal is never hidden from the resident: nothing was disclosed, and no one may hide an attempt.
-    const refused = (reason: string, rowId: string | null) => ({
+    const refused = (refusal: Refusal, rowId: string | null) => ({
+      refusal: { reason: refusal.reason, detail: refusal.detail },
       facts: {
         ...base,
         legalBasisRowId: rowId,
         outcome: 'REFUSED' as const,
-        refusalReason: reason,
+        refusalReason: refusal.reason,
+        refusalDetail: refusal.detail,
         nonDisclosureUntil: null,
       },
     });
-    if (!decision.ok) {
-      const reason = decision.detail ? `${decision.reason}: ${decision.detail}` : decision.reason;
-      return refused(reason, decision.rowId ?? null);
-    }
+    if (!decision.ok) return refused(decision, decision.rowId);
     const permitted = {
       ...base,
       legalBasisRowId: decision.row.id,
@@ -163,7 +139,7 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
         at,
         correlationId: request.correlationId,
       });
-      if (!used.ok) return refused(`CONSENT_NOT_COVERING: ${used.reason}`, decision.row.id);
+      if (!used.ok) return refused(consentRefusal(used.reason), decision.row.id);
     }
     return {
       facts: {
@@ -198,12 +174,13 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
       // All records are sent together and all must be acknowledged before any answer leaves.
       const positions = await Promise.all(records.map((record) => deps.recorder.record(record)));
       return records.map(({ data: facts }, i) => {
-        const data = decided[i]?.data;
+        const { data, refusal } = decided[i] ?? {};
         return {
-          itemKind: request.items[i] as ItemKind,
+          itemKind: request.items[i] as DisclosableItem,
           provider: facts.provider,
           outcome: facts.outcome,
-          reason: facts.refusalReason,
+          reason: refusal?.reason ?? null,
+          detail: refusal?.detail ?? null,
           legalBasisRowId: facts.legalBasisRowId,
           ...(data === undefined ? {} : { data: JSON.parse(canonicalJson(data)) as DisclosedData }),
           digest: facts.disclosedDigest ? Buffer.from(facts.disclosedDigest).toString('hex') : null,

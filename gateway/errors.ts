@@ -1,16 +1,39 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type ErrorCode, isTsunagiError } from '../core/errors.js';
+import { ErrorCatalogue, type ErrorCode, isTsunagiError, TsunagiError } from '../core/errors.js';
 import type { HttpRefusal } from './security-events.js';
 
 /** The one error body: 4xx say what and where; 5xx hide internals behind a correlation id. */
-export const ErrorBody = z.object({
-  code: z.string(),
-  message: z.string(),
-  path: z.string().optional(),
-  correlationId: z.string().optional(),
-  reason: z.string().optional(),
-});
+export const ErrorBody = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    path: z.string().optional(),
+    correlationId: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({
+    id: 'ErrorBody',
+    description: '4xx: code, message and path (+reason); 5xx: code, message, correlationId',
+  });
+export type ErrorBody = z.output<typeof ErrorBody>;
+
+/** What a refusal adds to its 4xx body and to the security audit. */
+export interface RefusalDetail {
+  /** Machine-readable, answered as `reason` (e.g. CERTIFICATE_EXPIRED, NO_LEGAL_BASIS). */
+  reason?: string;
+  /** Already audited for this client and window (a repeated rate-limit hit). */
+  suppressAudit?: boolean;
+  /** Fields the body carries beside the error (the disclosure flow: inquiryId and the items recorded). */
+  answer?: Record<string, unknown>;
+}
+
+export const refusal = <E extends Error>(error: E, detail: RefusalDetail): E & RefusalDetail =>
+  Object.assign(error, detail);
+
+/** Told of every 4xx answered by the handlers below, after the answer was sent. */
+export type RefusalListener = (request: FastifyRequest, refusal: HttpRefusal) => void;
 
 const CODE_FOR_STATUS: Record<number, ErrorCode> = {
   400: 'INPUT_INVALID',
@@ -29,52 +52,77 @@ const FIXED_MESSAGE: Record<number, string> = {
 };
 const FIXED_PATH: Record<number, string> = { 415: 'headers.content-type' };
 
-/** What an error adds for the 4xx body and the security audit. */
-export interface RefusalDetail {
-  /** Machine-readable, answered as `reason` (e.g. CERTIFICATE_EXPIRED). */
-  reason?: string;
-  /** Already audited for this client and window (a repeated rate-limit hit). */
-  suppressAudit?: boolean;
+/** The 4xx body: what was wrong (code, message), where (path), why (reason), and what it adds. */
+export const refusalBody = (
+  code: ErrorCode,
+  message: string,
+  path: string,
+  detail: Pick<RefusalDetail, 'reason' | 'answer'> = {},
+): ErrorBody & Record<string, unknown> => ({
+  code,
+  message,
+  path,
+  ...(detail.reason ? { reason: detail.reason } : {}),
+  ...detail.answer,
+});
+
+/** The 5xx body: nothing of the internals; the correlation id finds the log line. */
+export const failureBody = (code: ErrorCode, status: number, correlationId: string): ErrorBody => ({
+  code,
+  message:
+    status === 503
+      ? 'a required service is unavailable; nothing was disclosed, retry later'
+      : 'internal error',
+  correlationId,
+});
+
+/**
+ * A request part the zod schemas refused, as INPUT_INVALID naming the field, e.g. `body.officeWork`
+ * (the first issue; zod's messages never quote the value). A custom issue may name its own catalogue
+ * code in its params (`{ code: 'MY_NUMBER_INVALID' }`, routes/links.ts).
+ */
+function validationError(error: Error): TsunagiError | undefined {
+  if (!hasZodFastifySchemaValidationErrors(error)) return undefined;
+  const [issue] = error.validation;
+  const part = (error as FastifyError).validationContext ?? 'body';
+  const path = [part, ...(issue?.instancePath ?? '').split('/').filter(Boolean)].join('.');
+  const named =
+    issue?.keyword === 'custom' ? (issue.params as { params?: { code?: unknown } }).params?.code : undefined;
+  const code: ErrorCode =
+    typeof named === 'string' && named in ErrorCatalogue ? (named as ErrorCode) : 'INPUT_INVALID';
+  return new TsunagiError(code, `${path}: ${issue?.message ?? 'invalid'}`, { path });
 }
-
-export const refusal = <E extends Error>(error: E, detail: RefusalDetail): E & RefusalDetail =>
-  Object.assign(error, detail);
-
-/** Told of every 4xx answered by the handlers below, after the answer was sent. */
-export type RefusalListener = (request: FastifyRequest, refusal: HttpRefusal) => void;
 
 const urlPath = (request: FastifyRequest): string => request.url.split('?')[0] ?? request.url;
 
+/**
+ * The one place HTTP error answers are built (client-errors.ts answers below HTTP with `refusalBody`
+ * too): the not-found handler and the error handler. Routes, the request gate, the rate limits, body
+ * parsing, validation and sign-in all throw; every 4xx is told to `onRefusal` (the security audit)
+ * unless it was already audited in this window.
+ */
 export function installErrorHandling(
   app: FastifyInstance,
   onRefusal: RefusalListener = () => undefined,
 ): void {
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ code: 'NOT_FOUND', message: 'no such route', path: urlPath(request) });
+    void reply.code(404).send(refusalBody('NOT_FOUND', 'no such route', urlPath(request)));
     onRefusal(request, { status: 404, code: 'NOT_FOUND', reason: 'NO_SUCH_ROUTE' });
   });
 
-  app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    const status = isTsunagiError(error)
-      ? ((error as { statusCode?: number }).statusCode ?? error.httpStatus)
-      : ((error as FastifyError).statusCode ?? 500);
+  app.setErrorHandler((thrown: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    const error = validationError(thrown) ?? thrown;
+    const tsunagi = isTsunagiError(error) ? error : undefined;
+    const status = tsunagi?.httpStatus ?? (error as FastifyError).statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error, correlationId: request.id }, 'request failed');
-      const code = isTsunagiError(error) && error.httpStatus >= 500 ? error.code : 'INTERNAL';
-      const message =
-        status === 503
-          ? 'a required service is unavailable; nothing was disclosed, retry later'
-          : 'internal error';
-      return reply.code(status).send({ code, message, correlationId: request.id });
+      return reply.code(status).send(failureBody(tsunagi?.code ?? 'INTERNAL', status, request.id));
     }
     const detail = error as RefusalDetail;
-    const tsunagi = isTsunagiError(error) ? error : undefined;
     const code = tsunagi?.code ?? CODE_FOR_STATUS[status] ?? 'INPUT_INVALID';
     const path = tsunagi?.path ?? FIXED_PATH[status] ?? urlPath(request);
     const message = tsunagi ? error.message : (FIXED_MESSAGE[status] ?? error.message);
-    void reply
-      .code(status)
-      .send({ code, message, path, ...(detail.reason ? { reason: detail.reason } : {}) });
+    void reply.code(status).send(refusalBody(code, message, path, detail));
     if (!detail.suppressAudit)
       onRefusal(request, {
         status,

@@ -1,25 +1,31 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { systemClock } from '../core/clock.js';
-import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/index.js';
+import { infraPaths } from '../infra/paths.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
+import { BUNDLED_POLICY_PATH, createPolicyStore } from '../policy/index.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
 import { Topics, topicName } from '../schemas/topics.js';
+import { loadTrailLogReaderConfig, loadTrailSubjectKeys } from '../trail/log/config.js';
+import { openTrailLogReader } from '../trail/log/reader.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
 import { createAgencyRevocations } from './agency-revocations.js';
 import { createConsentCommands } from './consent-commands.js';
 import { createKafkaConsentLog } from './consent-log.js';
 import { createConsentView, followConsents } from './consent-view.js';
-import { createDisclosureService } from './disclosure-service.js';
 import { createGatewayMetrics } from './metrics.js';
 import { startGatewayPush } from './push/wiring.js';
+import { projectionReadModel } from './read-model.js';
 import { kafkaReadiness } from './readiness.js';
+import { buildResidentPage } from './resident/page.js';
+import { openSessionRevocations } from './resident/session-revocations.js';
 import { residentSignInFromEnv } from './resident/wiring.js';
 import { createSecurityAudit } from './security-audit.js';
 import { kafkaSecurityEventLog } from './security-event-log.js';
@@ -86,6 +92,11 @@ async function main(): Promise<void> {
     capacity: settings.GATEWAY_AUDIT_QUEUE_CAPACITY,
     metrics: { recorded: metrics.securityEvents, dropped: metrics.securityEventsDropped },
   });
+  // Sign-outs outlive a restart: the gateway's own store under TSUNAGI_HOME.
+  const sessionRevocations = openSessionRevocations(
+    join(infraPaths(infra.home).data('gateway'), 'sessions'),
+    clock,
+  );
   const signIn = await residentSignInFromEnv({
     kafka,
     wire,
@@ -93,6 +104,7 @@ async function main(): Promise<void> {
     identity,
     clock,
     logger,
+    revocations: sessionRevocations,
   });
   const push = await startGatewayPush({
     kafka,
@@ -106,14 +118,13 @@ async function main(): Promise<void> {
     logger,
     linksPerMinute: settings.GATEWAY_LINKS_PER_MINUTE,
   });
+  // The trail's Merkle log, read from the trail-log service's store on this host (read-only lmdb).
+  const trailLogConfig = loadTrailLogReaderConfig(infra.home);
+  const trailLog = openTrailLogReader({ storeDir: trailLogConfig.storeDir });
+  const residentPage = await buildResidentPage(join(infraPaths(infra.home).cache, 'resident-page'));
   // The duplicate store and resident records, read from the projector's lmdb views (read-only).
-  const views = openProjectionViews({ storeRoot: projectionStoreRoot(infra, readProjectionSettings()) });
-  const readModel = {
-    latestItem: views.latestItem,
-    residentRecord: views.residentRecord,
-    publicMoneyAccount: push.publicMoneyAccount,
-    ready: () => true,
-  };
+  const storeRoot = projectionStoreRoot(infra, readProjectionSettings());
+  const views = openProjectionViews({ storeRoot });
 
   const app = await buildGateway({
     tls: {
@@ -122,31 +133,41 @@ async function main(): Promise<void> {
       agencyCa,
     },
     logger,
-    metrics,
-    disclosures: createDisclosureService({
-      policy,
-      consents: view,
-      consentUses: consentCommands,
-      readModel,
-      recorder,
-      clock,
-      ids: randomUUID,
-    }),
-    residents: identity.codes,
-    consentCommands,
     clock,
+    metrics,
+    limits: {
+      ratePerMinute: settings.GATEWAY_RATE_LIMIT_PER_MINUTE,
+      unauthenticatedRatePerMinute: settings.GATEWAY_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
+      bodyLimitBytes: settings.GATEWAY_BODY_LIMIT_BYTES,
+      connectionLimits: connectionLimitsOf(settings),
+    },
+    clients: {
+      trail: recorder,
+      consentCommands,
+      residents: identity.codes,
+      broker: kafkaReadiness(kafka, [trailTopic, consentsTopic]),
+      securityAudit,
+    },
+    readModels: {
+      policy,
+      inquiries: {
+        ...projectionReadModel(views, storeRoot),
+        publicMoneyAccount: push.publicMoneyAccount,
+      },
+      consents: view,
+      isRevoked: revocations.isRevoked,
+    },
     portalAgencies: settings.GATEWAY_PORTAL_AGENCIES,
-    isRevoked: revocations.isRevoked,
-    readiness: [
-      kafkaReadiness(kafka, [trailTopic, consentsTopic]),
-      { name: 'stores', check: () => readModel.ready?.() ?? true },
-    ],
-    ratePerMinute: settings.GATEWAY_RATE_LIMIT_PER_MINUTE,
-    unauthenticatedRatePerMinute: settings.GATEWAY_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
-    bodyLimitBytes: settings.GATEWAY_BODY_LIMIT_BYTES,
-    connectionLimits: connectionLimitsOf(settings),
-    securityAudit,
-    ...(signIn ? { residentSignIn: signIn.options, residentSessions: signIn.options.sessions } : {}),
+    residentSignIn: signIn?.options,
+    residentSessions: signIn?.options.sessions,
+    sessionRevocations,
+    residentBudgets: {
+      perSessionPerMinute: settings.GATEWAY_RESIDENT_RATE_LIMIT_PER_MINUTE,
+      perAddressPerMinute: settings.GATEWAY_RESIDENT_ADDRESS_RATE_LIMIT_PER_MINUTE,
+    },
+    trailLog: { trailLog, verifierKey: trailLogConfig.verifierKey },
+    residentHistory: { trailOf: views.trailOf, subjects: loadTrailSubjectKeys(infra.home) },
+    residentPage,
     push: push.push,
   });
   await app.listen({ host: settings.GATEWAY_HOST, port: settings.GATEWAY_PORT });
@@ -164,6 +185,8 @@ async function main(): Promise<void> {
       identity.close(),
       views.close(),
       signIn?.close(),
+      trailLog.close(),
+      sessionRevocations.close(),
       push.close(),
     ]);
     policy.close();

@@ -1,11 +1,10 @@
 import type { ConsentCheck } from '../core/consent/check.js';
 import type { Consent } from '../core/consent/types.js';
+import type { DisclosableItem, PublishedItem } from '../core/items.js';
 import type { PublicMoneyAccount } from '../core/ledger/entries.js';
-import type { ItemKind as DisclosableItem } from '../core/policy/vocabulary.js';
+import type { ResidentRecord } from '../core/resident/index.js';
 import type { Result } from '../core/result.js';
 import type { StoredItem } from '../projections/duplicate-store.js';
-import type { ResidentRecord } from '../projections/resident-record.js';
-import type { ItemKind } from '../schemas/events.js';
 
 /**
  * What the gateway reads, as small ports: the projections' stores, the consent view and the
@@ -16,7 +15,7 @@ export interface InquiryReadModel {
   latestItem(
     linkageId: string,
     provider: string,
-    itemKind: ItemKind,
+    itemKind: PublishedItem,
   ): StoredItem | undefined | Promise<StoredItem | undefined>;
   residentRecord(linkageId: string): ResidentRecord | undefined | Promise<ResidentRecord | undefined>;
   /** The resident's public-money account, opened from the sealed ledger; absent: none is disclosed. */

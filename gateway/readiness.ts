@@ -1,3 +1,4 @@
+import fp from 'fastify-plugin';
 import type { Kafka } from 'kafkajs';
 
 export interface ReadinessCheck {
@@ -50,3 +51,24 @@ export function kafkaReadiness(kafka: Kafka, topics: readonly string[]): Readine
     },
   };
 }
+
+/** The checks /readyz runs: each plugin that opens a store or talks to a server adds its own. */
+export interface Readiness {
+  add(check: ReadinessCheck): void;
+  run(): ReturnType<typeof runReadiness>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readiness: Readiness;
+  }
+}
+
+/** Decorates `readiness`; a plugin that depends on 'readiness' may add checks to it. */
+export const readinessPlugin = fp(
+  async (app) => {
+    const checks: ReadinessCheck[] = [];
+    app.decorate('readiness', { add: (check) => void checks.push(check), run: () => runReadiness(checks) });
+  },
+  { name: 'readiness' },
+);

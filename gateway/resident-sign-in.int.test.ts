@@ -1,9 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/clock.js';
-import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { createCertificateBindings } from '../identity/certificate-binding.js';
 import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/testing/hub.js';
@@ -15,14 +12,9 @@ import { createEventWire } from '../platform/event-wire.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { testKafka, testLogger } from '../tests/support/infra.js';
 import { isolatedTopics } from '../tests/support/topics.js';
-import { createDisclosureRecorder } from '../trail/recorder.js';
-import { createConsentCommands } from './consent-commands.js';
-import { createConsentView } from './consent-view.js';
-import { createDisclosureService } from './disclosure-service.js';
-import { createGatewayMetrics } from './metrics.js';
 import { bindCertificateForResident } from './resident/certificate-enrolment.js';
 import { createSessionTokens } from './resident/session-token.js';
-import { buildGateway } from './server.js';
+import { startTestGateway } from './testing/test-gateway.js';
 import { type AgencyPki, call, createAgencyPki } from './testing/tls.js';
 
 /**
@@ -35,7 +27,6 @@ let jpki: TestPki;
 let agencies: AgencyPki;
 let hub: TestHub;
 let revocations: RevocationService;
-let app: FastifyInstance;
 let url: string;
 let enrolled: IssuedCertificate;
 let revokedCard: IssuedCertificate;
@@ -84,45 +75,19 @@ beforeAll(async () => {
   ]);
   await revocations.feed.catchUp();
 
-  const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
-    logger,
-  });
   closers.push(
-    () => recorder.close(),
     () => revocations.close(),
     () => hub.close(),
   );
-  const view = createConsentView();
-  const consentCommands = createConsentCommands({
-    view,
-    log: { append: async () => undefined, close: async () => undefined },
-    clock: systemClock,
-    ids: randomUUID,
-  });
-  app = await buildGateway({
-    tls: { cert: agencies.server.cert, key: agencies.server.key, agencyCa: agencies.caPem },
+  const gateway = await startTestGateway({
+    kafka,
+    wire,
     logger,
-    metrics: createGatewayMetrics(),
-    disclosures: createDisclosureService({
-      policy: await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger }),
-      consents: view,
-      consentUses: consentCommands,
-      readModel: { latestItem: () => undefined, residentRecord: () => undefined },
-      recorder,
-      clock: systemClock,
-      ids: randomUUID,
-    }),
+    pki: agencies,
+    trailTopic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
+    consentsTopic: topicName(config.TOPIC_PREFIX, Topics.consents),
     residents: hub.codes,
-    consentCommands,
-    clock: systemClock,
-    portalAgencies: ['resident-portal'],
-    isRevoked: () => false,
-    readiness: [],
-    ratePerMinute: 1_000,
-    bodyLimitBytes: 16_384,
+    readModel: { latestItem: () => undefined, residentRecord: () => undefined },
     residentSignIn: {
       clock: systemClock,
       trustAnchors: jpki.trustAnchors,
@@ -133,12 +98,11 @@ beforeAll(async () => {
       sessions: createSessionTokens({ key: randomBytes(32), clock: systemClock }),
     },
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `https://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  closers.unshift(() => gateway.close());
+  url = gateway.url;
 });
 
 afterAll(async () => {
-  await app?.close();
   for (const close of closers) await close().catch(() => undefined);
 });
 

@@ -17,7 +17,13 @@ import { createGatewayMetrics } from './metrics.js';
 import { createSecurityAudit, type SecurityAudit } from './security-audit.js';
 import { kafkaSecurityEventLog } from './security-event-log.js';
 import { SECURITY_HEADERS } from './security-headers.js';
-import { startTestGateway, type TestGateway, tls12Connection, trailRecords } from './testing/test-gateway.js';
+import {
+  seededReadModel,
+  startTestGateway,
+  type TestGateway,
+  tls12Connection,
+  trailRecords,
+} from './testing/test-gateway.js';
 import {
   type AgencyPki,
   type ClientIdentity,
@@ -74,21 +80,20 @@ describe('refusals before the trail leave a security record, and every answer is
       wire,
       logger,
       pki,
-      hub,
-      linkageId: LINKAGE,
+      residents: hub.codes,
+      readModel: seededReadModel(LINKAGE),
       trailTopic: topicName(config.TOPIC_PREFIX, Topics.accessTrail),
       consentsTopic: topicName(config.TOPIC_PREFIX, Topics.consents),
     };
     gateway = await startTestGateway({
       ...common,
-      overrides: {
-        securityAudit: audit,
-        connectionLimits: { headersTimeoutMs: 1_000, requestTimeoutMs: 3_000 },
-      },
+      securityAudit: audit,
+      limits: { connectionLimits: { headersTimeoutMs: 1_000, requestTimeoutMs: 3_000 } },
     });
     strict = await startTestGateway({
       ...common,
-      overrides: { securityAudit: audit, ratePerMinute: 2, unauthenticatedRatePerMinute: 2 },
+      securityAudit: audit,
+      limits: { ratePerMinute: 2, unauthenticatedRatePerMinute: 2 },
     });
   });
 

@@ -52,6 +52,10 @@ export const GatewaySettings = z
     GATEWAY_LINKS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     /** Requests per client address per minute without an agency certificate (checked before the 401). */
     GATEWAY_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    /** The residents' own budget: requests per signed-in resident per minute (resident routes). */
+    GATEWAY_RESIDENT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    /** Requests per client address per minute on the resident routes, page and proofs without a session. */
+    GATEWAY_RESIDENT_ADDRESS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
     GATEWAY_HEADERS_TIMEOUT_MS: millis(120_000, DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
     GATEWAY_REQUEST_TIMEOUT_MS: millis(300_000, DEFAULT_CONNECTION_LIMITS.requestTimeoutMs),
     GATEWAY_KEEP_ALIVE_TIMEOUT_MS: millis(120_000, DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs),

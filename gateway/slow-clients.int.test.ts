@@ -44,7 +44,7 @@ describe('slow clients are cut off at the configured bounds', () => {
   const opened: Socket[] = [];
 
   beforeAll(async () => {
-    gateway = await gatewayFixture('slow', { connectionLimits: LIMITS });
+    gateway = await gatewayFixture('slow', { limits: { connectionLimits: LIMITS } });
     agency = await gateway.pki.issue('hello-work');
   });
 

@@ -89,6 +89,14 @@ export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): I
     endpoint: `agency topics ${config.TOPIC_PREFIX}agency.<agency>.notifications`,
     env,
   }),
+  // Before the gateway: the gateway reads checkpoints, proofs and entries from this service's store.
+  appService(config, {
+    name: 'trail-log',
+    script: 'trail/log/main.ts',
+    readyMessage: 'trail log running',
+    env,
+    endpoint: `Merkle log of the access trail under ${infraPaths(config.home).data('trail-log')}; checkpoints on ${config.TOPIC_PREFIX}trail-checkpoints; metrics http://127.0.0.1:${env.TSUNAGI_TRAIL_LOG_METRICS_PORT ?? process.env.TSUNAGI_TRAIL_LOG_METRICS_PORT ?? 9465}/metrics`,
+  }),
   appService(config, {
     name: 'notices',
     script: 'notices/cli.ts',
@@ -102,7 +110,7 @@ export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): I
     script: 'gateway/main.ts',
     ports: [gatewayPort(env)],
     readyMessage: 'gateway listening',
-    endpoint: `https://127.0.0.1:${gatewayPort(env)} (mutual TLS; OpenAPI at /docs)`,
+    endpoint: `https://127.0.0.1:${gatewayPort(env)} (mutual TLS; OpenAPI at /docs; resident page at /resident/)`,
     env,
   }),
 ];

@@ -37,7 +37,7 @@ describe('the deployment descriptor agrees with infra/', () => {
     expect(granted).toEqual(new Set(rows.map((r) => r.principal)));
     for (const superUser of SUPER_USERS) expect(granted.has(superUser)).toBe(false);
     expect(compose).toContain('./kafka/kafka-acls.sh:/etc/tsunagi/kafka-acls.sh:ro');
-    for (const service of ['gateway', 'projector', 'subscriptions'])
+    for (const service of ['gateway', 'projector', 'subscriptions', 'trail-log'])
       expect(compose).toContain(`{ source: kafka-${service}-cert, target: kafka-client.pem }`);
   });
 

@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import { parseRoundWait } from '../consumers/subscription-service.js';
 import { systemClock } from '../core/clock.js';
-import { BUNDLED_RULES_PATH, createEligibilityRulesStore } from '../core/eligibility/load.js';
-import { BUNDLED_POLICY_PATH, createPolicyStore } from '../core/policy/index.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
 import { infraPaths } from '../infra/paths.js';
@@ -11,6 +9,12 @@ import { loadInfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
+import {
+  BUNDLED_POLICY_PATH,
+  BUNDLED_RULES_PATH,
+  createEligibilityRulesStore,
+  createPolicyStore,
+} from '../policy/index.js';
 import { startNotices } from './wiring.js';
 
 const USAGE = `usage: tsx notices/cli.ts run [--rules FILE] [--policy FILE] [--group ID] [--from-beginning]

@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../core/clock.js';
-import { BUNDLED_RULES_PATH, loadEligibilityRulesFile } from '../core/eligibility/load.js';
 import { TsunagiError } from '../core/errors.js';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
 import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/testing/hub.js';
 import { createLogger } from '../platform/logger.js';
+import {
+  BUNDLED_POLICY_PATH,
+  BUNDLED_RULES_PATH,
+  loadEligibilityRulesFile,
+  loadPolicyFile,
+} from '../policy/index.js';
 import type { DisclosureRecorded, EligibilityNoticeIssued, TsunagiEvent } from '../schemas/events.js';
 import { type FactsStore, openFactsStore } from './facts-store.js';
 import { issueNotices, type NoticeDeps } from './issue.js';

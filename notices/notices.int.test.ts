@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/clock.js';
-import { BUNDLED_RULES_PATH, loadEligibilityRulesFile } from '../core/eligibility/load.js';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../core/policy/index.js';
 import { startPushGateway } from '../gateway/testing/push-gateway.js';
 import { call } from '../gateway/testing/tls.js';
 import type { LinkageId } from '../identity/linkage-id.js';
@@ -12,6 +10,12 @@ import { scanForText } from '../identity/privacy-scan.js';
 import { createTestHub } from '../identity/testing/hub.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
+import {
+  BUNDLED_POLICY_PATH,
+  BUNDLED_RULES_PATH,
+  loadEligibilityRulesFile,
+  loadPolicyFile,
+} from '../policy/index.js';
 import { createEventPublisher } from '../producers/publisher.js';
 import type {
   DeadLetterRecorded,

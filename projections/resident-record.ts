@@ -1,91 +1,12 @@
-import { assertNever } from '../core/errors.js';
-import type { Address, ChangeType, ResidentRecordChanged, TsunagiEvent } from '../schemas/events.js';
+import { evolveResidentRecord, type ResidentRecord } from '../core/resident/index.js';
+import type { TsunagiEvent } from '../schemas/events.js';
 import { type ApplyOutcome, key, type Projection, type RecordPosition, type StoreTx } from './projection.js';
 import { inSequence } from './sequence.js';
 
 export const RESIDENTS = 'residents';
 
-export type ResidentStatus = 'RESIDENT' | 'MOVED_OUT' | 'DECEASED';
-
-/** The resident's current record as the registry last stated it (basic four information and where). */
-export interface ResidentRecord {
-  name: string;
-  nameKana: string;
-  address: Address;
-  dateOfBirth: string;
-  gender: ResidentRecordChanged['data']['gender'];
-  householdId: string;
-  status: ResidentStatus;
-  /** Where the resident is registered; null after a move-out until the move-in is recorded. */
-  currentMunicipality: string | null;
-  /** The municipality of previous residence (前住所地): the last other municipality they lived in. */
-  previousMunicipality: string | null;
-  lastChange: ChangeType;
-  sequence: number;
-  occurredAt: Date;
-}
-
-const STATUS_AFTER: Record<ChangeType, ResidentStatus | 'unchanged'> = {
-  REGISTRATION: 'RESIDENT',
-  BIRTH: 'RESIDENT',
-  MOVE_IN: 'RESIDENT',
-  MOVE_OUT: 'MOVED_OUT',
-  DEATH: 'DECEASED',
-  ADDRESS_CHANGE: 'unchanged',
-  NAME_CHANGE: 'unchanged',
-  CORRECTION: 'unchanged',
-};
-
-/**
- * Evolve of one resident's record. A move-out (filed at the municipality being left) clears the
- * current municipality and makes the one left the previous one; any other change places the
- * resident in the address's municipality, and a change of municipality moves the old one to
- * `previousMunicipality`. Death keeps the municipalities as they were.
- */
-export function evolveResidentRecord(
-  state: ResidentRecord | undefined,
-  event: ResidentRecordChanged,
-): ResidentRecord {
-  const { data } = event;
-  const change = data.changeType;
-  const after = STATUS_AFTER[change];
-  let current = state?.currentMunicipality ?? null;
-  let previous = state?.previousMunicipality ?? null;
-  switch (change) {
-    case 'MOVE_OUT':
-      previous = current ?? data.sourceMunicipalityCode;
-      current = null;
-      break;
-    case 'DEATH':
-      current ??= data.address.municipalityCode;
-      break;
-    case 'REGISTRATION':
-    case 'BIRTH':
-    case 'MOVE_IN':
-    case 'ADDRESS_CHANGE':
-    case 'NAME_CHANGE':
-    case 'CORRECTION':
-      if (current !== null && current !== data.address.municipalityCode) previous = current;
-      current = data.address.municipalityCode;
-      break;
-    default:
-      return assertNever(change, 'change type');
-  }
-  return {
-    name: data.name,
-    nameKana: data.nameKana,
-    address: data.address,
-    dateOfBirth: data.dateOfBirth,
-    gender: data.gender,
-    householdId: data.householdId,
-    status: after === 'unchanged' ? (state?.status ?? 'RESIDENT') : after,
-    currentMunicipality: current,
-    previousMunicipality: previous,
-    lastChange: change,
-    sequence: data.sequence,
-    occurredAt: event.envelope.occurredAt,
-  };
-}
+// The record and its pure evolve live in core/resident/; re-exported for the projection's readers.
+export { evolveResidentRecord, type ResidentRecord, type ResidentStatus } from '../core/resident/index.js';
 
 export function applyResidentRecord(event: TsunagiEvent, tx: StoreTx): ApplyOutcome {
   if (event.type !== 'ResidentRecordChanged') return { outcome: 'ignored' };

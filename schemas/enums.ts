@@ -1,40 +1,11 @@
-/** Enum symbols; the .avsc files carry the same lists (a unit test holds them together). */
-export const CHANGE_TYPES = [
-  'REGISTRATION',
-  'BIRTH',
-  'MOVE_IN',
-  'MOVE_OUT',
-  'ADDRESS_CHANGE',
-  'NAME_CHANGE',
-  'DEATH',
-  'CORRECTION',
-] as const;
-export const GENDERS = ['MALE', 'FEMALE', 'UNSPECIFIED'] as const;
-/** Items a provider publishes on the information-items topic; each has its own payload record. */
-export const ITEM_KINDS = [
-  'LOCAL_TAX_INCOME',
-  'CHILD_ALLOWANCE_STATUS',
-  'CARE_LEVEL',
-  'PUBLIC_ASSISTANCE_STATUS',
-  'PENSION_BENEFIT_AMOUNT',
-  'DISABILITY_CERTIFICATE',
-] as const;
-/** What a disclosure or consent can concern: the published items plus the resident registry's own. */
-export const DISCLOSABLE_ITEMS = [
-  ...ITEM_KINDS,
-  'RESIDENT_RECORD',
-  'BASIC_FOUR_INFORMATION',
-  'ADDRESS',
-  'LOCAL_TAX_CERTIFICATE',
-  /** The resident's public-money receiving account (公金受取口座): only to benefit-payment office works. */
-  'PUBLIC_MONEY_ACCOUNT',
-] as const;
 /**
- * What an access-trail entry can concern: the disclosable items, and what only the hub hands out
- * (never a legal-basis row's or a consent's item): an agency's own code for a resident (a link,
- * POST /v1/links) and an eligibility notice sent to the responsible agency.
+ * Enum symbols; the .avsc files carry the same lists (a unit test holds them together). The lists the
+ * domain rules need live in core/ and are taken from there (schemas/ may import core/, never the reverse).
  */
-export const TRAIL_ITEMS = [...DISCLOSABLE_ITEMS, 'AGENCY_CODE', 'ELIGIBILITY_NOTICE'] as const;
+export { DISCLOSABLE_ITEMS, PUBLISHED_ITEMS, TRAIL_ITEMS } from '../core/items.js';
+export { DISCLOSURE_CHANNELS, DISCLOSURE_OUTCOMES } from '../core/policy/vocabulary.js';
+export { CHANGE_TYPES, GENDERS } from '../core/resident/record.js';
+
 export const ALLOWANCE_STATUSES = ['RECEIVING', 'SUSPENDED', 'TERMINATED', 'NOT_ELIGIBLE'] as const;
 export const CARE_LEVELS = [
   'SUPPORT_1',
@@ -63,7 +34,6 @@ export const REVOCATION_REASONS = [
   'AA_COMPROMISE',
 ] as const;
 export const REVOCATION_SOURCES = ['CRL', 'OCSP'] as const;
-export const DISCLOSURE_OUTCOMES = ['DISCLOSED', 'REFUSED', 'NOT_FOUND'] as const;
 /** What an agency notification reports: an item published or withdrawn, or a resident record change. */
 export const NOTIFICATION_ACTIONS = ['PUBLISHED', 'WITHDRAWN', 'RECORD_CHANGED'] as const;
 /**
@@ -78,14 +48,6 @@ export const SECURITY_EVENT_KINDS = [
   'RENEGOTIATION_REFUSED',
   'CLIENT_TIMED_OUT',
   'HANDSHAKE_FAILED',
-] as const;
-export const DISCLOSURE_CHANNELS = [
-  'INQUIRY',
-  'SUBSCRIPTION',
-  'SELF_INFORMATION',
-  'RESIDENT_PORTAL',
-  'LINKING',
-  'NOTICE',
 ] as const;
 /** The resident's ledger (issue 15): one public-money account and one contact for notices. */
 export const LEDGER_ENTRIES = ['PUBLIC_MONEY_ACCOUNT', 'NOTICE_CONTACT'] as const;

@@ -10,9 +10,9 @@ import {
   DISCLOSURE_CHANNELS,
   DISCLOSURE_OUTCOMES,
   GENDERS,
-  ITEM_KINDS,
   NOTIFICATION_ACTIONS,
   PENSION_KINDS,
+  PUBLISHED_ITEMS,
   REVOCATION_REASONS,
   REVOCATION_SOURCES,
   SECURITY_EVENT_KINDS,
@@ -103,7 +103,7 @@ export function buildEventSchemas(p: Primitives) {
     z.object({
       linkageId: LinkageId,
       provider: PartyId,
-      itemKind: z.enum(ITEM_KINDS),
+      itemKind: z.enum(PUBLISHED_ITEMS),
       sequence,
       reason: text(),
     }),
@@ -179,6 +179,8 @@ export function buildEventSchemas(p: Primitives) {
       nonDisclosureReason: z.enum(NON_DISCLOSURE_REASONS).nullable().default(null),
       /** Since v2: the requester's case number (digit groups only); null when none was given. */
       nonDisclosureCaseReference: CaseReference.nullable().default(null),
+      /** Since v3: the refusal's detail beside its code (`refusalReason`); null when none. */
+      refusalDetail: text().nullable().default(null),
     }),
   );
 

@@ -21,11 +21,11 @@ export {
   DISCLOSURE_CHANNELS,
   DISCLOSURE_OUTCOMES,
   GENDERS,
-  ITEM_KINDS,
   LEDGER_ACTIONS,
   LEDGER_ENTRIES,
   NOTIFICATION_ACTIONS,
   PENSION_KINDS,
+  PUBLISHED_ITEMS,
   REVOCATION_REASONS,
   REVOCATION_SOURCES,
   revocationReasonFromCode,
@@ -72,6 +72,7 @@ export type EligibilityNoticeDeclined = EventOf<'EligibilityNoticeDeclined'>;
 export type EligibilityNoticeDelivered = EventOf<'EligibilityNoticeDelivered'>;
 
 export type ChangeType = ResidentRecordChanged['data']['changeType'];
+/** A published item kind (the Avro enum `ItemKind`; core/items' `PublishedItem`). */
 export type ItemKind = InformationItemPublished['data']['itemKind'];
 export type ItemPayload<K extends ItemKind> = Extract<
   InformationItemPublished['data'],
@@ -120,7 +121,7 @@ export const EVENT_SUBJECTS = {
     topic: Topics.certificateStatus,
     version: 1,
   },
-  DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 3 },
+  DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 4 },
   DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 2 },
   AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 3 },
   SecurityEventRecorded: { subject: 'security-event', topic: Topics.securityAudit, version: 1 },

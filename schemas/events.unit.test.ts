@@ -57,7 +57,7 @@ describe('event catalogue', () => {
     const get = (name: string, subject?: string) => avroEnum(avro, name, subject);
     expect(get('ChangeType')).toEqual([...events.CHANGE_TYPES]);
     expect(get('Gender')).toEqual([...events.GENDERS]);
-    expect(get('ItemKind')).toEqual([...events.ITEM_KINDS]);
+    expect(get('ItemKind')).toEqual([...events.PUBLISHED_ITEMS]);
     expect(get('DisclosableItem', 'consent-granted')).toEqual([...events.DISCLOSABLE_ITEMS]);
     expect(get('DisclosableItem', 'agency-notification')).toEqual([...events.DISCLOSABLE_ITEMS]);
     // The trail also names what only the hub hands out (a link's code, a notice).

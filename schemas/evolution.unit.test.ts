@@ -60,7 +60,35 @@ describe('disclosure-recorded v1 ↔ v2 (the embargo reason, case reference and 
   });
 
   it('keeps the reason code and case reference at the current version', () => {
-    expect(decodeEvent('disclosure-recorded', 2, encodeEvent(hidden))).toEqual(hidden);
+    expect(decodeEvent('disclosure-recorded', 2, encodeEvent(hidden, 2))).toEqual(hidden);
+  });
+});
+
+describe('disclosure-recorded v2 ↔ v3 (the refusal detail beside its code)', () => {
+  const trailV2 = avroType('disclosure-recorded', 2);
+  const trailV3 = avroType('disclosure-recorded', 3);
+  const refused = SAMPLE_EVENTS['disclosure-recorded']?.[3] as DisclosureRecorded;
+
+  it('given v3 data, a v2 reader reads the code and drops the detail', () => {
+    const read = trailV2.fromBuffer(trailV3.toBuffer(toAvroRecord(refused)), trailV2.createResolver(trailV3));
+    expect(read.refusalDetail).toBeUndefined();
+    expect(read.refusalReason).toBe('CONSENT_NOT_COVERING');
+  });
+
+  it('given a v2 trail record, the current reader gives a null detail and keeps the reason as written', () => {
+    const older = {
+      ...refused,
+      data: { ...refused.data, refusalReason: 'CONSENT_NOT_COVERING: USES_EXHAUSTED' },
+    };
+    const event = decodeEvent('disclosure-recorded', 2, encodeEvent(older, 2));
+    expect(event.type === 'DisclosureRecorded' && event.data).toMatchObject({
+      refusalReason: 'CONSENT_NOT_COVERING: USES_EXHAUSTED',
+      refusalDetail: null,
+    });
+  });
+
+  it('encodes at v3 keeping code and detail apart', () => {
+    expect(decodeEvent('disclosure-recorded', 3, encodeEvent(refused, 3))).toEqual(refused);
   });
 });
 

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { systemClock } from '../core/clock.js';
 import { infraPaths } from '../infra/paths.js';
 import { createCrlFetcher, createCrlIngest, type IngestOutcome } from '../jpki/crl-ingest.js';
+import { Oid } from '../jpki/oids.js';
 import { importSigningKey, parseCertificate, toDer, toPem } from '../jpki/pki.js';
 import { startRevocationService } from '../jpki/revocation-service.js';
+import { issueCertificate } from '../jpki/testing/pki/certificate-builder.js';
 import { issueCrl } from '../jpki/testing/pki/crl-builder.js';
-import { createTestPki } from '../jpki/testing/pki/index.js';
+import { createTestPki, randomSerial } from '../jpki/testing/pki/index.js';
 import { exportPrivateKeyDer, generateRsaKeys } from '../jpki/testing/pki/keys.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
@@ -95,15 +97,18 @@ export async function refreshDemoCrl(
   config: InfraConfig,
   jpki: DemoJpki,
   logger: Logger,
+  /** Serials (hex) of demo cards to list as revoked (tests of a revoked card). */
+  revoked: readonly string[] = [],
 ): Promise<IngestOutcome> {
-  const issuerDer = toDer(readFileSync(jpki.issuingCaFile)) as Uint8Array;
-  const certificate = parseCertificate(issuerDer);
-  if (!certificate) throw new Error(`${jpki.issuingCaFile} is not a certificate`);
-  const privateKey = await importSigningKey(readFileSync(jpki.issuingCaKeyFile, 'utf8'));
+  const { certificate, privateKey } = await demoIssuingCa(jpki);
   const now = systemClock.now();
   const crl = await issueCrl({
     issuer: { certificate, privateKey },
-    entries: [],
+    entries: revoked.map((serialNumber) => ({
+      serialNumber,
+      revokedAt: now,
+      reason: 'keyCompromise' as const,
+    })),
     thisUpdate: new Date(now.getTime() - 60_000),
     nextUpdate: new Date(now.getTime() + CRL_VALIDITY_MS),
     crlNumber: Math.floor(now.getTime() / 1000),
@@ -128,4 +133,48 @@ export async function refreshDemoCrl(
   } finally {
     await revocations.close();
   }
+}
+
+async function demoIssuingCa(jpki: DemoJpki) {
+  const certificate = parseCertificate(toDer(readFileSync(jpki.issuingCaFile)) as Uint8Array);
+  if (!certificate) throw new Error(`${jpki.issuingCaFile} is not a certificate`);
+  return { certificate, privateKey: await importSigningKey(readFileSync(jpki.issuingCaKeyFile, 'utf8')) };
+}
+
+/**
+ * One more card from the demo issuing CA, into `<dir>/<name>/` (for showing refusals: a card bound to
+ * nobody, a card then revoked). Bound to no resident; its serial is returned for a CRL.
+ */
+export async function issueDemoCard(
+  jpki: DemoJpki,
+  name: string,
+): Promise<DemoCardFiles & { serialNumber: string }> {
+  const issuer = await demoIssuingCa(jpki);
+  const serialNumber = randomSerial();
+  const keys = await generateRsaKeys();
+  const now = systemClock.now().getTime();
+  const issued = await issueCertificate({
+    serialNumber,
+    subject: [
+      ['2.5.4.6', 'JP'],
+      ['2.5.4.3', `JPKI-TEST-${serialNumber.slice(0, 12).toUpperCase()}`],
+    ],
+    keys,
+    issuer,
+    keyUsage: ['digitalSignature'],
+    extKeyUsage: [Oid.kpClientAuth],
+    notBefore: new Date(now - 30 * 86_400_000),
+    notAfter: new Date(now + 5 * 365 * 86_400_000),
+  });
+  const dir = join(jpki.dir, name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const card = {
+    name: name as DemoCardFiles['name'],
+    dir,
+    certificateFile: join(dir, 'certificate.pem'),
+    keyFile: join(dir, 'private-key.pem'),
+  };
+  write(card.certificateFile, toPem(issued.der, 'CERTIFICATE'));
+  write(card.keyFile, toPem(await exportPrivateKeyDer(keys.privateKey), 'PRIVATE KEY'), true);
+  return { ...card, serialNumber };
 }

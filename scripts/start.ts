@@ -10,6 +10,7 @@ import { demoJpkiEnv, ensureDemoJpki, refreshDemoCrl } from './demo-jpki.js';
 import { demoLinks } from './demo-links.js';
 import { demoNotifications } from './demo-notifications.js';
 import { gatewayTlsEnv } from './demo-pki.js';
+import { demoResidentPage } from './demo-resident-page.js';
 import { demoResidentSignIn } from './demo-sign-in.js';
 import { demoEventTravels } from './demo-travel.js';
 import { demoViews } from './demo-views.js';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   );
 
   say(
-    'services: projector (exactly-once views), analytics sink (ClickHouse facts), subscriptions (agency notifications), notices (eligibility notices), gateway (mutual TLS)',
+    'services: projector (exactly-once views), analytics sink (ClickHouse facts), subscriptions (agency notifications), notices (eligibility notices), trail log (Merkle log, signed checkpoints), gateway (mutual TLS, resident page)',
   );
   const services = await servicesUp(config, logger, {
     ...(await gatewayTlsEnv(config)),
@@ -65,10 +66,14 @@ async function main(): Promise<void> {
   await demoNotifications(config, quiet);
 
   say('demo: agencies ask the gateway (mutual TLS); the trail is written before each answer');
-  await demoInquiries(config, quiet);
+  const answers = await demoInquiries(config, quiet);
 
   say('demo: residents sign in with their My Number Card (demo cards from the test PKI)');
   await demoResidentSignIn(config, quiet);
+
+  say("demo: the resident's page — who accessed my information, each entry verified against the signed log");
+  const lastInquiry = Math.max(-1, ...answers.map((a) => Number(a.trail?.offset ?? -1)));
+  await demoResidentPage(config, lastInquiry);
 
   say('demo: push-type administration: eligibility notices from the events already received');
   await demoEligibility(config, quiet);

@@ -1,23 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-import { toBase64 } from './log/verifier/bytes.js';
+import { fromBase64, toBase64 } from './log/verifier/bytes.js';
 import { parseVerifierKey, type VerifierKey } from './log/verifier/note.js';
 import { ConsistencyProofJson, InclusionProofJson } from './log/verifier/proof-json.js';
-import {
-  type Verified,
-  verifyCheckpoint,
-  verifyEntryInclusion,
-  verifyLogConsistency,
-} from './log/verifier/verify.js';
+import { verifyResidentEntry } from './log/verifier/resident-entry.js';
+import { verifyCheckpoint, verifyEntryInclusion, verifyLogConsistency } from './log/verifier/verify.js';
 
 export const USAGE = `usage:
   npx tsx trail/verify.ts checkpoint  --key KEY CHECKPOINT
   npx tsx trail/verify.ts inclusion   --key KEY --checkpoint CHECKPOINT --proof PROOF.json --entry ENTRY
+                                      [--resident-key TRAILKEY]
   npx tsx trail/verify.ts consistency --key KEY --old CHECKPOINT --new CHECKPOINT --proof PROOF.json
 options:
   --key KEY       the log's verifier key (<name>+<key id>+<base64>), or a file holding it
   --origin NAME   the log's origin, if it differs from the key name
+  --resident-key  a resident's trail key (base64, from their history answer), or a file holding it:
+                  the entry must also be a public trail entry bound to that resident
 Exit status: 0 verified; 1 verification failed (the reason is printed); 2 unusable input.`;
 
 /** Why a run could not even verify: a missing file, bad JSON, a malformed key. Exit status 2. */
@@ -61,6 +60,13 @@ async function readKey(value: string | undefined): Promise<VerifierKey> {
   return parsed.key;
 }
 
+function readResidentKey(value: string): Uint8Array {
+  const text = existsSync(value) ? readFileSync(value, 'utf8').trim() : value;
+  const key = fromBase64(text);
+  if (key?.length !== 32) throw new UsageError('--resident-key: not the base64 of a 32-byte trail key');
+  return key;
+}
+
 /** Runs the verifier on command-line arguments; returns the exit status. */
 export async function runVerifier(args: readonly string[], io: VerifierIo): Promise<number> {
   try {
@@ -68,7 +74,7 @@ export async function runVerifier(args: readonly string[], io: VerifierIo): Prom
       args: [...args],
       allowPositionals: true,
       options: Object.fromEntries(
-        ['key', 'origin', 'checkpoint', 'proof', 'entry', 'old', 'new'].map((name) => [
+        ['key', 'origin', 'checkpoint', 'proof', 'entry', 'old', 'new', 'resident-key'].map((name) => [
           name,
           { type: 'string' },
         ]),
@@ -76,7 +82,10 @@ export async function runVerifier(args: readonly string[], io: VerifierIo): Prom
     });
     const key = await readKey(values.key);
     const origin = values.origin ?? key.name;
-    const report = (result: Verified<object>, success: string) => {
+    const report = (
+      result: { ok: true } | { ok: false; reason: string; detail: string },
+      success: string,
+    ) => {
       if (result.ok) {
         io.out(`verified: ${success}`);
         return 0;
@@ -90,13 +99,24 @@ export async function runVerifier(args: readonly string[], io: VerifierIo): Prom
         return report(result, result.ok ? describe(result.checkpoint) : '');
       }
       case 'inclusion': {
-        const result = await verifyEntryInclusion({
+        const claim = {
           entry: readInput(values.entry, '--entry'),
           proof: readProof(InclusionProofJson, values.proof),
           checkpoint: readInput(values.checkpoint, '--checkpoint'),
           key,
           origin,
-        });
+        };
+        if (values['resident-key'] !== undefined) {
+          const residentKey = readResidentKey(values['resident-key']);
+          const result = await verifyResidentEntry({ ...claim, residentKey });
+          return report(
+            result,
+            result.ok
+              ? `entry ${result.index} is in the log and is the resident's: ${result.entry.recordedAt} ${result.entry.requester} ${result.entry.officeWork} ${result.entry.itemKind} ${result.entry.outcome}`
+              : '',
+          );
+        }
+        const result = await verifyEntryInclusion(claim);
         return report(result, result.ok ? `entry ${result.index} is in ${describe(result.checkpoint)}` : '');
       }
       case 'consistency': {

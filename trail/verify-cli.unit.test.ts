@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTrailSubjectKeys, publicEntryBytes } from './log/public-entry.js';
+import { testDisclosure } from './log/testdata/disclosures.js';
 import { forkedLog, signedLog } from './log/testdata/signed-log.js';
 import { consistencyProofToJson, inclusionProofToJson } from './log/verifier/proof-json.js';
 import { runVerifier } from './verify-cli.js';
@@ -132,6 +134,39 @@ describe('the standalone verifier CLI', () => {
       err: expect.stringContaining('unknown command'),
     });
     expect(await run('checkpoint', '--kee', files.key)).toMatchObject({ status: 2 });
+  });
+
+  it("checks with --resident-key that a public entry is the resident's", async () => {
+    const subjects = createTrailSubjectKeys(new Uint8Array(32).fill(5));
+    const publicLog = signedLog(100, { entry: (i) => publicEntryBytes(testDisclosure(i), subjects) });
+    const trailKey = Buffer.from(subjects.residentKey('lnk_merkle_2_abc')).toString('base64');
+    const verify = (index: number, residentKey: string) =>
+      run(
+        'inclusion',
+        '--key',
+        publicLog.verifierKey,
+        '--checkpoint',
+        file('public.checkpoint', publicLog.checkpoint()),
+        '--proof',
+        file(`public.${index}.json`, JSON.stringify(inclusionProofToJson(publicLog.inclusion(index)))),
+        '--entry',
+        file(`public.${index}`, publicLog.entry(index)),
+        '--resident-key',
+        residentKey,
+      );
+    expect(await verify(17, trailKey)).toEqual({
+      status: 0,
+      out: "verified: entry 17 is in the log and is the resident's: 2026-04-01T00:00:17.000Z 131016 child-allowance-eligibility LOCAL_TAX_INCOME DISCLOSED",
+      err: '',
+    });
+    expect(await verify(16, trailKey)).toMatchObject({
+      status: 1,
+      err: expect.stringMatching(/^verification FAILED \(NOT_YOUR_ENTRY\): entry 16 is in the log but/),
+    });
+    expect(await verify(17, 'c2hvcnQ=')).toMatchObject({
+      status: 2,
+      err: expect.stringMatching(/^--resident-key: not the base64 of a 32-byte trail key\nusage:/),
+    });
   });
 
   it('runs as a process: npx tsx trail/verify.ts, with exit statuses 0 and 1', async () => {

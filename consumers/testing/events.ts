@@ -1,5 +1,5 @@
+import type { ResidentRecord } from '../../core/resident/index.js';
 import { newLinkageId } from '../../identity/linkage-id.js';
-import type { ResidentRecord } from '../../projections/resident-record.js';
 import type {
   ChangeType,
   InformationItemPublished,

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { systemClock } from '../../core/clock.js';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../../core/policy/index.js';
+import type { ResidentRecord } from '../../core/resident/index.js';
 import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
 import type { InfraConfig } from '../../platform/config.js';
 import { createEventWire, type EventWire } from '../../platform/event-wire.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../../policy/index.js';
 import { createEventPublisher } from '../../producers/publisher.js';
-import type { ResidentRecord } from '../../projections/resident-record.js';
 import type { TsunagiEvent } from '../../schemas/events.js';
 import { testKafka, testLogger } from '../../tests/support/infra.js';
 import { isolatedTopics } from '../../tests/support/topics.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DATE_BOUNDS_MESSAGE, isInstantInBounds } from '../dates.js';
-import { AgencyId, ItemKind, OfficeWork } from '../policy/vocabulary.js';
+import { DisclosableItem } from '../items.js';
+import { AgencyId, OfficeWork } from '../policy/vocabulary.js';
 import { consentStatus } from './check.js';
 import type { ConsentCommand } from './decider.js';
 import { type Consent, REVOCATION_REASONS } from './types.js';
@@ -19,7 +20,7 @@ export const GrantConsentBody = z
     recipient: AgencyId,
     purpose: OfficeWork,
     items: z
-      .array(ItemKind)
+      .array(DisclosableItem)
       .min(1, { error: 'name at least one item' })
       .refine((items) => new Set(items).size === items.length, { error: 'items must not repeat' }),
     validFrom: Instant,
@@ -45,7 +46,7 @@ export const ConsentView = z.object({
   consentId: z.string(),
   recipient: z.string(),
   purpose: z.string(),
-  items: z.array(ItemKind),
+  items: z.array(DisclosableItem),
   validFrom: z.string(),
   validUntil: z.string(),
   maxUses: z.int().nullable(),

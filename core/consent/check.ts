@@ -1,4 +1,4 @@
-import type { ItemKind } from '../policy/vocabulary.js';
+import type { DisclosableItem } from '../items.js';
 import type { Consent, ConsentStatus } from './types.js';
 
 export const CONSENT_CHECK_REFUSALS = [
@@ -19,7 +19,7 @@ export interface ConsentQuery {
   recipient: string;
   /** The office work of the disclosure. */
   purpose: string;
-  item: ItemKind;
+  item: DisclosableItem;
   at: Date;
 }
 

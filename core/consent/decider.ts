@@ -1,6 +1,6 @@
 import type { Decider } from '../command.js';
 import { assertNever } from '../errors.js';
-import type { ItemKind } from '../policy/vocabulary.js';
+import type { DisclosableItem } from '../items.js';
 import { type ConsentCheckRefusal, evaluateConsent } from './check.js';
 import { CONSENT_START_TOLERANCE_MS, MAX_CONSENT_PERIOD_MS } from './limits.js';
 import type { Consent, ConsentEvent, ConsentEventDraft, ConsentGrantedData, ConsentState } from './types.js';
@@ -16,7 +16,7 @@ export type ConsentCommand =
       linkageId: string;
       recipient: string;
       purpose: string;
-      item: ItemKind;
+      item: DisclosableItem;
     };
 
 export type ConsentRefusal =

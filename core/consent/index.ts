@@ -1,3 +1,4 @@
+export * from './access.js';
 export * from './api-schemas.js';
 export * from './check.js';
 export * from './decider.js';

@@ -1,4 +1,4 @@
-import type { ItemKind } from '../policy/vocabulary.js';
+import type { DisclosableItem } from '../items.js';
 
 /**
  * The consent artefact: a resident (linkage id) lets a recipient use some items for a
@@ -13,7 +13,7 @@ export interface ConsentGrantedData {
   recipient: string;
   /** The office work or service purpose; matched against the disclosure's office work. */
   purpose: string;
-  items: readonly ItemKind[];
+  items: readonly DisclosableItem[];
   validFrom: Date;
   /** Exclusive: at this instant the consent has expired. */
   validUntil: Date;

@@ -1,6 +1,7 @@
-import type { CHANGE_TYPES, ITEM_KINDS } from '../../schemas/enums.js';
+import type { PublishedItem } from '../items.js';
 import type { LegalBasisPolicy } from '../policy/table.js';
 import type { LegalDate } from '../policy/vocabulary.js';
+import type { ChangeType } from '../resident/record.js';
 import { ageOn, chooseGuardian, householdIncome, type ResidentFacts } from './household.js';
 import {
   type Condition,
@@ -11,8 +12,7 @@ import {
 
 export type { ResidentFacts } from './household.js';
 
-type ChangeType = (typeof CHANGE_TYPES)[number];
-type ItemKind = (typeof ITEM_KINDS)[number];
+type ItemKind = PublishedItem;
 
 /** The event a rule may be triggered by, as the notices service saw it. */
 export interface TriggerEvent {

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/load.js';
+import {
+  BUNDLED_POLICY_PATH,
+  BUNDLED_RULES_PATH,
+  loadEligibilityRulesFile,
+  loadPolicyFile,
+} from '../../policy/index.js';
 import { type EvaluationFacts, evaluateRules, type RuleOutcome, type TriggerEvent } from './evaluate.js';
 import { ageOn, chooseGuardian, type ResidentFacts } from './household.js';
-import { BUNDLED_RULES_PATH, loadEligibilityRulesFile } from './load.js';
 import { noticeIdOf } from './notice-id.js';
 import type { EligibilityRules } from './table.js';
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { CHANGE_TYPES, ITEM_KINDS } from '../../schemas/enums.js';
+import { PUBLISHED_ITEMS } from '../items.js';
 import { ANY_MUNICIPALITY, type LegalBasisPolicy } from '../policy/table.js';
 import { AgencyId, isMunicipality, LegalDate, OfficeWork } from '../policy/vocabulary.js';
+import { CHANGE_TYPES } from '../resident/record.js';
 import { datedRowIssues, issueAt, type TableIssue, tableInvalid } from '../table-issues.js';
 
 /**
@@ -19,7 +20,7 @@ const Trigger = z
     /** Resident-record changes that trigger the rule (birth, move-out, death, …). */
     records: z.array(z.enum(CHANGE_TYPES)).min(1).optional(),
     /** Published information items that trigger it (a new local-tax income, …). */
-    items: z.array(z.enum(ITEM_KINDS)).min(1).optional(),
+    items: z.array(z.enum(PUBLISHED_ITEMS)).min(1).optional(),
   })
   .refine((when) => when.records !== undefined || when.items !== undefined, {
     error: 'names no event: give records, items or both',

@@ -2,9 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  BUNDLED_POLICY_PATH,
+  BUNDLED_RULES_PATH,
+  createEligibilityRulesStore,
+  loadEligibilityRulesFile,
+  loadPolicyFile,
+} from '../../policy/index.js';
 import type { TsunagiError } from '../errors.js';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/load.js';
-import { BUNDLED_RULES_PATH, createEligibilityRulesStore, loadEligibilityRulesFile } from './load.js';
 import { checkEligibilityRules, parseEligibilityRules } from './table.js';
 
 const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);

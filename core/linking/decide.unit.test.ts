@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/load.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../../policy/index.js';
 import { decideLinking, type LinkingRequest } from './decide.js';
 
 const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);

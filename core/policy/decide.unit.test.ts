@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type DisclosureRequest, decideDisclosure } from './decide.js';
+import {
+  consentRefusal,
+  type DisclosureRequest,
+  decideDisclosure,
+  resolveProvider,
+  UNSPECIFIED_PROVIDER,
+} from './decide.js';
 import { type LegalBasisRow, parsePolicy } from './table.js';
 import { legalBasisRow } from './testing/rows.js';
 
@@ -10,6 +16,11 @@ const SAPPORO = '011002';
 const row = legalBasisRow;
 
 const givenTable = (...rows: LegalBasisRow[]) => parsePolicy({ version: 1, revision: 'test-1', rows });
+/** A resident living in Osaka who moved there from `previous`. */
+const movedFrom = (previous: string | null) => ({
+  currentMunicipality: OSAKA,
+  previousMunicipality: previous,
+});
 
 const request = (overrides: Partial<DisclosureRequest> = {}): DisclosureRequest => ({
   requester: OSAKA,
@@ -25,6 +36,7 @@ describe('decideDisclosure', () => {
     const policy = givenTable(row({ id: 'LB-0004' }));
     expect(decideDisclosure(policy, request())).toEqual({
       ok: true,
+      provider: CHIYODA,
       row: policy.rows[0],
       revision: 'test-1',
       consentId: null,
@@ -38,7 +50,10 @@ describe('decideDisclosure', () => {
     const policy = givenTable(row({ id: 'LB-0004' }));
     expect(decideDisclosure(policy, request({ officeWork: 'public-assistance' }))).toEqual({
       ok: false,
+      provider: CHIYODA,
       reason: 'NO_LEGAL_BASIS',
+      detail: null,
+      rowId: null,
     });
     expect(decideDisclosure(policy, request({ item: 'CARE_LEVEL' }))).toMatchObject({
       reason: 'NO_LEGAL_BASIS',
@@ -95,25 +110,23 @@ describe('decideDisclosure', () => {
     const childAllowance = request({ officeWork: 'child-allowance-eligibility', provider: CHIYODA });
 
     it('permits asking the municipality the resident moved from', () => {
-      const decision = decideDisclosure(policy, childAllowance, { previousResidenceMunicipality: CHIYODA });
+      const decision = decideDisclosure(policy, childAllowance, { resident: movedFrom(CHIYODA) });
       expect(decision).toMatchObject({ ok: true, row: { id: 'LB-0001' } });
     });
 
     it('refuses any other municipality', () => {
-      const decision = decideDisclosure(policy, childAllowance, { previousResidenceMunicipality: SAPPORO });
-      expect(decision).toEqual({ ok: false, reason: 'PROVIDER_NOT_PERMITTED' });
+      const decision = decideDisclosure(policy, childAllowance, { resident: movedFrom(SAPPORO) });
+      expect(decision).toMatchObject({ ok: false, reason: 'PROVIDER_NOT_PERMITTED', detail: null });
     });
 
     it('refuses with PREVIOUS_RESIDENCE_UNKNOWN when the caller does not know one', () => {
-      expect(decideDisclosure(policy, childAllowance)).toEqual({
+      expect(decideDisclosure(policy, childAllowance)).toMatchObject({
         ok: false,
         reason: 'PREVIOUS_RESIDENCE_UNKNOWN',
       });
-      expect(decideDisclosure(policy, childAllowance, { previousResidenceMunicipality: null })).toMatchObject(
-        {
-          reason: 'PREVIOUS_RESIDENCE_UNKNOWN',
-        },
-      );
+      expect(decideDisclosure(policy, childAllowance, { resident: movedFrom(null) })).toMatchObject({
+        reason: 'PREVIOUS_RESIDENCE_UNKNOWN',
+      });
     });
   });
 
@@ -131,6 +144,7 @@ describe('decideDisclosure', () => {
     it('refuses an expired row with BASIS_EXPIRED naming it', () => {
       expect(decideDisclosure(policy, request({ on: '2023-04-01' }))).toEqual({
         ok: false,
+        provider: CHIYODA,
         reason: 'BASIS_EXPIRED',
         detail: 'effective until 2023-03-31',
         rowId: 'LB-0012',
@@ -140,6 +154,7 @@ describe('decideDisclosure', () => {
     it('refuses a row not yet in force with BASIS_NOT_YET_EFFECTIVE', () => {
       expect(decideDisclosure(policy, request({ provider: 'jps', on: '2027-03-31' }))).toEqual({
         ok: false,
+        provider: 'jps',
         reason: 'BASIS_NOT_YET_EFFECTIVE',
         detail: 'effective from 2027-04-01',
         rowId: 'LB-0014',
@@ -183,9 +198,10 @@ describe('decideDisclosure', () => {
     });
 
     it('refuses with CONSENT_REQUIRED when no consent was checked or none exists', () => {
-      expect(decideDisclosure(policy, loan)).toEqual({
+      expect(decideDisclosure(policy, loan)).toMatchObject({
         ok: false,
         reason: 'CONSENT_REQUIRED',
+        detail: null,
         rowId: 'LB-0019',
       });
       expect(decideDisclosure(policy, loan, { consent: { ok: false, reason: 'NO_CONSENT' } })).toMatchObject({
@@ -194,7 +210,9 @@ describe('decideDisclosure', () => {
     });
 
     it('refuses with CONSENT_NOT_COVERING and the consent reason when a consent exists but does not cover', () => {
-      expect(decideDisclosure(policy, loan, { consent: { ok: false, reason: 'CONSENT_REVOKED' } })).toEqual({
+      expect(
+        decideDisclosure(policy, loan, { consent: { ok: false, reason: 'CONSENT_REVOKED' } }),
+      ).toMatchObject({
         ok: false,
         reason: 'CONSENT_NOT_COVERING',
         detail: 'CONSENT_REVOKED',
@@ -239,14 +257,20 @@ describe('decideDisclosure', () => {
     const selfInformation = request({ channel: 'SELF_INFORMATION' });
 
     it('given a row that needs no consent, when asked as self-information without one, then CONSENT_REQUIRED', () => {
-      expect(decideDisclosure(policy, selfInformation)).toEqual({
+      expect(decideDisclosure(policy, selfInformation)).toMatchObject({
         ok: false,
         reason: 'CONSENT_REQUIRED',
+        detail: null,
         rowId: 'LB-0004',
       });
       expect(
         decideDisclosure(policy, selfInformation, { consent: { ok: false, reason: 'USES_EXHAUSTED' } }),
-      ).toEqual({ ok: false, reason: 'CONSENT_NOT_COVERING', detail: 'USES_EXHAUSTED', rowId: 'LB-0004' });
+      ).toMatchObject({
+        ok: false,
+        reason: 'CONSENT_NOT_COVERING',
+        detail: 'USES_EXHAUSTED',
+        rowId: 'LB-0004',
+      });
     });
 
     it('given an active consent, then permitted citing the consent (so its use is counted)', () => {
@@ -270,6 +294,7 @@ describe('decideDisclosure', () => {
     it('given an ordinary row, when the requester asks to hide until 9999-12-31, then NON_DISCLOSURE_NO_BASIS', () => {
       expect(decideDisclosure(policy, request(hiding('9999-12-31', 'BENEFIT_FRAUD_INVESTIGATION')))).toEqual({
         ok: false,
+        provider: CHIYODA,
         reason: 'NON_DISCLOSURE_NO_BASIS',
         detail: 'row LB-0004 allows no hiding',
         rowId: 'LB-0004',
@@ -303,7 +328,75 @@ describe('decideDisclosure', () => {
     it('checks the legal basis before the hiding request', () => {
       expect(
         decideDisclosure(policy, request({ officeWork: 'unknown-work', ...hiding('2026-01-01') })),
-      ).toEqual({ ok: false, reason: 'NO_LEGAL_BASIS' });
+      ).toMatchObject({ ok: false, reason: 'NO_LEGAL_BASIS', rowId: null });
+    });
+  });
+
+  describe('the provider, when the request names none', () => {
+    const policy = givenTable(
+      row({
+        id: 'LB-0001',
+        officeWork: 'child-allowance-eligibility',
+        provider: 'previous-residence-municipality',
+      }),
+      row({ id: 'LB-0004' }),
+      row({
+        id: 'LB-0005',
+        officeWork: 'public-assistance',
+        provider: 'jps',
+        item: 'PENSION_BENEFIT_AMOUNT',
+      }),
+    );
+    const asked = (overrides: Partial<DisclosureRequest>) => request({ provider: undefined, ...overrides });
+
+    it('given a named provider in the row, then that agency provides', () => {
+      const pension = asked({ officeWork: 'public-assistance', item: 'PENSION_BENEFIT_AMOUNT' });
+      expect(decideDisclosure(policy, pension)).toMatchObject({ ok: true, provider: 'jps' });
+    });
+
+    it('given "any-municipality", then the municipality the resident lives in provides', () => {
+      expect(decideDisclosure(policy, asked({}), { resident: movedFrom(SAPPORO) })).toMatchObject({
+        ok: true,
+        provider: OSAKA,
+        row: { id: 'LB-0004' },
+      });
+    });
+
+    it('given "previous-residence-municipality", then the one they moved from provides', () => {
+      const childAllowance = asked({ officeWork: 'child-allowance-eligibility' });
+      expect(decideDisclosure(policy, childAllowance, { resident: movedFrom(SAPPORO) })).toMatchObject({
+        ok: true,
+        provider: SAPPORO,
+      });
+    });
+
+    it('given no row or an unknown residence, then refused under the unspecified provider', () => {
+      expect(decideDisclosure(policy, asked({ officeWork: 'unknown-work' }))).toMatchObject({
+        ok: false,
+        reason: 'NO_LEGAL_BASIS',
+        provider: UNSPECIFIED_PROVIDER,
+      });
+      const childAllowance = asked({ officeWork: 'child-allowance-eligibility' });
+      expect(decideDisclosure(policy, childAllowance)).toMatchObject({
+        ok: false,
+        reason: 'PROVIDER_NOT_PERMITTED',
+        provider: UNSPECIFIED_PROVIDER,
+      });
+    });
+
+    it('resolves as decideDisclosure does: the first row in table order that determines one', () => {
+      expect(resolveProvider(policy, asked({}), movedFrom(null))).toBe(OSAKA);
+      expect(resolveProvider(policy, asked({}), null)).toBe(UNSPECIFIED_PROVIDER);
+    });
+  });
+
+  describe('consentRefusal', () => {
+    it('given no consent at all, then CONSENT_REQUIRED; given one that does not cover, then its state as the detail', () => {
+      expect(consentRefusal('NO_CONSENT')).toEqual({ reason: 'CONSENT_REQUIRED', detail: null });
+      expect(consentRefusal('CONSENT_EXPIRED')).toEqual({
+        reason: 'CONSENT_NOT_COVERING',
+        detail: 'CONSENT_EXPIRED',
+      });
     });
   });
 });

@@ -1,13 +1,7 @@
 import { z } from 'zod';
+import { DisclosableItem } from '../items.js';
 import { datedRowIssues, describeIssue, issueAt, type TableIssue, tableInvalid } from '../table-issues.js';
-import {
-  AgencyId,
-  ItemKind,
-  isMunicipality,
-  isValidLocalGovernmentCode,
-  LegalDate,
-  OfficeWork,
-} from './vocabulary.js';
+import { AgencyId, isMunicipality, isValidLocalGovernmentCode, LegalDate, OfficeWork } from './vocabulary.js';
 
 /**
  * The legal-basis table as data (docs/legal-basis.md). Each row permits one
@@ -52,7 +46,7 @@ export const LegalBasisRow = z.strictObject({
   requester: Requester,
   officeWork: OfficeWork,
   provider: Provider,
-  item: ItemKind,
+  item: DisclosableItem,
   effectiveFrom: LegalDate,
   /** Last day the row is effective (inclusive); null while in force without end. */
   effectiveUntil: LegalDate.nullable(),

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { TsunagiError } from '../errors.js';
-import { decideDisclosure } from './decide.js';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from './load.js';
 import { checkPolicy, parsePolicy } from './table.js';
 import { isValidLocalGovernmentCode, legalDateOf } from './vocabulary.js';
 
@@ -104,32 +102,6 @@ describe('legal-basis table validation', () => {
   it('rejects an unknown version and an empty table', () => {
     expect(thrown(() => parsePolicy({ version: 2, revision: 't', rows: [validRow] })).path).toBe('version');
     expect(thrown(() => parsePolicy(table())).path).toBe('rows');
-  });
-});
-
-describe('the bundled table', () => {
-  it('is valid and decides the design sample rows', async () => {
-    const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
-    const inquiry = {
-      requester: 'isa',
-      officeWork: 'residence-status-review',
-      provider: '271004',
-      item: 'LOCAL_TAX_CERTIFICATE',
-      on: '2025-06-01',
-    } as const;
-    expect(decideDisclosure(policy, inquiry)).toMatchObject({ ok: true, row: { id: 'LB-0006' } });
-    expect(policy.rows.some((row) => row.consentRequired)).toBe(true);
-    expect(policy.rows.filter((row) => row.nonDisclosureRequest).map((row) => row.id)).toEqual([
-      'LB-0013',
-      'LB-0021',
-      'LB-0022',
-    ]);
-    expect(policy.rows.some((row) => row.effectiveUntil !== null && row.effectiveUntil < '2025-01-01')).toBe(
-      true,
-    );
-    expect(
-      policy.rows.filter((row) => row.item === 'PUBLIC_MONEY_ACCOUNT').map((row) => row.officeWork),
-    ).toEqual(['child-allowance-payment', 'pension-benefit-payment', 'special-cash-benefit-payment']);
   });
 });
 

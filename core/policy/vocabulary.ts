@@ -1,16 +1,28 @@
 import { z } from 'zod';
-import { DISCLOSABLE_ITEMS } from '../../schemas/enums.js';
 import { DATE_BOUNDS_MESSAGE, isDateInBounds } from '../dates.js';
 
 /**
- * The words the legal-basis table, the consent artefact and the gateway share:
- * agencies, office work and information items. Pure; no I/O.
+ * The words the legal-basis table, the consent artefact, the trail and the gateway share: agencies,
+ * office work, dates, channels and outcomes (the items are in core/items.ts). Pure; no I/O.
  */
 
-/** What the table, consents and inquiries can name: every disclosable item of the event model. */
-export const ITEM_KINDS = DISCLOSABLE_ITEMS;
-export const ItemKind = z.enum(ITEM_KINDS);
-export type ItemKind = z.infer<typeof ItemKind>;
+/**
+ * How a disclosure happened: an agency's inquiry, a subscription notice, a private service, the portal,
+ * a link (POST /v1/links: the agency's own code) or an eligibility notice to the responsible agency.
+ */
+export const DISCLOSURE_CHANNELS = [
+  'INQUIRY',
+  'SUBSCRIPTION',
+  'SELF_INFORMATION',
+  'RESIDENT_PORTAL',
+  'LINKING',
+  'NOTICE',
+] as const;
+export type DisclosureChannel = (typeof DISCLOSURE_CHANNELS)[number];
+
+/** What became of one requested item; every outcome is recorded in the trail. */
+export const DISCLOSURE_OUTCOMES = ['DISCLOSED', 'REFUSED', 'NOT_FOUND'] as const;
+export type DisclosureOutcome = (typeof DISCLOSURE_OUTCOMES)[number];
 
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const SIX_DIGITS = /^\d{6}$/;

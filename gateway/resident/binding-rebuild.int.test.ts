@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../core/clock.js';
 import { generateDevKeys } from '../../identity/dev-keys.js';
@@ -22,10 +21,10 @@ import { Topics, topicName } from '../../schemas/topics.js';
 import { testKafka, testLogger } from '../../tests/support/infra.js';
 import { readTopic } from '../../tests/support/read-topic.js';
 import { isolatedTopics } from '../../tests/support/topics.js';
-import { installErrorHandling } from '../errors.js';
+import { residentSignIn } from '../routes/resident-sign-in.js';
+import { pluginTestApp } from '../testing/test-gateway.js';
 import { bindCertificateForResident } from './certificate-enrolment.js';
 import { createSessionTokens } from './session-token.js';
-import { residentSignIn } from './sign-in.js';
 import { signInWithCard, webCryptoSigner } from './sign-in-client.js';
 
 /**
@@ -54,8 +53,7 @@ const openHub = (rebuild: boolean) =>
 
 /** Signs the card in through the resident sign-in routes of a gateway wired to `hub`. */
 async function signIn(hub: IdentityHub) {
-  const app = Fastify();
-  installErrorHandling(app);
+  const app = pluginTestApp();
   await app.register(residentSignIn, {
     clock: systemClock,
     trustAnchors: pki.trustAnchors,

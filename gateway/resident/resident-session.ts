@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TsunagiError } from '../../core/errors.js';
+import { refusal } from '../errors.js';
 import type { ResidentResolver } from '../ports.js';
 import { type ResidentSession, SESSION_SERVICE_ID, type SessionTokens } from './session-token.js';
 
@@ -7,10 +8,10 @@ const sessions = new WeakMap<FastifyRequest, ResidentSession>();
 const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
 
 /**
- * preHandler for the resident routes: requires `Authorization: Bearer <session token>` and makes
+ * onRequest hook of the resident routes: requires `Authorization: Bearer <session token>` and makes
  * the session available to the handler through `residentSessionOf(request)`. Refuses with 401
  * UNAUTHENTICATED and a `reason` (TOKEN_MISSING, TOKEN_MALFORMED, TOKEN_SIGNATURE_INVALID,
- * TOKEN_EXPIRED); the token itself is never logged.
+ * TOKEN_EXPIRED, TOKEN_REVOKED); the token itself is never logged.
  */
 export function requireResidentSession(tokens: SessionTokens) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -22,15 +23,13 @@ export function requireResidentSession(tokens: SessionTokens) {
       return;
     }
     const reason = header === undefined ? 'TOKEN_MISSING' : (verified?.reason ?? 'TOKEN_MALFORMED');
-    await reply
-      .code(401)
-      .header('www-authenticate', 'Bearer realm="tsunagi-resident", error="invalid_token"')
-      .send({
-        code: 'UNAUTHENTICATED',
-        reason,
-        message: `resident session refused: ${reason}`,
+    void reply.header('www-authenticate', 'Bearer realm="tsunagi-resident", error="invalid_token"');
+    throw refusal(
+      new TsunagiError('UNAUTHENTICATED', `resident session refused: ${reason}`, {
         path: 'headers.authorization',
-      });
+      }),
+      { reason },
+    );
   };
 }
 

@@ -9,8 +9,8 @@ import { readEnv } from '../../platform/env.js';
  * Resident session tokens: `v1.<base64url JSON claims>.<base64url HMAC-SHA-256>`, compact and
  * self-contained, so any gateway instance holding the key can check one without a session store.
  * The subject is the resident portal's PPID for the resident: a token never carries the linkage id,
- * and a leaked token names nobody outside the portal. Tokens cannot be revoked before they expire,
- * which is why they are short-lived (15 minutes by default).
+ * and a leaked token names nobody outside the portal. Tokens are short-lived (15 minutes by default);
+ * signing out revokes one before it expires (session-revocations.ts).
  */
 export const SESSION_SERVICE_ID = 'resident-portal';
 export const DEFAULT_SESSION_TTL_MS = 15 * 60_000;
@@ -33,7 +33,12 @@ export interface ResidentSession {
   sessionId: string;
 }
 
-export type SessionRefusal = 'TOKEN_MALFORMED' | 'TOKEN_SIGNATURE_INVALID' | 'TOKEN_EXPIRED';
+/** TOKEN_REVOKED: the resident signed out (session-revocations.ts). */
+export type SessionRefusal =
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_SIGNATURE_INVALID'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_REVOKED';
 
 export interface SessionTokens {
   issue(ppid: string): { token: string; expiresAt: Date };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateBindings } from '../../identity/certificate-binding.js';
 import { type LinkageId, newLinkageId } from '../../identity/linkage-id.js';
@@ -10,11 +10,11 @@ import { emptyRevocationView, evolveAll, type RevocationView } from '../../jpki/
 import type { IssuedCertificate } from '../../jpki/testing/pki/certificate-builder.js';
 import { createTestPki, type TestPki } from '../../jpki/testing/pki/index.js';
 import { type ManualClock, manualClock, silentLogger } from '../../jpki/testing/pki/support.js';
-import { installErrorHandling } from '../errors.js';
+import { residentSignIn } from '../routes/resident-sign-in.js';
+import { pluginTestApp } from '../testing/test-gateway.js';
 import { bindCertificateForResident } from './certificate-enrolment.js';
 import { requireResidentSession, residentSessionOf } from './resident-session.js';
 import { createSessionTokens, type SessionTokens } from './session-token.js';
-import { residentSignIn } from './sign-in.js';
 
 /**
  * Resident sign-in end to end through fastify over plain HTTP (in production the gateway terminates
@@ -62,8 +62,7 @@ beforeAll(async () => {
     },
   ]);
   sessions = createSessionTokens({ key: randomBytes(32), clock });
-  app = Fastify();
-  installErrorHandling(app);
+  app = pluginTestApp();
   await app.register(residentSignIn, {
     clock,
     trustAnchors: pki.trustAnchors,

@@ -5,9 +5,10 @@ import { createOcspClient } from '../../jpki/ocsp-client.js';
 import { startRevocationService } from '../../jpki/revocation-service.js';
 import type { EventWire } from '../../platform/event-wire.js';
 import type { Logger } from '../../platform/logger.js';
-import { createSessionTokens } from './session-token.js';
+import type { ResidentSignInOptions } from '../routes/resident-sign-in.js';
+import { revocableSessions, type SessionRevocations } from './session-revocations.js';
+import { createSessionTokens, type SessionTokens } from './session-token.js';
 import { loadResidentSignInSettings } from './settings.js';
-import type { ResidentSignInOptions } from './sign-in.js';
 
 /**
  * Resident sign-in for a gateway process, from JPKI_* and TSUNAGI_SESSION_* (docs/jpki.md):
@@ -21,6 +22,8 @@ export async function residentSignInFromEnv(deps: {
   identity: IdentityHub;
   clock: Clock;
   logger: Logger;
+  /** Signed-out sessions: tokens they name are refused (TOKEN_REVOKED). */
+  revocations?: SessionRevocations;
   env?: NodeJS.ProcessEnv;
 }): Promise<{ options: ResidentSignInOptions; close(): Promise<void> } | undefined> {
   const env = deps.env ?? process.env;
@@ -46,8 +49,14 @@ export async function residentSignInFromEnv(deps: {
       revocation: revocations.checker(ocsp),
       certificates: identity.certificates,
       codes: identity.codes,
-      sessions: createSessionTokens({ key: settings.session.key, ttlMs: settings.session.ttlMs, clock }),
+      sessions: withRevocations(
+        createSessionTokens({ key: settings.session.key, ttlMs: settings.session.ttlMs, clock }),
+        deps.revocations,
+      ),
     },
     close: () => revocations.close(),
   };
 }
+
+const withRevocations = (tokens: SessionTokens, revocations: SessionRevocations | undefined) =>
+  revocations ? revocableSessions(tokens, revocations) : tokens;

@@ -15,7 +15,6 @@ import { ErrorBody } from '../errors.js';
 import type { ResidentResolver } from '../ports.js';
 import { requireResidentSession, signedInResident } from '../resident/resident-session.js';
 import type { SessionTokens } from '../resident/session-token.js';
-import { useZodSchemas } from '../zod-plugin.js';
 
 export interface LedgerRoutesOptions {
   sessions: SessionTokens;
@@ -54,7 +53,6 @@ const bearer = { security: [{ residentSession: [] }] };
  * validated field by field) and removed (DELETE, idempotent). Stored only sealed (ledger/).
  */
 export const ledgerRoutes: FastifyPluginAsync<LedgerRoutesOptions> = async (app, options) => {
-  useZodSchemas(app);
   app.addHook('onRequest', requireResidentSession(options.sessions));
   const { commands, view } = options.ledger;
   const routes = app.withTypeProvider<ZodTypeProvider>();

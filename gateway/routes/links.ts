@@ -8,7 +8,6 @@ import { ErrorBody, refusal } from '../errors.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { oncePerWindow } from '../once-per-window.js';
 import type { LinkingService } from '../push/linking-service.js';
-import { useZodSchemas } from '../zod-plugin.js';
 
 /** A My Number at the edge: the check digit verified; a refusal is MY_NUMBER_INVALID and never echoes a digit. */
 const MyNumberField = z
@@ -56,7 +55,6 @@ const WINDOW_MS = 60_000;
  * code for the resident, recorded in the trail. A plugin with zod request and response schemas.
  */
 export const linkRoutes: FastifyPluginAsync<LinkRoutesOptions> = async (app, options) => {
-  useZodSchemas(app);
   const budget = app.createRateLimit({
     max: options.linksPerMinute,
     timeWindow: WINDOW_MS,

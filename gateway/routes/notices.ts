@@ -5,7 +5,6 @@ import type { InboxNotice, InboxView, NoticeDeclines } from '../../notices/inbox
 import { ErrorBody } from '../errors.js';
 import { requireResidentSession, residentSessionOf } from '../resident/resident-session.js';
 import type { SessionTokens } from '../resident/session-token.js';
-import { useZodSchemas } from '../zod-plugin.js';
 
 export interface NoticeRoutesOptions {
   sessions: SessionTokens;
@@ -40,7 +39,6 @@ const shown = (notice: InboxNotice) => ({ ...notice, issuedAt: notice.issuedAt.t
  * PPID, as the notices topic is: no linkage id is involved.
  */
 export const noticeRoutes: FastifyPluginAsync<NoticeRoutesOptions> = async (app, options) => {
-  useZodSchemas(app);
   app.addHook('onRequest', requireResidentSession(options.sessions));
   const routes = app.withTypeProvider<ZodTypeProvider>();
 

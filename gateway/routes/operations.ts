@@ -1,49 +1,63 @@
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { GatewayMetrics } from '../metrics.js';
-import { type ReadinessCheck, runReadiness } from '../readiness.js';
-import { routeSchema } from '../zod-route.js';
+import { ErrorBody } from '../errors.js';
 
 const Health = z.object({ status: z.literal('ok') });
 const Readiness = z.object({
   status: z.enum(['ready', 'not-ready']),
+  /** Each check by name (broker, stores, consents…): true when it passed within its time bound. */
   checks: z.record(z.string(), z.boolean()),
 });
+const open = { security: [] };
 
-/** Probes and metrics: no client certificate needed, no personal data in any of them. */
-export function operationsRoutes(
-  app: FastifyInstance,
-  deps: { readiness: readonly ReadinessCheck[]; metrics: GatewayMetrics },
-): void {
+/** /healthz, /readyz and /metrics: no client certificate needed, no personal data in any of them. */
+const operations: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/healthz',
-    { schema: routeSchema({ summary: 'Liveness', tags: ['operations'], response: { 200: Health } }) },
+    {
+      schema: {
+        summary: 'Liveness',
+        tags: ['operations'],
+        ...open,
+        response: { 200: Health, 500: ErrorBody },
+      },
+    },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
     '/readyz',
     {
-      schema: routeSchema({
-        summary: 'Readiness: Kafka reachable and stores open',
+      schema: {
+        summary: 'Readiness: the broker reachable with the trail and consents topics led, the stores open',
         tags: ['operations'],
-        response: { 200: Readiness, 503: Readiness },
-      }),
+        ...open,
+        response: { 200: Readiness, 503: Readiness, 500: ErrorBody },
+      },
     },
     async (_request, reply) => {
-      const { ready, checks } = await runReadiness(deps.readiness);
+      const { ready, checks } = await app.readiness.run();
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
     },
   );
   app.get(
     '/metrics',
     {
-      schema: routeSchema({
+      schema: {
         summary: 'Prometheus metrics (text exposition format)',
         tags: ['operations'],
-        response: { 200: z.string() },
-      }),
+        ...open,
+        response: { 200: z.string(), 429: ErrorBody, 500: ErrorBody },
+      },
     },
     async (_request, reply) =>
-      reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+      reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
   );
-}
+};
+
+export default fp(operations, {
+  name: 'routes/operations',
+  encapsulate: true,
+  dependencies: ['readiness'],
+  decorators: { fastify: ['metrics'] },
+});

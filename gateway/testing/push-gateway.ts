@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../../core/clock.js';
-import { BUNDLED_POLICY_PATH, createPolicyStore } from '../../core/policy/index.js';
 import type { LinkageId } from '../../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
 import { testMyNumber } from '../../identity/testing/my-numbers.js';
 import type { InfraConfig } from '../../platform/config.js';
 import { createEventWire, type EventWire } from '../../platform/event-wire.js';
 import { createLogger, type Logger } from '../../platform/logger.js';
+import { BUNDLED_POLICY_PATH, createPolicyStore } from '../../policy/index.js';
 import { Topics, topicName } from '../../schemas/topics.js';
 import { testKafka } from '../../tests/support/infra.js';
 import { isolatedTopics } from '../../tests/support/topics.js';
@@ -17,8 +17,7 @@ import { startGatewayPush } from '../push/wiring.js';
 import { createSessionTokens, SESSION_SERVICE_ID } from '../resident/session-token.js';
 import { createSecurityAudit } from '../security-audit.js';
 import { kafkaSecurityEventLog } from '../security-event-log.js';
-import { startGatewayOnKafka } from './gateway-on-kafka.js';
-import { seededReadModel } from './test-gateway.js';
+import { seededReadModel, startTestGateway } from './test-gateway.js';
 import { type AgencyPki, createAgencyPki } from './tls.js';
 
 /**
@@ -71,7 +70,7 @@ export async function startPushGateway(
   const resident = (await hub.vault.enrol(TEST_RESIDENT_MY_NUMBER)) as LinkageId;
   const seeded = seededReadModel(resident);
   const readModel: InquiryReadModel = { ...seeded, publicMoneyAccount: push.publicMoneyAccount };
-  const gateway = await startGatewayOnKafka({
+  const gateway = await startTestGateway({
     kafka,
     wire,
     logger,
@@ -81,7 +80,8 @@ export async function startPushGateway(
     residents: hub.codes,
     readModel,
     residentSessions: sessions,
-    overrides: { push: push.push, metrics, securityAudit, ratePerMinute: 10_000 },
+    push: push.push,
+    securityAudit,
   });
   return {
     config,

@@ -1,13 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Kafka } from 'kafkajs';
+import { systemClock } from '../../core/clock.js';
 import { type LinkageId, newLinkageId } from '../../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
 import { createEventWire, type EventWire } from '../../platform/event-wire.js';
 import type { Logger } from '../../platform/logger.js';
+import { BUNDLED_POLICY_PATH, createPolicyStore } from '../../policy/index.js';
 import { applyInformationItem } from '../../projections/duplicate-store.js';
 import { memoryTx } from '../../projections/memory-tx.js';
 import { applyResidentRecord } from '../../projections/resident-record.js';
@@ -15,9 +20,19 @@ import type { DisclosureRecorded, TsunagiEvent } from '../../schemas/events.js';
 import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
 import { createTestTopic, testConfig, testKafka, testLogger } from '../../tests/support/infra.js';
 import { readTopic } from '../../tests/support/read-topic.js';
+import { createDisclosureRecorder } from '../../trail/recorder.js';
+import { createConsentCommands } from '../consent-commands.js';
+import { createKafkaConsentLog } from '../consent-log.js';
+import { createConsentView, followConsents } from '../consent-view.js';
+import { installErrorHandling } from '../errors.js';
+import { createGatewayMetrics } from '../metrics.js';
+import type { InquiryReadModel, ResidentResolver } from '../ports.js';
 import { storeReadModel } from '../read-model.js';
-import type { GatewayDeps } from '../server.js';
-import { startGatewayOnKafka } from './gateway-on-kafka.js';
+import { kafkaReadiness } from '../readiness.js';
+import type { SessionTokens } from '../resident/session-token.js';
+import type { ResidentSignInOptions } from '../routes/resident-sign-in.js';
+import type { SecurityAudit } from '../security-audit.js';
+import { buildGateway, type GatewayLimits, type GatewayOptions } from '../server.js';
 import { type AgencyPki, type ClientIdentity, createAgencyPki } from './tls.js';
 
 /**
@@ -62,27 +77,106 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/**
- * Test-only: a gateway over TLS on a free loopback port, its trail and consents on the given topics
- * of the real Kafka, one seeded resident. `overrides` replace any dependency (limits, audit…).
- */
-export async function startTestGateway(options: {
+export interface TestGatewayOptions {
   kafka: Kafka;
   wire: EventWire;
   logger: Logger;
   pki: AgencyPki;
-  hub: TestHub;
-  linkageId: string;
   trailTopic: string;
   consentsTopic: string;
-  overrides?: Partial<GatewayDeps>;
-}): Promise<TestGateway> {
-  return startGatewayOnKafka({
-    ...options,
-    residents: options.hub.codes,
-    readModel: seededReadModel(options.linkageId),
-    overrides: { ratePerMinute: 1_000, ...options.overrides },
+  residents: ResidentResolver;
+  /** The duplicate store and resident records (e.g. `seededReadModel`, or over a memoryTx). */
+  readModel: InquiryReadModel;
+  portalAgencies?: string[];
+  isRevoked?: (serial: string) => boolean;
+  residentSessions?: SessionTokens;
+  residentSignIn?: ResidentSignInOptions;
+  securityAudit?: SecurityAudit;
+  limits?: Partial<GatewayLimits>;
+  trailTimeoutMs?: number;
+  /** Default true: keep the consent view current from the consents topic (needs a reachable broker). */
+  follow?: boolean;
+  /** Linking, the ledger and the notice inbox (gateway/push/wiring.ts); absent: not mounted. */
+  push?: GatewayOptions['push'];
+  /** The resident side: sign-out, budgets, the trail log's proof routes, history, the page. */
+  resident?: Pick<
+    GatewayOptions,
+    'sessionRevocations' | 'residentBudgets' | 'trailLog' | 'residentHistory' | 'residentPage'
+  >;
+}
+
+/**
+ * Test-only, and the one way tests start a gateway: wired as gateway/main.ts wires it — bundled
+ * legal-basis table, the trail and consents on the given (real) Kafka topics, consent commands over
+ * the consents topic, the broker in /readyz — over TLS on a free loopback port. The residents and the
+ * duplicate store come from the test; `close` stops the gateway and the clients it made.
+ */
+export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
+  const { kafka, wire, logger, pki } = options;
+  const view = createConsentView();
+  const following =
+    options.follow === false
+      ? undefined
+      : await followConsents({ kafka, wire, topic: options.consentsTopic, view, logger });
+  const recorder = createDisclosureRecorder({
+    kafka,
+    wire,
+    topic: options.trailTopic,
+    logger,
+    ...(options.trailTimeoutMs ? { timeoutMs: options.trailTimeoutMs } : {}),
   });
+  const consentLog = createKafkaConsentLog({ kafka, wire, topic: options.consentsTopic });
+  const consentCommands = createConsentCommands({
+    view,
+    log: consentLog,
+    clock: systemClock,
+    ids: randomUUID,
+  });
+  const app = await buildGateway({
+    tls: { cert: pki.server.cert, key: pki.server.key, agencyCa: pki.caPem },
+    logger,
+    clock: systemClock,
+    metrics: createGatewayMetrics(),
+    limits: { ratePerMinute: 10_000, bodyLimitBytes: 16_384, ...options.limits },
+    clients: {
+      trail: recorder,
+      consentCommands,
+      residents: options.residents,
+      broker: kafkaReadiness(kafka, [options.trailTopic, options.consentsTopic]),
+      securityAudit: options.securityAudit,
+    },
+    readModels: {
+      policy: await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger }),
+      inquiries: options.readModel,
+      consents: view,
+      isRevoked: options.isRevoked ?? (() => false),
+    },
+    portalAgencies: options.portalAgencies ?? ['resident-portal'],
+    residentSignIn: options.residentSignIn,
+    residentSessions: options.residentSessions,
+    push: options.push,
+    ...options.resident,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  return {
+    app,
+    port,
+    url: `https://127.0.0.1:${port}`,
+    async close() {
+      await app.close();
+      await Promise.allSettled([recorder.close(), consentLog.close(), following?.stop()]);
+    },
+  };
+}
+
+/** Test-only: a plain-HTTP fastify instance with the gateway's zod compilers and error handler, for one plugin. */
+export function pluginTestApp(): FastifyInstance {
+  const app = Fastify();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  return app;
 }
 
 /** Every disclosure record on a trail topic so far. */
@@ -129,7 +223,7 @@ export interface GatewayFixture extends TestGateway {
  */
 export async function gatewayFixture(
   name: string,
-  overrides: Partial<GatewayDeps> = {},
+  options: Pick<TestGatewayOptions, 'limits' | 'securityAudit'> = {},
 ): Promise<GatewayFixture> {
   const config = testConfig();
   const kafka = testKafka(config);
@@ -146,11 +240,11 @@ export async function gatewayFixture(
     wire,
     logger: testLogger(),
     pki,
-    hub,
-    linkageId,
+    residents: hub.codes,
+    readModel: seededReadModel(linkageId),
     trailTopic,
     consentsTopic,
-    overrides,
+    ...options,
   });
   return {
     ...gateway,

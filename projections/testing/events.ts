@@ -147,5 +147,6 @@ export const disclosureRecorded = (linkageId: string, n: number): DisclosureReco
     consentId: null,
     nonDisclosureReason: null,
     nonDisclosureCaseReference: null,
+    refusalDetail: null,
   },
 });

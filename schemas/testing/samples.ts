@@ -40,7 +40,12 @@ const disclosureData = {
   nonDisclosureUntil: '2026-03-31',
 } as const;
 /** Fields disclosure-recorded v1 cannot carry: their defaults, as a v1 body decodes. */
-const notSinceV2 = { consentId: null, nonDisclosureReason: null, nonDisclosureCaseReference: null };
+const notSinceV2 = {
+  consentId: null,
+  nonDisclosureReason: null,
+  nonDisclosureCaseReference: null,
+  refusalDetail: null,
+};
 const notified = {
   recipient: '131016',
   agencyCode: 'AC1-v1-7Q2XK4M9PZ3RB6TD8WJ5NC2HFA',
@@ -150,9 +155,24 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
       consentId: null,
       nonDisclosureReason: 'BENEFIT_FRAUD_INVESTIGATION',
       nonDisclosureCaseReference: '2025-000123',
+      refusalDetail: null,
     }),
-    // v3 adds the item AGENCY_CODE and the channel LINKING (among others): a link by an agency.
     3: make('DisclosureRecorded', 7, {
+      ...disclosureData,
+      ...notSinceV2,
+      requester: 'tsubame-bank',
+      officeWork: 'housing-loan-screening',
+      legalBasisRowId: 'LB-0019',
+      itemKind: 'LOCAL_TAX_CERTIFICATE',
+      outcome: 'REFUSED',
+      refusalReason: 'CONSENT_NOT_COVERING',
+      refusalDetail: 'USES_EXHAUSTED',
+      channel: 'SELF_INFORMATION',
+      disclosedDigest: null,
+      nonDisclosureUntil: null,
+    }),
+    // v4 adds the item AGENCY_CODE and the channel LINKING (among others): a link by an agency.
+    4: make('DisclosureRecorded', 7, {
       ...disclosureData,
       requester: '131016',
       legalBasisRowId: 'LB-0001',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../../gateway/testing/tls.js';
 import { scanForMyNumbers } from '../../identity/privacy-scan.js';
 import { infraPaths } from '../../infra/paths.js';
 import { servicesDown, servicesUp } from '../../infra/stack.js';
@@ -16,7 +17,7 @@ import { Topics, topicName } from '../../schemas/topics.js';
 import { demoIngest } from '../../scripts/demo-ingest.js';
 import { type DemoAnswer, demoInquiries } from '../../scripts/demo-inquiry.js';
 import { demoNotifications } from '../../scripts/demo-notifications.js';
-import { gatewayTlsEnv } from '../../scripts/demo-pki.js';
+import { ensureDemoPki, gatewayTlsEnv } from '../../scripts/demo-pki.js';
 import { firstDemoResident } from '../../scripts/demo-resident.js';
 import { testConfig, testKafka, testLogger } from '../support/infra.js';
 import { isolatedSystem } from '../support/isolated-system.js';
@@ -76,6 +77,15 @@ afterAll(async () => {
 });
 
 describe('the running system', () => {
+  it("reports the gateway ready only with the broker's topics led and the projector's views open", async () => {
+    const ca = readFileSync((await ensureDemoPki(config)).caFile, 'utf8');
+    const answer = await call(`https://127.0.0.1:${port}/readyz`, { ca });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { status: 'ready', checks: { kafka: true, stores: true } },
+    });
+  });
+
   it('answers a permitted inquiry and refuses one without legal basis, each recorded in the trail at the position it names', async () => {
     const [permitted, refused] = answers;
     expect(permitted).toMatchObject({ status: 200, outcome: 'DISCLOSED' });

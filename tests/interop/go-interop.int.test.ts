@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { infraPaths } from '../../infra/paths.js';
-import { canonicalBytes } from '../../schemas/codec.js';
+import { createTrailSubjectKeys, publicEntryBytes } from '../../trail/log/public-entry.js';
 import { createNoteSigner, generateSignerKey } from '../../trail/log/signer.js';
 import { testDisclosure } from '../../trail/log/testdata/disclosures.js';
 import { forkedLog, signedLog } from '../../trail/log/testdata/signed-log.js';
@@ -68,7 +68,9 @@ function ask(binary: string, request: object): Promise<Report> {
 }
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-const log = signedLog(1_000, { entry: (i) => canonicalBytes(testDisclosure(i)) });
+// Entries are public trail entries, as the log hashes them (trail/log/public-entry.ts).
+const subjects = createTrailSubjectKeys(new Uint8Array(32).fill(9));
+const log = signedLog(1_000, { entry: (i) => publicEntryBytes(testDisclosure(i), subjects) });
 const fork = forkedLog(log, 1_000, 10);
 const impostor = signedLog(1_000);
 

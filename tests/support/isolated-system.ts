@@ -32,6 +32,7 @@ export async function isolatedSystem(
     // The analytics sink writes this run's own database, with the stack's ClickHouse credentials.
     CLICKHOUSE_DATABASE: config.CLICKHOUSE_DATABASE,
     ANALYTICS_METRICS_PORT: '0',
+    TSUNAGI_TRAIL_LOG_METRICS_PORT: '0',
     ANALYTICS_CREDENTIALS_FILE: credentialsFile({ home: stackHome }, readAnalyticsSettings({})),
   };
   return { config, port, env };

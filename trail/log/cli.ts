@@ -22,7 +22,7 @@ const USAGE = `usage: npx tsx trail/log/cli.ts COMMAND [--out FILE]
   verifier-key                the log's public verifier key, for auditors
   inclusion INDEX [--size N]  inclusion proof (JSON) of entry INDEX at tree size N (default: integrated)
   consistency SIZE1 [SIZE2]   consistency proof (JSON) between two tree sizes
-  entry INDEX                 the entry's bytes (canonical Avro body) read from the trail topic
+  entry INDEX                 the public entry's bytes (canonical JSON, docs/trail-log.md) from the trail topic
   keygen NAME                 a new signer key and its verifier key (keep the first secret)`;
 
 async function main(argv: string[]): Promise<void> {
@@ -68,7 +68,10 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'entry') {
     const index = Number(a);
     const wire = createEventWire(infra);
-    return void emit(await readTrailEntry({ kafka: kafka(), wire, topic: trailTopic, index, logger }));
+    const subjects = config.subjects;
+    return void emit(
+      await readTrailEntry({ kafka: kafka(), wire, topic: trailTopic, subjects, index, logger }),
+    );
   }
   const store = openTrailLogStore(config.storeDir, { readOnly: true });
   try {

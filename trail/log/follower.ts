@@ -30,7 +30,8 @@ const LINGER = Symbol('linger');
  * strictly in index order from the stored size on; an index already integrated is skipped when its
  * entry is identical (re-delivery is harmless) and refused with TRAIL_LOG_DIVERGED when it is not;
  * an index beyond the next expected one is refused with TRAIL_LOG_GAP. Before either refusal the
- * valid entries received so far are committed. Nothing is ever integrated out of order.
+ * valid entries received so far are committed. Nothing is ever integrated out of order. Each
+ * entry's bytes are stored with the tiles that cover it (one transaction), for proofs' readers.
  */
 export async function followTrail(entries: AsyncIterable<SequencedEntry>, deps: FollowerDeps): Promise<void> {
   const { store } = deps;
@@ -39,13 +40,15 @@ export async function followTrail(entries: AsyncIterable<SequencedEntry>, deps: 
   const lingerMs = deps.lingerMs ?? 20;
   let size = store.integrated().size;
   let batch: Uint8Array[] = [];
+  let entryBatch: Uint8Array[] = [];
 
   const flush = () => {
     if (batch.length === 0) return;
     const integration = integrate(store.readTile, size, batch);
-    store.commit(size, integration);
+    store.commit(size, integration, entryBatch);
     size = integration.size;
     batch = [];
+    entryBatch = [];
     deps.onIntegrated?.({ size, root: integration.root });
     logger.debug({ size, root: toBase64(integration.root) }, 'integrated');
   };
@@ -54,6 +57,7 @@ export async function followTrail(entries: AsyncIterable<SequencedEntry>, deps: 
     const expected = size + batch.length;
     if (index === expected) {
       batch.push(leafHash(entry));
+      entryBatch.push(entry);
       return;
     }
     if (!Number.isSafeInteger(index) || index > expected) {

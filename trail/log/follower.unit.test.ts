@@ -41,6 +41,9 @@ describe('the follower and its store', () => {
     });
     expect(commits).toEqual([300, 600, 900, 1_000]);
     expect(store.integrated()).toEqual({ size: 1_000, root: referenceRoot(testLeaves(0, 1_000)) });
+    // Every entry's bytes are stored with the integration that covers it.
+    for (const index of [0, 299, 300, 999]) expect(store.entry(index)).toEqual(testEntry(index));
+    expect(store.entry(1_000)).toBeUndefined();
   });
 
   it('continues after a restart from the stored state without recomputing', async () => {

@@ -5,7 +5,7 @@ import { leafHash } from './hashing.js';
 import { integrate } from './integrate.js';
 import { memoryTiles, referenceRoot, testLeaves } from './testdata/memory-tiles.js';
 import { LEAF_INPUTS, ROOTS } from './testdata/rfc6962-vectors.js';
-import { c2spTile, tileKey, tilePath, tileWidthAt } from './tiles.js';
+import { c2spTile, parseTilePath, tileKey, tilePath, tileWidthAt } from './tiles.js';
 import { toHex } from './verifier/bytes.js';
 
 const fingerprint = (tiles: Map<string, Uint8Array>) =>
@@ -86,5 +86,29 @@ describe('integrate', () => {
     expect(tilePath({ level: 1, index: 1 }, 17)).toBe('tile/1/001.p/17');
     expect(tilePath({ level: 2, index: 0 }, 1)).toBe('tile/2/000.p/1');
     expect(tilePath({ level: 0, index: 1000 })).toBe('tile/0/x001/000');
+  });
+
+  it('reads C2SP paths back, refusing non-canonical ones', () => {
+    for (const [tile, width] of [
+      [{ level: 0, index: 1_234_067 }, 256],
+      [{ level: 1, index: 1 }, 17],
+      [{ level: 2, index: 0 }, 1],
+      [{ level: 0, index: 1000 }, 255],
+    ] as const)
+      expect(parseTilePath(tilePath(tile, width))).toEqual({ kind: 'hashes', tile, width });
+    expect(parseTilePath('tile/entries/x001/002.p/3')).toEqual({ kind: 'entries', index: 1002, width: 3 });
+    expect(parseTilePath('tile/entries/000')).toEqual({ kind: 'entries', index: 0, width: 256 });
+    for (const bad of [
+      'tile/0/1',
+      'tile/0/x000/001',
+      'tile/0/001.p/0',
+      'tile/0/001.p/256',
+      'tile/0/001.p/017',
+      'tile/64/000',
+      'tile/0/001/',
+      'tile/0/../001',
+      'tile/0/x001',
+    ])
+      expect(parseTilePath(bad)).toBeUndefined();
   });
 });

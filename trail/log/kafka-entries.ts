@@ -3,15 +3,16 @@ import type { Admin, Kafka } from 'kafkajs';
 import { TsunagiError } from '../../core/errors.js';
 import type { EventWire } from '../../platform/event-wire.js';
 import type { Logger } from '../../platform/logger.js';
-import { canonicalBytes } from '../../schemas/codec.js';
 import { handOver } from './entry-queue.js';
 import type { SequencedEntry } from './follower.js';
+import { publicEntryBytes, type TrailSubjectKeys } from './public-entry.js';
 
 /**
  * The trail topic as the follower's source, over a plain kafkajs consumer (to be replaced by the
  * event-store port). The topic must have one partition: its offsets are the log's indices. Entry
- * bytes are `canonicalBytes` of each DisclosureRecorded, so a record written with an older schema
- * version hashes as the current version encodes it.
+ * bytes are the public entry of each DisclosureRecorded (public-entry.ts: no linkage id, the resident
+ * bound by a keyed commitment); a record written with an older schema version gets the current
+ * version's defaults first, so it hashes the same whichever version wrote it.
  */
 export interface TrailEntrySource {
   entries: AsyncIterable<SequencedEntry>;
@@ -43,6 +44,7 @@ export async function kafkaTrailEntries(deps: {
   kafka: Kafka;
   wire: EventWire;
   topic: string;
+  subjects: TrailSubjectKeys;
   /** The first index wanted: the store's integrated size. */
   fromIndex: number;
   logger: Logger;
@@ -77,7 +79,7 @@ export async function kafkaTrailEntries(deps: {
           consumer.pause([{ topic }]);
           return;
         }
-        entries.push({ index, entry: canonicalBytes(event) });
+        entries.push({ index, entry: publicEntryBytes(event, deps.subjects) });
       }
       await queue.push(entries);
     },
@@ -107,6 +109,7 @@ export async function readTrailEntry(deps: {
   kafka: Kafka;
   wire: EventWire;
   topic: string;
+  subjects: TrailSubjectKeys;
   index: number;
   logger: Logger;
   timeoutMs?: number;

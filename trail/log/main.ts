@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     wire: createEventWire(infra),
     store,
     signer: config.signer,
+    subjects: config.subjects,
     trailTopic: topicName(infra.TOPIC_PREFIX, Topics.accessTrail),
     checkpointTopic: topicName(infra.TOPIC_PREFIX, Topics.trailCheckpoints),
     checkpointIntervalMs: config.checkpointIntervalMs,

@@ -4,6 +4,7 @@ import type { EventWire } from '../../platform/event-wire.js';
 import type { Logger } from '../../platform/logger.js';
 import { followTrail } from './follower.js';
 import { kafkaTrailEntries, sequencedSizeOf } from './kafka-entries.js';
+import type { TrailSubjectKeys } from './public-entry.js';
 import { type CheckpointPublisher, startCheckpointPublisher } from './publisher.js';
 import type { NoteSigner } from './signer.js';
 import { createTrailLogMetrics, type TrailLogStatus, trailLogStatus } from './status.js';
@@ -14,6 +15,8 @@ export interface TrailLogServiceDeps {
   wire: EventWire;
   store: TrailLogStore;
   signer: NoteSigner;
+  /** The hub's trail subject key: entries commit to residents under it (public-entry.ts). */
+  subjects: TrailSubjectKeys;
   /** The single-partition trail topic and the checkpoint topic (full names). */
   trailTopic: string;
   checkpointTopic: string;
@@ -46,6 +49,7 @@ export async function startTrailLogService(deps: TrailLogServiceDeps): Promise<T
     kafka,
     wire: deps.wire,
     topic: deps.trailTopic,
+    subjects: deps.subjects,
     fromIndex: store.integrated().size,
     logger,
   });

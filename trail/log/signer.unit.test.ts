@@ -161,7 +161,18 @@ describe('key configuration', () => {
         }),
       );
       const given = generateSignerKey('registry.example.jp/access-trail').signerKey;
-      const config = loadTrailLogConfig(home, { NODE_ENV: 'production', TSUNAGI_TRAIL_LOG_KEY: given });
+      expect(() =>
+        loadTrailLogConfig(home, { NODE_ENV: 'production', TSUNAGI_TRAIL_LOG_KEY: given }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'CONFIG_INVALID',
+          path: 'TSUNAGI_TRAIL_SUBJECT_KEY',
+          message: 'TSUNAGI_TRAIL_SUBJECT_KEY is required in production',
+        }),
+      );
+      const subjectKey = Buffer.alloc(32, 3).toString('base64');
+      const production = { NODE_ENV: 'production', TSUNAGI_TRAIL_SUBJECT_KEY: subjectKey };
+      const config = loadTrailLogConfig(home, { ...production, TSUNAGI_TRAIL_LOG_KEY: given });
       expect(config).toMatchObject({ demoKey: false, checkpointIntervalMs: 10_000, metricsPort: 9465 });
       expect(config.signer.name).toBe('registry.example.jp/access-trail');
     } finally {
@@ -180,6 +191,11 @@ describe('key configuration', () => {
       expect(statSync(files.signer).mode & 0o777).toBe(0o600);
       expect(readFileSync(files.verifier, 'utf8').trim()).toBe(first.signer.verifierKey);
       expect(first.storeDir).toBe(join(home, 'data', 'trail-log'));
+      // The hub's trail subject key too: generated once, owner-only, the same on every load.
+      expect(statSync(files.subject).mode & 0o777).toBe(0o600);
+      expect(loadTrailLogConfig(home, {}).subjects.residentKey('lnk_a')).toEqual(
+        first.subjects.residentKey('lnk_a'),
+      );
     } finally {
       rmSync(home, { recursive: true, force: true });
     }

@@ -29,8 +29,13 @@ export interface TrailLogStore {
   readTile: TileReader;
   /** A stored tile without copying: valid only until the next read (for proofs on the hot path). */
   lendTile: TileReader;
-  /** Commits one integration made from `fromSize`; refuses when the stored size moved meanwhile. */
-  commit(fromSize: number, integration: Integration): void;
+  /**
+   * Commits one integration made from `fromSize` and, when given, its entries (the public entry
+   * bytes of indices fromSize, fromSize+1, …); refuses when the stored size moved meanwhile.
+   */
+  commit(fromSize: number, integration: Integration, entries?: readonly Uint8Array[]): void;
+  /** The public entry bytes at `index`, when integrated with its entry (a copy). */
+  entry(index: number): Uint8Array | undefined;
   latestCheckpoint(): PublishedCheckpoint | undefined;
   saveCheckpoint(checkpoint: PublishedCheckpoint): void;
   close(): Promise<void>;
@@ -44,12 +49,14 @@ interface StoredState {
 export function openTrailLogStore(path: string, options: { readOnly?: boolean } = {}): TrailLogStore {
   let root: RootDatabase;
   try {
-    root = open({ path, maxDbs: 4, readOnly: options.readOnly ?? false });
+    root = open({ path, maxDbs: 5, readOnly: options.readOnly ?? false });
   } catch (cause) {
     throw new TsunagiError('STORE_UNAVAILABLE', 'the trail log store could not be opened', { cause, path });
   }
   const tiles: Database<Uint8Array, string> = root.openDB({ name: 'tiles', encoding: 'binary' });
   const state: Database<unknown, string> = root.openDB({ name: 'state', encoding: 'json' });
+  // Keyed by index (lmdb orders number keys numerically), so a range read gives an entry bundle.
+  const entries: Database<Uint8Array, number> = root.openDB({ name: 'entries', encoding: 'binary' });
 
   const integrated = (): IntegratedState => {
     const stored = state.get('integrated') as StoredState | undefined;
@@ -64,7 +71,8 @@ export function openTrailLogStore(path: string, options: { readOnly?: boolean } 
     integrated,
     readTile,
     lendTile: (tile) => view(tiles.getBinaryFast(tileKey(tile))),
-    commit(fromSize, integration) {
+    entry: (index) => view(entries.get(index))?.slice(),
+    commit(fromSize, integration, added = []) {
       root.transactionSync(() => {
         const current = integrated().size;
         if (current !== fromSize)
@@ -73,6 +81,7 @@ export function openTrailLogStore(path: string, options: { readOnly?: boolean } 
             `integration from size ${fromSize} lost a race: the log is at ${current} (two writers?)`,
           );
         for (const { tile, bytes } of integration.tiles) tiles.putSync(tileKey(tile), bytes);
+        for (const [i, bytes] of added.entries()) entries.putSync(fromSize + i, bytes);
         const next: StoredState = { size: integration.size, root: toBase64(integration.root) };
         state.putSync('integrated', next);
       });

@@ -104,3 +104,29 @@ export function c2spTile(stored: Uint8Array, width: number): Uint8Array {
   if (width < 1 || width > full) throw new TsunagiError('NOT_FOUND', `no tile of width ${width} is stored`);
   return stored.subarray(0, width * HASH);
 }
+
+export type TileRequest =
+  | { kind: 'hashes'; tile: TileId; width: number }
+  | { kind: 'entries'; index: number; width: number };
+
+/**
+ * The inverse of `tilePath`, for serving: `tile/<L>/<N>[.p/<W>]` (hashes) or `tile/entries/<N>[.p/<W>]`
+ * (an entry bundle), N in x-prefixed 3-digit groups. Undefined for anything else, e.g. a leading
+ * zero group, a width of 0 or 256, a level above 63.
+ */
+export function parseTilePath(path: string): TileRequest | undefined {
+  const match =
+    /^tile\/(entries|[0-9]|[1-5][0-9]|6[0-3])\/((?:x[0-9]{3}\/)*[0-9]{3})(?:\.p\/([1-9][0-9]{0,2}))?$/.exec(
+      path,
+    );
+  if (!match) return undefined;
+  const [, level = '', groups = '', partial] = match;
+  const digits = groups.replaceAll('x', '').replaceAll('/', '');
+  if (digits.length > 15 || (digits.length > 3 && digits.startsWith('000'))) return undefined;
+  const index = Number(digits);
+  const width = partial === undefined ? TILE_WIDTH : Number(partial);
+  if (partial !== undefined && width >= TILE_WIDTH) return undefined;
+  return level === 'entries'
+    ? { kind: 'entries', index, width }
+    : { kind: 'hashes', tile: { level: Number(level), index }, width };
+}

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventWire } from '../../platform/event-wire.js';
-import { canonicalBytes } from '../../schemas/codec.js';
 import type { DisclosureRecorded, TsunagiEvent } from '../../schemas/events.js';
 import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
 import { createTestTopic, testConfig, testKafka, testLogger } from '../../tests/support/infra.js';
@@ -13,6 +12,7 @@ import { createDisclosureRecorder } from '../recorder.js';
 import { leafHash } from './hashing.js';
 import { kafkaTrailEntries, readTrailEntry } from './kafka-entries.js';
 import { createTrailLogProver } from './prover.js';
+import { createTrailSubjectKeys, publicEntryBytes } from './public-entry.js';
 import { startTrailLogService, type TrailLogService } from './service.js';
 import { createNoteSigner, generateSignerKey } from './signer.js';
 import { openTrailLogStore, type TrailLogStore } from './store.js';
@@ -27,6 +27,8 @@ const kafka = testKafka(config);
 const logger = testLogger();
 const keys = generateSignerKey('test.tsunagi.localhost/access-trail');
 const signer = createNoteSigner(keys.signerKey);
+const subjects = createTrailSubjectKeys(new Uint8Array(32).fill(7));
+const entryOf = (event: DisclosureRecorded) => publicEntryBytes(event, subjects);
 
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 30_000;
@@ -64,6 +66,7 @@ describe('the Merkle log over a real single-partition trail topic', () => {
       wire,
       store,
       signer,
+      subjects,
       trailTopic,
       checkpointTopic,
       checkpointIntervalMs: 60_000,
@@ -99,7 +102,7 @@ describe('the Merkle log over a real single-partition trail topic', () => {
   it('integrates what the recorder sequenced, publishes a signed checkpoint, and proves an entry', async () => {
     await record(0, 50);
     expect(await integrated(50)).toMatchObject({ sequencedSize: 50, integratedSize: 50, pending: 0 });
-    const leaves = recorded.map((event) => leafHash(canonicalBytes(event)));
+    const leaves = recorded.map((event) => leafHash(entryOf(event)));
     expect(store.integrated().root).toEqual(referenceRoot(leaves));
 
     const published = await service.publisher.publishNow();
@@ -111,8 +114,14 @@ describe('the Merkle log over a real single-partition trail topic', () => {
       checkpoint: { size: 50 },
     });
 
-    const entry = await readTrailEntry({ kafka, wire, topic: trailTopic, index: 17, logger });
-    expect(Buffer.from(entry)).toEqual(canonicalBytes(recorded[17] as DisclosureRecorded));
+    const entry = await readTrailEntry({ kafka, wire, topic: trailTopic, subjects, index: 17, logger });
+    expect(entry).toEqual(entryOf(recorded[17] as DisclosureRecorded));
+    // The store keeps each integrated entry's bytes beside its tiles, for the gateway's readers.
+    expect(store.entry(17)).toEqual(entry);
+    expect(store.entry(50)).toBeUndefined();
+    const text17 = new TextDecoder().decode(entry);
+    for (const linking of [recorded[17]?.data.linkageId, recorded[17]?.envelope.correlationId])
+      expect(text17).not.toContain(linking);
     const proof = createTrailLogProver(store).inclusion(17, 50);
     expect(
       await verifyEntryInclusion({ entry, proof, checkpoint: published?.note as string, key }),
@@ -138,18 +147,18 @@ describe('the Merkle log over a real single-partition trail topic', () => {
     expect(await verifyLogConsistency({ older: first, newer: second, proof, key })).toMatchObject({
       ok: true,
     });
-    expect(store.integrated().root).toEqual(referenceRoot(recorded.map((e) => leafHash(canonicalBytes(e)))));
+    expect(store.integrated().root).toEqual(referenceRoot(recorded.map((e) => leafHash(entryOf(e)))));
     expect(await service.publisher.publishNow()).toBeUndefined();
   });
 
   it('refuses a trail topic with several partitions, and stops at a record that is not a disclosure', async () => {
     const wide = await createTestTopic(admin, 'merkle-wide', 3);
-    await expect(kafkaTrailEntries({ kafka, wire, topic: wide, fromIndex: 0, logger })).rejects.toMatchObject(
-      {
-        code: 'CONFIG_INVALID',
-        message: `the trail topic ${wide} has 3 partitions; the Merkle log needs exactly one (its offsets are the log's indices)`,
-      },
-    );
+    await expect(
+      kafkaTrailEntries({ kafka, wire, topic: wide, subjects, fromIndex: 0, logger }),
+    ).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `the trail topic ${wide} has 3 partitions; the Merkle log needs exactly one (its offsets are the log's indices)`,
+    });
     const producer = kafka.producer();
     await producer.connect();
     const consent = SAMPLE_EVENTS['consent-revoked']?.[1] as TsunagiEvent;

@@ -16,6 +16,22 @@ export {
   inclusionProofToJson,
 } from './proof-json.js';
 export {
+  canonicalJson,
+  encodePublicEntry,
+  isEntryOf,
+  opensSealed,
+  PUBLIC_ENTRY_FORMAT,
+  PublicTrailEntry,
+  parsePublicEntry,
+  type SealedFields,
+} from './public-entry.js';
+export {
+  type ResidentEntryFailure,
+  type ResidentEntryVerdict,
+  type ShownFields,
+  verifyResidentEntry,
+} from './resident-entry.js';
+export {
   type VerificationFailure,
   type Verified,
   verifyCheckpoint,

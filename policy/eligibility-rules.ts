@@ -1,10 +1,13 @@
 import type { Logger } from 'pino';
-import type { LegalBasisPolicy } from '../policy/table.js';
-import { createTableStore, readJsonFile, type TableStore } from '../table-store.js';
-import { type EligibilityRules, parseEligibilityRules } from './table.js';
+import { type EligibilityRules, parseEligibilityRules } from '../core/eligibility/table.js';
+import type { LegalBasisPolicy } from '../core/policy/table.js';
+import { createTableStore, readJsonFile, type TableStore } from './table-store.js';
 
-/** The rules shipped with the code; a deployment points the notices service at its own file. */
-export const BUNDLED_RULES_PATH = new URL('./rules/eligibility-rules.v1.json', import.meta.url);
+/** The edge of core/eligibility: reading its rules file. The rules shipped with the code; a deployment points the notices service at its own file. */
+export const BUNDLED_RULES_PATH = new URL(
+  '../core/eligibility/rules/eligibility-rules.v1.json',
+  import.meta.url,
+);
 
 /**
  * Reads and validates an eligibility rules file: CONFIG_INVALID naming the file, and for a rule its
@@ -23,7 +26,7 @@ export async function loadEligibilityRulesFile(
 }
 
 /**
- * The rules in force, swapped whole on reload (core/table-store.ts); checked against the legal-basis
+ * The rules in force, swapped whole on reload (policy/table-store.ts); checked against the legal-basis
  * table in force at each load. The first load must succeed.
  */
 export function createEligibilityRulesStore(options: {

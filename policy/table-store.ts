@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { isTsunagiError, TsunagiError } from './errors.js';
+import { isTsunagiError, TsunagiError } from '../core/errors.js';
 
 /**
  * A table kept as data in a file (the legal-basis table, the eligibility rules, the subscriptions):

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { createTableStore, type TableReload, type TableStore } from '../table-store.js';
+import type { LegalBasisPolicy } from '../core/policy/table.js';
 import { loadPolicyFile } from './load.js';
-import type { LegalBasisPolicy } from './table.js';
+import { createTableStore, type TableReload, type TableStore } from './table-store.js';
 
 export type PolicyReload = TableReload;
 export type PolicyStore = TableStore<LegalBasisPolicy>;
@@ -17,7 +17,7 @@ export interface PolicyStoreOptions {
 }
 
 /**
- * Holds the legal-basis table and swaps it atomically on reload (core/table-store.ts). The first
+ * Holds the legal-basis table and swaps it atomically on reload (policy/table-store.ts). The first
  * load must succeed (a gateway must not start without a table: default deny would refuse all).
  */
 export function createPolicyStore(options: PolicyStoreOptions): Promise<PolicyStore> {

@@ -1,12 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Clock } from '../../core/clock.js';
+import { TsunagiError } from '../../core/errors.js';
 import { DEFAULT_CHALLENGE_TTL_MS } from '../../jpki/challenge.js';
-import { ErrorBody } from '../errors.js';
-import { routeSchema, zodSerializerCompiler, zodValidatorCompiler } from '../zod-route.js';
-import { ChallengeAnswer, SignInAnswer, SignInBody } from './api-schemas.js';
-import { type ChallengeStore, createChallengeStore } from './challenge-store.js';
-import { createSignIn, type SignInDeps, type SignInRefusal } from './sign-in-service.js';
+import { ErrorBody, refusal } from '../errors.js';
+import { ChallengeAnswer, SignInAnswer, SignInBody } from '../resident/api-schemas.js';
+import { type ChallengeStore, createChallengeStore } from '../resident/challenge-store.js';
+import { createSignIn, type SignInDeps, type SignInRefusal } from '../resident/sign-in-service.js';
 
 export interface ResidentSignInOptions extends Omit<SignInDeps, 'challenges' | 'logger'> {
   clock: Clock;
@@ -66,20 +65,27 @@ const REFUSAL: Record<SignInRefusal, { status: 400 | 401 | 403; path: string; me
   },
 };
 const CODE = { 400: 'INPUT_INVALID', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN' } as const;
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 429: ErrorBody, 503: ErrorBody };
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  403: ErrorBody,
+  429: ErrorBody,
+  500: ErrorBody,
+  503: ErrorBody,
+};
+/** Open routes: the resident proves who they are with the card, not with a token or certificate. */
+const open = { security: [] };
 
 /**
- * Resident sign-in with the My Number Card's user-identification certificate:
+ * /v1/resident/challenge and /v1/resident/sign-in: resident sign-in with the My Number Card's
+ * user-identification certificate:
  * `POST /v1/resident/challenge`, then `POST /v1/resident/sign-in` with the card's signature over it.
  * Answers a short-lived session token for the resident routes (`requireResidentSession`). Refusals
  * are `{ code, reason, message, path }`: `reason` is the sign-in refusal or the certificate
  * validation reason (e.g. REVOKED, EXPIRED). Residents' traffic must arrive over TLS: the gateway
  * terminates it (server certificate only; residents have no client certificate).
  */
-export const residentSignIn: FastifyPluginAsync<ResidentSignInOptions> = async (app, options) => {
-  // Encapsulated: these compilers apply to this plugin's routes whatever the parent uses.
-  app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(zodSerializerCompiler);
+export const residentSignIn: FastifyPluginAsyncZod<ResidentSignInOptions> = async (app, options) => {
   const flow = createSignIn({
     ...options,
     logger: options.logger ?? app.log,
@@ -94,30 +100,36 @@ export const residentSignIn: FastifyPluginAsync<ResidentSignInOptions> = async (
   app.post(
     '/v1/resident/challenge',
     {
-      schema: routeSchema({
+      schema: {
         summary: 'Issue a single-use sign-in challenge for the My Number Card to sign',
         tags: ['resident'],
+        ...open,
         response: { 200: ChallengeAnswer, ...errors },
-      }),
+      },
     },
     async () => {
       const issued = flow.challenge();
-      return { ...issued, algorithm: 'RSASSA-PKCS1-v1_5-SHA256', expiresAt: issued.expiresAt.toISOString() };
+      return {
+        ...issued,
+        algorithm: 'RSASSA-PKCS1-v1_5-SHA256' as const,
+        expiresAt: issued.expiresAt.toISOString(),
+      };
     },
   );
 
   app.post(
     '/v1/resident/sign-in',
     {
-      schema: routeSchema({
+      schema: {
         summary: 'Sign in with the user-identification certificate and a signed challenge',
         tags: ['resident'],
+        ...open,
         body: SignInBody,
         response: { 200: SignInAnswer, ...errors },
-      }),
+      },
     },
-    async (request, reply) => {
-      const body = request.body as z.output<typeof SignInBody>;
+    async (request) => {
+      const { body } = request;
       const result = await flow.signIn({
         challengeId: body.challengeId,
         certificate: new Uint8Array(Buffer.from(body.certificate, 'base64')),
@@ -126,17 +138,15 @@ export const residentSignIn: FastifyPluginAsync<ResidentSignInOptions> = async (
       if (result.ok) {
         return {
           token: result.token,
-          tokenType: 'Bearer',
+          tokenType: 'Bearer' as const,
           expiresAt: result.expiresAt.toISOString(),
           ppid: result.ppid,
         };
       }
-      const refusal = REFUSAL[result.reason];
-      return reply.code(refusal.status).send({
-        code: CODE[refusal.status],
+      const refused = REFUSAL[result.reason];
+      const message = result.detail ? `${refused.message} (${result.detail})` : refused.message;
+      throw refusal(new TsunagiError(CODE[refused.status], message, { path: refused.path }), {
         reason: result.reason,
-        message: result.detail ? `${refusal.message} (${result.detail})` : refusal.message,
-        path: refusal.path,
       });
     },
   );

@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Clock } from '../../core/clock.js';
-import type { Consent } from '../../core/consent/types.js';
+import { consentVisibleTo, mayRecordConsent } from '../../core/consent/access.js';
 import { TsunagiError } from '../../core/errors.js';
 import {
   ConsentIdParams,
@@ -13,14 +13,8 @@ import {
   RevokeConsentBody,
   toConsentView,
 } from '../consent-api.js';
-import type { ConsentCommands } from '../consent-commands.js';
-import type { ResidentResolver } from '../ports.js';
-import { routeSchema } from '../zod-route.js';
 
-export interface ConsentRoutesDeps {
-  residents: ResidentResolver;
-  consentCommands: ConsentCommands;
-  clock: Clock;
+export interface ResidentsConsentsOptions {
   /** Agencies that act for the resident (the portal): the only agencies that may record a consent. */
   portalAgencies: readonly string[];
 }
@@ -29,18 +23,19 @@ const PpidParams = z.strictObject({ ppid: z.string().min(1).max(128) });
 const RevokeParams = PpidParams.extend(ConsentIdParams.shape);
 
 /**
- * The resident's consents through an agency, addressed by the caller's PPID for the resident. A
- * consent comes from the resident, never from the party it benefits: only the resident portal
- * (`GATEWAY_PORTAL_AGENCIES`, after its own sign-in of the resident) records one; any other caller
- * is refused with CONSENT_NOT_BY_RESIDENT before its body is even read. A service may still list
- * and revoke the consents naming it; another caller's consent is answered as not found.
+ * /v1/residents/{ppid}/consents: the resident's consents through an agency, addressed by the
+ * caller's PPID for the resident. A consent comes from the resident, never from the party it
+ * benefits: only the resident portal (`GATEWAY_PORTAL_AGENCIES`, after its own sign-in of the
+ * resident) records one; any other caller is refused with CONSENT_NOT_BY_RESIDENT before its body
+ * is even read. A service may still list and revoke the consents naming it; another caller's
+ * consent is answered as not found. Who may do what is core/consent/access.ts'; the commands are
+ * consent-commands.ts'; this file does HTTP only.
  */
-export function consentRoutes(app: FastifyInstance, deps: ConsentRoutesDeps): void {
-  const isPortal = (caller: string) => deps.portalAgencies.includes(caller);
-  const visibleTo = (caller: string) => (consent: Consent) =>
-    isPortal(caller) || consent.recipient === caller;
+const residentsConsents: FastifyPluginAsyncZod<ResidentsConsentsOptions> = async (app, options) => {
+  const commands = app.consentCommands;
+  const visibleTo = (caller: string) => consentVisibleTo(caller, options.portalAgencies);
   const resident = async (caller: string, ppid: string): Promise<string> => {
-    const resolved = await deps.residents.resolvePpid(caller, ppid);
+    const resolved = await app.residents.resolvePpid(caller, ppid);
     if (!resolved.ok)
       throw new TsunagiError('IDENTITY_UNKNOWN', 'no resident is known under this ppid', { path: 'ppid' });
     return resolved.linkageId;
@@ -49,16 +44,16 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRoutesDeps): vo
   app.post(
     '/v1/residents/:ppid/consents',
     {
-      schema: routeSchema({
+      schema: {
         summary: "Record a resident's consent: the resident portal only",
         tags: ['consents'],
         params: PpidParams,
         headers: IdempotencyHeaders,
         body: GrantConsentBody,
         response: { 201: ConsentView, ...consentErrors },
-      }),
+      },
       preValidation: async (request) => {
-        if (!isPortal(request.agency.agencyId))
+        if (!mayRecordConsent(request.agency.agencyId, options.portalAgencies))
           throw new TsunagiError(
             'CONSENT_NOT_BY_RESIDENT',
             'a consent is recorded only by the resident (POST /v1/resident/consents) or the resident portal acting for them',
@@ -67,36 +62,33 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRoutesDeps): vo
       },
     },
     async (request, reply) => {
-      const { ppid } = request.params as z.output<typeof PpidParams>;
-      const headers = request.headers as z.output<typeof IdempotencyHeaders>;
       const caller = request.agency.agencyId;
-      const { consent, replayed } = await deps.consentCommands.grant({
-        linkageId: await resident(caller, ppid),
-        body: request.body as z.output<typeof GrantConsentBody>,
+      const { consent, replayed } = await commands.grant({
+        linkageId: await resident(caller, request.params.ppid),
+        body: request.body,
         channel: caller,
-        idempotencyKey: headers['idempotency-key'],
+        idempotencyKey: request.headers['idempotency-key'],
         correlationId: request.id,
       });
       if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.code(201).send(toConsentView(consent, deps.clock.now()));
+      return reply.code(201).send(toConsentView(consent, app.clock.now()));
     },
   );
 
   app.get(
     '/v1/residents/:ppid/consents',
     {
-      schema: routeSchema({
+      schema: {
         summary: "List a resident's consents (newest first): all for the portal, a service's own otherwise",
         tags: ['consents'],
         params: PpidParams,
         response: { 200: ConsentList, ...consentErrors },
-      }),
+      },
     },
     async (request) => {
-      const { ppid } = request.params as z.output<typeof PpidParams>;
       const caller = request.agency.agencyId;
-      const consents = await deps.consentCommands.list(await resident(caller, ppid), visibleTo(caller));
-      const at = deps.clock.now();
+      const consents = await commands.list(await resident(caller, request.params.ppid), visibleTo(caller));
+      const at = app.clock.now();
       return { consents: consents.map((c) => toConsentView(c, at)) };
     },
   );
@@ -104,26 +96,32 @@ export function consentRoutes(app: FastifyInstance, deps: ConsentRoutesDeps): vo
   app.post(
     '/v1/residents/:ppid/consents/:consentId/revoke',
     {
-      schema: routeSchema({
+      schema: {
         summary: "Revoke a resident's consent (the portal, or the service it names)",
         tags: ['consents'],
         params: RevokeParams,
         headers: IdempotencyHeaders,
         body: RevokeConsentBody,
         response: { 200: ConsentView, ...consentErrors },
-      }),
+      },
     },
     async (request) => {
-      const { ppid, consentId } = request.params as z.output<typeof RevokeParams>;
       const caller = request.agency.agencyId;
-      const consent = await deps.consentCommands.revoke({
-        linkageId: await resident(caller, ppid),
-        consentId,
-        reason: (request.body as z.output<typeof RevokeConsentBody>).reason,
+      const consent = await commands.revoke({
+        linkageId: await resident(caller, request.params.ppid),
+        consentId: request.params.consentId,
+        reason: request.body.reason,
         visible: visibleTo(caller),
         correlationId: request.id,
       });
-      return toConsentView(consent, deps.clock.now());
+      return toConsentView(consent, app.clock.now());
     },
   );
-}
+};
+
+export default fp(residentsConsents, {
+  name: 'routes/residents-consents',
+  encapsulate: true,
+  dependencies: ['consent-commands', 'identity'],
+  decorators: { fastify: ['clock'], request: ['agency'] },
+});

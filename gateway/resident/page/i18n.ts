@@ -1,0 +1,93 @@
+/** The page's words in Japanese and English; `data-i18n` attributes name the keys. */
+export type Language = 'ja' | 'en';
+
+export const TEXT = {
+  skip: { ja: '本文へ移動', en: 'Skip to content' },
+  title: { ja: 'あなたの情報へのアクセス記録', en: 'Who accessed your information' },
+  signInHeading: { ja: 'マイナンバーカードでサインイン', en: 'Sign in with your My Number Card' },
+  signInHelp: {
+    ja: '利用者証明用電子証明書と秘密鍵のファイルを選んでください。秘密鍵はこのページの中で署名に使われ、送信されません。',
+    en: 'Choose the user-identification certificate and private key files. The key signs inside this page and is never sent.',
+  },
+  certificateLabel: {
+    ja: '利用者証明用電子証明書（certificate.pem）',
+    en: 'User-identification certificate (certificate.pem)',
+  },
+  certificateHelp: { ja: 'PEM 形式の証明書', en: 'A certificate in PEM format' },
+  keyLabel: { ja: '秘密鍵（private-key.pem）', en: 'Private key (private-key.pem)' },
+  keyHelp: { ja: 'PKCS#8 PEM 形式（デモ用カード）', en: 'PKCS#8 PEM (demo cards)' },
+  signIn: { ja: 'サインイン', en: 'Sign in' },
+  signOut: { ja: 'サインアウト', en: 'Sign out' },
+  historyHeading: { ja: 'アクセス記録', en: 'Access history' },
+  from: { ja: '開始日', en: 'From' },
+  to: { ja: '終了日', en: 'To' },
+  agency: { ja: '機関', en: 'Agency' },
+  agencyHelp: { ja: '機関コード（例 271004）', en: 'Agency code (e.g. 271004)' },
+  item: { ja: '情報', en: 'Item' },
+  anyItem: { ja: 'すべて', en: 'All' },
+  apply: { ja: '絞り込む', en: 'Filter' },
+  tableCaption: {
+    ja: '新しい順。検証欄は、この記録が署名付きチェックポイントのログに含まれることをこのブラウザで確かめた結果です。',
+    en: 'Newest first. "Verified" means this browser checked the entry is in the log under the signed checkpoint.',
+  },
+  when: { ja: '日時', en: 'When' },
+  who: { ja: '機関', en: 'Who' },
+  what: { ja: '情報', en: 'What' },
+  why: { ja: '事務・根拠', en: 'Why' },
+  outcome: { ja: '結果', en: 'Outcome' },
+  verified: { ja: '検証', en: 'Verified' },
+  empty: { ja: '該当する記録はありません。', en: 'No entries.' },
+  more: { ja: 'さらに表示', en: 'Show more' },
+  logHeading: { ja: 'ログの鍵とチェックポイント', en: "The log's key and checkpoint" },
+  logHelp: {
+    ja: 'この鍵を、公表されている鍵と比べてください。',
+    en: 'Compare this key with the published one.',
+  },
+  verifierKey: { ja: '検証鍵', en: 'Verifier key' },
+  checkpoint: { ja: 'チェックポイント', en: 'Checkpoint' },
+  consentsHeading: { ja: 'あなたの同意', en: 'Your consents' },
+  recipient: { ja: '提供先', en: 'Recipient' },
+  purpose: { ja: '目的', en: 'Purpose' },
+  items: { ja: '情報', en: 'Items' },
+  validUntil: { ja: '有効期限', en: 'Valid until' },
+  action: { ja: '操作', en: 'Action' },
+  noConsents: { ja: '有効な同意はありません。', en: 'No active consents.' },
+  revoke: { ja: '撤回', en: 'Revoke' },
+  revokeLabel: { ja: '同意を撤回: ', en: 'Revoke consent: ' },
+  // Dynamic text
+  verifiedMark: { ja: '✔ 検証済み', en: '✔ Verified' },
+  failedMark: { ja: '✖ 検証失敗', en: '✖ Not verified' },
+  pendingMark: {
+    ja: '… 未確定（次のチェックポイント待ち）',
+    en: '… Pending (not yet in a signed checkpoint)',
+  },
+  hiddenUntil: { ja: '非開示期間の終了後に表示:', en: 'shown after its non-disclosure period:' },
+  basis: { ja: '根拠', en: 'basis' },
+  noBasis: { ja: '根拠なし', en: 'no basis' },
+  signingIn: { ja: 'サインインしています…', en: 'Signing in…' },
+  signedIn: { ja: 'サインインしました。', en: 'Signed in.' },
+  signedOut: { ja: 'サインアウトしました。', en: 'Signed out.' },
+  loading: { ja: '記録を読み込み、検証しています…', en: 'Loading and verifying the entries…' },
+  loaded: { ja: '件の記録を表示しました（検証済み ', en: ' entries shown (verified: ' },
+  revoked: { ja: '同意を撤回しました。', en: 'The consent was revoked.' },
+  filesMissing: {
+    ja: '証明書と秘密鍵の両方のファイルを選んでください。',
+    en: 'Choose both the certificate and the key file.',
+  },
+  notCertificate: {
+    ja: '証明書ファイルに PEM の証明書がありません。',
+    en: 'The certificate file holds no PEM certificate.',
+  },
+  notKey: {
+    ja: '秘密鍵ファイルに PKCS#8 の鍵がありません。',
+    en: 'The key file holds no PKCS#8 private key.',
+  },
+  refused: { ja: 'サインインできません', en: 'Sign-in refused' },
+  checkpointFailed: { ja: 'チェックポイントを検証できません', en: 'The checkpoint does not verify' },
+  sessionEnded: {
+    ja: 'セッションが終了しました。もう一度サインインしてください。',
+    en: 'Your session ended. Sign in again.',
+  },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type TextKey = keyof typeof TEXT;
