@@ -48,11 +48,13 @@ describe('event → fact mapping', () => {
       'consent_facts',
       'consent_facts',
       'consent_facts',
+      'consent_facts',
       'ingest_facts',
       'record_change_facts',
       'trail_facts', // disclosure-recorded v1
       'trail_facts', // disclosure-recorded v2
       'trail_facts', // disclosure-recorded v3
+      'trail_facts', // disclosure-recorded v4 (a link)
     ]);
     const text = JSON.stringify(facts);
     for (const personal of PERSONAL) expect(text).not.toContain(personal);

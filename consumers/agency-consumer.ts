@@ -6,11 +6,12 @@ import { loadInfraConfig } from '../platform/config.js';
 import { agencyGroupPrefix } from '../platform/consumer-groups.js';
 import { type EventStore, openEventStore } from '../platform/event-store.js';
 import { createLogger, type Logger } from '../platform/logger.js';
-import { type AgencyNotified, eventToJson } from '../schemas/events.js';
+import { eventToJson } from '../schemas/events.js';
 import { agencyNotificationTopic } from '../schemas/topics.js';
+import type { AgencyDelivery } from './notification-publisher.js';
 
 /**
- * What an agency runs: follow its own topic, decode, drop duplicates by event id (the hub may
+ * What an agency runs: follow its own topic (change notifications and eligibility notices), decode, drop duplicates by event id (the hub may
  * re-send after a crash, always with the same id), hand each new notification on. The group owns
  * the offsets (`committed`): a batch's offset is committed after the handler returned, so a
  * notification is handled at least once and, with `seen` restored from the agency's store, acted on once.
@@ -22,7 +23,7 @@ export async function followAgencyNotifications(deps: {
   fromBeginning: boolean;
   /** Event ids already handled (restored from the agency's store). */
   seen: Set<string>;
-  onNotification: (notification: AgencyNotified) => void | Promise<void>;
+  onNotification: (notification: AgencyDelivery) => void | Promise<void>;
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
   const initial = deps.fromBeginning ? 'earliest' : 'latest';
@@ -32,7 +33,10 @@ export async function followAgencyNotifications(deps: {
     async (batch) => {
       for (const record of batch.records) {
         if (record.kind === 'tombstone') continue;
-        if (record.kind !== 'event' || record.event.type !== 'AgencyNotified') {
+        if (
+          record.kind !== 'event' ||
+          (record.event.type !== 'AgencyNotified' && record.event.type !== 'EligibilityNoticeDelivered')
+        ) {
           deps.logger.warn(record.position, 'not a notification; skipped');
           continue;
         }
@@ -57,16 +61,25 @@ export function idsInStore(path: string): Set<string> {
 }
 
 /** One console line: day, code, item, action; never the content (names, addresses) of the notification. */
-export const summaryLine = (n: AgencyNotified): string =>
-  [
-    n.data.effectiveDate ?? n.envelope.occurredAt.toISOString().slice(0, 10),
-    n.data.agencyCode,
-    n.data.officeWork,
-    n.data.itemKind,
-    n.data.changeType ? `${n.data.action}:${n.data.changeType}` : n.data.action,
-    `from ${n.data.provider}`,
-    `(${n.data.legalBasisRowId})`,
-  ].join('  ');
+export const summaryLine = (n: AgencyDelivery): string =>
+  n.type === 'EligibilityNoticeDelivered'
+    ? [
+        n.data.effectiveDate,
+        n.data.agencyCode,
+        n.data.officeWork,
+        `ELIGIBILITY_NOTICE:${n.data.ruleId}`,
+        `due ${n.data.dueDate}`,
+        `(${n.data.legalBasisRowId})`,
+      ].join('  ')
+    : [
+        n.data.effectiveDate ?? n.envelope.occurredAt.toISOString().slice(0, 10),
+        n.data.agencyCode,
+        n.data.officeWork,
+        n.data.itemKind,
+        n.data.changeType ? `${n.data.action}:${n.data.changeType}` : n.data.action,
+        `from ${n.data.provider}`,
+        `(${n.data.legalBasisRowId})`,
+      ].join('  ');
 
 const USAGE = `usage: tsx consumers/agency-consumer.ts --agency ID [--from-beginning] [--out FILE.jsonl] [--group ID]
   Follows the agency's own notification topic and prints code, item and action of each new

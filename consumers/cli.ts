@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
-import { isTsunagiError, TsunagiError } from '../core/errors.js';
+import { isTsunagiError } from '../core/errors.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
 import { loadInfraConfig } from '../platform/config.js';
@@ -10,8 +10,8 @@ import { BUNDLED_POLICY_PATH, createPolicyStore } from '../policy/index.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
 import { createNotificationOutputs } from './outputs.js';
-import { startSubscriptionService } from './subscription-service.js';
-import { BUNDLED_SUBSCRIPTIONS_PATH, itemsWithoutBasis, loadSubscriptionsFile } from './subscriptions.js';
+import { parseRoundWait, startSubscriptionService } from './subscription-service.js';
+import { BUNDLED_SUBSCRIPTIONS_PATH, createSubscriptionsStore, itemsWithoutBasis } from './subscriptions.js';
 
 const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy FILE] [--group ID] [--from-beginning]
                            [--round-wait-ms MS]
@@ -24,15 +24,17 @@ const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy 
 async function run(values: Record<string, string | boolean | undefined>): Promise<void> {
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'subscriptions', level: config.LOG_LEVEL });
-  const file = await loadSubscriptionsFile(
-    String(values.subscriptions ?? BUNDLED_SUBSCRIPTIONS_PATH.pathname),
-  );
+  const subscriptions = await createSubscriptionsStore({
+    path: String(values.subscriptions ?? BUNDLED_SUBSCRIPTIONS_PATH.pathname),
+    logger,
+    watch: true,
+  });
   const policy = await createPolicyStore({
     path: String(values.policy ?? BUNDLED_POLICY_PATH.pathname),
     logger,
     watch: true,
   });
-  for (const unmet of itemsWithoutBasis(file.subscriptions, policy.current()))
+  for (const unmet of itemsWithoutBasis(subscriptions.current().subscriptions, policy.current()))
     logger.warn(unmet, 'subscribed item has no legal-basis row; it will never be notified');
   const store = openEventStore(config, logger, {
     principal: 'subscriptions',
@@ -56,9 +58,9 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
     fromBeginning: values['from-beginning'] === true,
     ...(typeof values['round-wait-ms'] === 'string'
-      ? { delivery: { roundWaitMs: roundWait(values['round-wait-ms']) } }
+      ? { delivery: { roundWaitMs: parseRoundWait(values['round-wait-ms']) } }
       : {}),
-    subscriptions: () => file.subscriptions,
+    subscriptions: () => subscriptions.current().subscriptions,
     policy: () => policy.current(),
     residentRecord: (linkageId) => views.residentRecord(linkageId),
     codes: identity.codes,
@@ -68,7 +70,10 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     logger,
   });
   logger.info(
-    { subscriptions: file.subscriptions.length, revision: file.revision },
+    {
+      subscriptions: subscriptions.current().subscriptions.length,
+      revision: subscriptions.current().revision,
+    },
     'subscription service running',
   );
   await new Promise<void>((resolve) => {
@@ -79,19 +84,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   await Promise.allSettled([outputs.close(), identity.close(), views.close()]);
   await store.close();
   policy.close();
-}
-
-function roundWait(text: string): number {
-  const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 1 || ms >= 30_000)
-    throw new TsunagiError(
-      'CONFIG_INVALID',
-      '--round-wait-ms: expected a whole number of milliseconds, 1 to 29999',
-      {
-        path: '--round-wait-ms',
-      },
-    );
-  return ms;
+  subscriptions.close();
 }
 
 async function main(): Promise<number> {

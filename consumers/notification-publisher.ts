@@ -1,11 +1,14 @@
 import { type EventStore, eventRecord } from '../platform/event-store.js';
-import type { AgencyNotified } from '../schemas/events.js';
+import type { AgencyNotified, EligibilityNoticeDelivered } from '../schemas/events.js';
 import { AGENCY_NOTIFICATION_SPEC, agencyNotificationTopic, topicName } from '../schemas/topics.js';
 import { deliveryDay } from './delivery.js';
 
 /** The full name of an agency's own notification topic. */
 export const agencyTopic = (prefix: string, agencyId: string): string =>
   topicName(prefix, agencyNotificationTopic(agencyId));
+
+/** What goes on an agency's own topic: change notifications and eligibility notices. */
+export type AgencyDelivery = AgencyNotified | EligibilityNoticeDelivered;
 
 /**
  * Publishes notifications, each to its recipient's own topic (the event store routes AgencyNotified
@@ -16,7 +19,7 @@ export const agencyTopic = (prefix: string, agencyId: string): string =>
  * BROKER_UNAVAILABLE and the caller must not commit.
  */
 export interface NotificationPublisher {
-  publish(notifications: readonly AgencyNotified[]): Promise<void>;
+  publish(notifications: readonly AgencyDelivery[]): Promise<void>;
   close(): Promise<void>;
 }
 

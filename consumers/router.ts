@@ -53,6 +53,10 @@ export function offerOf(event: TsunagiEvent): Offer | undefined {
     case 'AgencyNotified':
     case 'SecurityEventRecorded':
     case 'IngestRunCompleted':
+    case 'ResidentLedgerChanged':
+    case 'EligibilityNoticeIssued':
+    case 'EligibilityNoticeDeclined':
+    case 'EligibilityNoticeDelivered':
       return undefined;
     default:
       return assertNever(event, 'event type');

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { TsunagiError } from '../core/errors.js';
 import { type LegalBasisPolicy, legalDateOf } from '../core/policy/index.js';
 import { evolveResidentRecord, type ResidentRecord } from '../core/resident/index.js';
 import type { CodeRegistry } from '../identity/code-registry.js';
@@ -12,7 +13,6 @@ import type { DisclosureRecorder } from '../trail/recorder.js';
 import { deliveryOrder } from './delivery.js';
 import { createDeliveryRounds } from './delivery-round.js';
 import { buildNotification, disclosureFor, type NotifiableEvent } from './notification.js';
-import type { NotificationPublisher } from './notification-publisher.js';
 import { routeEvent } from './router.js';
 import type { Subscription } from './subscriptions.js';
 
@@ -24,7 +24,7 @@ export interface NotifyDeps {
   residentRecord: (linkageId: string) => ResidentRecord | undefined;
   codes: Pick<CodeRegistry, 'issueAgencyCode'>;
   recorder: Pick<DisclosureRecorder, 'record'>;
-  publisher: Pick<NotificationPublisher, 'publish'>;
+  publisher: { publish(notifications: readonly AgencyNotified[]): Promise<void> };
   clock: Clock;
   logger: Logger;
   /** Draws the delivery order (tests fix it); default: crypto.randomInt. */
@@ -102,6 +102,18 @@ export interface DeliverySettings {
   roundMinBytes: number;
 }
 export const DEFAULT_DELIVERY: DeliverySettings = { roundWaitMs: 5_000, roundMinBytes: 1024 * 1024 };
+/** `--round-wait-ms` of the services that deliver in rounds: 1 to 29999 ms (below the session timeout). */
+export function parseRoundWait(text: string): number {
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1 || ms >= 30_000)
+    throw new TsunagiError(
+      'CONFIG_INVALID',
+      '--round-wait-ms: expected a whole number of milliseconds, 1 to 29999',
+      { path: '--round-wait-ms' },
+    );
+  return ms;
+}
+
 /** Source partitions whose batches can join one round (6 resident-records + 6 information-items, and room). */
 const ROUND_PARTITIONS = 32;
 

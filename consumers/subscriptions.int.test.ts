@@ -15,7 +15,7 @@ import { waitForCounts } from '../tests/support/wait-for-counts.js';
 import { followAgencyNotifications } from './agency-consumer.js';
 import { deliveryDay } from './delivery.js';
 import { notificationDigest } from './notification.js';
-import { agencyTopic, createNotificationPublisher } from './notification-publisher.js';
+import { type AgencyDelivery, agencyTopic, createNotificationPublisher } from './notification-publisher.js';
 import { type SubscriptionHarness, startSubscriptionHarness } from './testing/harness.js';
 import { resident, SUBSCRIPTIONS } from './testing/subscribers.js';
 
@@ -219,7 +219,7 @@ describe('subscription service on real Kafka', () => {
     const resend = createNotificationPublisher({ store, replicationFactor: 1 });
     await resend.publish([jps[0]?.event as AgencyNotified]);
     await resend.close();
-    const handled: AgencyNotified[] = [];
+    const handled: AgencyDelivery[] = [];
     const following = await followAgencyNotifications({
       store,
       agencyId: 'jps',

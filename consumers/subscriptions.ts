@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { TsunagiError } from '../core/errors.js';
 import { DisclosableItem } from '../core/items.js';
@@ -10,6 +11,7 @@ import {
   OfficeWork,
   PREVIOUS_RESIDENCE_MUNICIPALITY,
 } from '../core/policy/index.js';
+import { createTableStore, type TableStore } from '../policy/table-store.js';
 
 /**
  * What each agency subscribes to, as data (docs/subscriptions.md). A subscription is a standing
@@ -65,6 +67,25 @@ export async function loadSubscriptionsFile(path: string | URL): Promise<Subscri
     });
   }
   return parseSubscriptions(json, `subscriptions file ${source}`);
+}
+
+/**
+ * The subscriptions in force, swapped whole when the file changes (policy/table-store.ts): the service
+ * reads `current()` per delivery round, so a changed file applies from the next round without a
+ * restart; an invalid file is refused (logged, CONFIG_INVALID) and the previous subscriptions stay.
+ */
+export function createSubscriptionsStore(options: {
+  path: string | URL;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  watch?: boolean;
+  debounceMs?: number;
+}): Promise<TableStore<SubscriptionsFile>> {
+  return createTableStore({
+    ...options,
+    what: 'subscriptions',
+    load: loadSubscriptionsFile,
+    summary: (file) => ({ subscriptions: file.subscriptions.length }),
+  });
 }
 
 /** Does a provider pattern (subscription or table wording) name this provider? */

@@ -39,6 +39,8 @@ export const ErrorCatalogue = {
   CONSENT_PERIOD_INVALID: { httpStatus: 400, retriable: false },
   /** An Idempotency-Key already recorded a different consent. */
   CONSENT_CONFLICT: { httpStatus: 409, retriable: false },
+  /** An eligibility rule could not be evaluated for one resident: dead-lettered with the reason, the stream goes on. */
+  ELIGIBILITY_RULE_FAILED: { httpStatus: 500, retriable: false },
   INTERNAL: { httpStatus: 500, retriable: false },
 } as const satisfies Record<string, { httpStatus: number; retriable: boolean }>;
 

@@ -21,21 +21,40 @@ export type PublishedItem = (typeof PUBLISHED_ITEMS)[number];
 export const REGISTRY_ITEMS = ['RESIDENT_RECORD', 'BASIC_FOUR_INFORMATION', 'ADDRESS'] as const;
 export type RegistryItem = (typeof REGISTRY_ITEMS)[number];
 
-/** What a disclosure, a consent or a legal-basis row can name: published, registry and derived items. */
-export const DISCLOSABLE_ITEMS = [...PUBLISHED_ITEMS, ...REGISTRY_ITEMS, 'LOCAL_TAX_CERTIFICATE'] as const;
+/**
+ * What a disclosure, a consent or a legal-basis row can name: published, registry and derived items,
+ * and the resident's public-money receiving account (公金受取口座; only to benefit-payment office works,
+ * answered from the resident's ledger).
+ */
+export const DISCLOSABLE_ITEMS = [
+  ...PUBLISHED_ITEMS,
+  ...REGISTRY_ITEMS,
+  'LOCAL_TAX_CERTIFICATE',
+  'PUBLIC_MONEY_ACCOUNT',
+] as const;
 export const DisclosableItem = z.enum(DISCLOSABLE_ITEMS);
 export type DisclosableItem = z.infer<typeof DisclosableItem>;
+
+/**
+ * What an access-trail entry can concern: the disclosable items, and what only the hub hands out
+ * (never a legal-basis row's or a consent's item): an agency's own code for a resident (a link,
+ * POST /v1/links) and an eligibility notice sent to the responsible agency.
+ */
+export const TRAIL_ITEMS = [...DISCLOSABLE_ITEMS, 'AGENCY_CODE', 'ELIGIBILITY_NOTICE'] as const;
+export type TrailItem = (typeof TRAIL_ITEMS)[number];
 
 /** The agency id of the resident registry (住民基本台帳) in the legal-basis table. */
 export const RESIDENT_REGISTRY = 'resident-registry';
 
 /**
- * Where a disclosable item's data comes from: a provider's latest published item of a kind, or the
- * resident record. A local-tax certificate certifies the provider's latest local-tax income.
+ * Where a disclosable item's data comes from: a provider's latest published item of a kind, the
+ * resident record, or the resident's ledger (the public-money account the resident registered).
+ * A local-tax certificate certifies the provider's latest local-tax income.
  */
 export type ItemSource =
   | { from: 'published'; item: PublishedItem }
-  | { from: 'resident-record'; item: RegistryItem };
+  | { from: 'resident-record'; item: RegistryItem }
+  | { from: 'ledger'; item: 'PUBLIC_MONEY_ACCOUNT' };
 
 const PUBLISHED = new Set<string>(PUBLISHED_ITEMS);
 const REGISTRY = new Set<string>(REGISTRY_ITEMS);
@@ -45,6 +64,7 @@ const isRegistryItem = (item: string): item is RegistryItem => REGISTRY.has(item
 export function sourceOf(item: DisclosableItem): ItemSource {
   if (isPublishedItem(item)) return { from: 'published', item };
   if (isRegistryItem(item)) return { from: 'resident-record', item };
+  if (item === 'PUBLIC_MONEY_ACCOUNT') return { from: 'ledger', item };
   return { from: 'published', item: 'LOCAL_TAX_INCOME' };
 }
 

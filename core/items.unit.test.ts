@@ -22,6 +22,10 @@ describe('who holds which item', () => {
     for (const item of REGISTRY_ITEMS) expect(sourceOf(item)).toEqual({ from: 'resident-record', item });
   });
 
+  it('given the public-money account, then it is read from the resident’s ledger', () => {
+    expect(sourceOf('PUBLIC_MONEY_ACCOUNT')).toEqual({ from: 'ledger', item: 'PUBLIC_MONEY_ACCOUNT' });
+  });
+
   it('names every disclosable item once', () => {
     expect(new Set(DISCLOSABLE_ITEMS).size).toBe(DISCLOSABLE_ITEMS.length);
     expect(DISCLOSABLE_ITEMS.map((item) => sourceOf(item).from)).not.toContain(undefined);

@@ -1,5 +1,6 @@
 import { assertNever } from '../core/errors.js';
 import { type DisclosableItem, holdsResidentRecord, type RegistryItem, sourceOf } from '../core/items.js';
+import { PUBLIC_MONEY_ACCOUNT_HOLDER } from '../core/ledger/entries.js';
 import type { ResidentRecord } from '../core/resident/index.js';
 import type { StoredItem } from '../projections/duplicate-store.js';
 import type { InquiryReadModel } from './ports.js';
@@ -69,6 +70,12 @@ export async function readDisclosable(
   if (source.from === 'published') {
     const stored = await readModel.latestItem(linkageId, provider, source.item);
     return stored ? fromItem(stored) : undefined;
+  }
+  if (source.from === 'ledger') {
+    // Only its holder provides it; the legal-basis table allows it only to benefit payments.
+    const account =
+      provider === PUBLIC_MONEY_ACCOUNT_HOLDER ? readModel.publicMoneyAccount?.(linkageId) : undefined;
+    return account ? { ...account } : undefined;
   }
   const record = await readModel.residentRecord(linkageId);
   if (!record || !holdsResidentRecord(provider, record.currentMunicipality)) return undefined;

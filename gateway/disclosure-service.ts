@@ -176,7 +176,7 @@ export function createDisclosureService(deps: DisclosureServiceDeps) {
       return records.map(({ data: facts }, i) => {
         const { data, refusal } = decided[i] ?? {};
         return {
-          itemKind: facts.itemKind,
+          itemKind: request.items[i] as DisclosableItem,
           provider: facts.provider,
           outcome: facts.outcome,
           reason: refusal?.reason ?? null,

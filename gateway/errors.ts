@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type ErrorCode, isTsunagiError, TsunagiError } from '../core/errors.js';
+import { ErrorCatalogue, type ErrorCode, isTsunagiError, TsunagiError } from '../core/errors.js';
 import type { HttpRefusal } from './security-events.js';
 
 /** The one error body: 4xx say what and where; 5xx hide internals behind a correlation id. */
@@ -78,14 +78,19 @@ export const failureBody = (code: ErrorCode, status: number, correlationId: stri
 
 /**
  * A request part the zod schemas refused, as INPUT_INVALID naming the field, e.g. `body.officeWork`
- * (the first issue; zod's messages never quote the value).
+ * (the first issue; zod's messages never quote the value). A custom issue may name its own catalogue
+ * code in its params (`{ code: 'MY_NUMBER_INVALID' }`, routes/links.ts).
  */
 function validationError(error: Error): TsunagiError | undefined {
   if (!hasZodFastifySchemaValidationErrors(error)) return undefined;
   const [issue] = error.validation;
   const part = (error as FastifyError).validationContext ?? 'body';
   const path = [part, ...(issue?.instancePath ?? '').split('/').filter(Boolean)].join('.');
-  return new TsunagiError('INPUT_INVALID', `${path}: ${issue?.message ?? 'invalid'}`, { path });
+  const named =
+    issue?.keyword === 'custom' ? (issue.params as { params?: { code?: unknown } }).params?.code : undefined;
+  const code: ErrorCode =
+    typeof named === 'string' && named in ErrorCatalogue ? (named as ErrorCode) : 'INPUT_INVALID';
+  return new TsunagiError(code, `${path}: ${issue?.message ?? 'invalid'}`, { path });
 }
 
 const urlPath = (request: FastifyRequest): string => request.url.split('?')[0] ?? request.url;

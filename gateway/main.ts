@@ -23,6 +23,7 @@ import { createDisclosureRecorder } from '../trail/recorder.js';
 import { createAgencyRevocations } from './agency-revocations.js';
 import { createConsentCommands } from './consent-commands.js';
 import { createGatewayMetrics } from './metrics.js';
+import { startGatewayPush } from './push/wiring.js';
 import { projectionReadModel } from './read-model.js';
 import { kafkaReadiness } from './readiness.js';
 import { buildResidentPage } from './resident/page.js';
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
     requestTimeoutMs: settings.GATEWAY_TRAIL_TIMEOUT_MS,
     logger,
   });
-  const identity = await createIdentityHub({ store, config: identityConfigFor(infra), clock, logger });
+  const identityConfig = identityConfigFor(infra);
+  const identity = await createIdentityHub({ store, config: identityConfig, clock, logger });
   const policy = await createPolicyStore({
     path: settings.GATEWAY_POLICY_FILE ?? BUNDLED_POLICY_PATH,
     logger,
@@ -73,6 +75,16 @@ async function main(): Promise<void> {
   const consents = memoryView(consentsView);
   const following = await followInMemory(store, consents, CONSUMER_GROUPS.gatewayConsents.prefix);
   const consentCommands = createConsentCommands({ view: consents, store, clock, ids: randomUUID });
+  const push = await startGatewayPush({
+    store,
+    vaultKeys: identityConfig.vaultKeys,
+    policy,
+    identity,
+    recorder,
+    clock,
+    logger,
+    linksPerMinute: settings.GATEWAY_LINKS_PER_MINUTE,
+  });
   const metrics = createGatewayMetrics();
   const securityAudit = createSecurityAudit({
     log: kafkaSecurityEventLog({ store }),
@@ -130,7 +142,7 @@ async function main(): Promise<void> {
     },
     readModels: {
       policy,
-      inquiries: projectionReadModel(views, storeRoot),
+      inquiries: { ...projectionReadModel(views, storeRoot), publicMoneyAccount: push.publicMoneyAccount },
       consents: { consentsOf: (linkageId) => consentsOf(consents, linkageId) },
       isRevoked: revocations.isRevoked,
     },
@@ -145,6 +157,7 @@ async function main(): Promise<void> {
     trailLog: { trailLog, verifierKey: trailLogConfig.verifierKey },
     residentHistory: { trailOf: views.trailOf, subjects: loadTrailSubjectKeys(infra.home) },
     residentPage,
+    push: push.push,
   });
   await app.listen({ host: settings.GATEWAY_HOST, port: settings.GATEWAY_PORT });
   logger.info({ url: `https://${settings.GATEWAY_HOST}:${settings.GATEWAY_PORT}` }, 'gateway listening');
@@ -162,6 +175,7 @@ async function main(): Promise<void> {
       signIn?.close(),
       trailLog.close(),
       sessionRevocations.close(),
+      push.close(),
     ]);
     await store.close();
     policy.close();

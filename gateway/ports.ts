@@ -1,6 +1,7 @@
 import type { ConsentCheck } from '../core/consent/check.js';
 import type { Consent } from '../core/consent/types.js';
 import type { DisclosableItem, PublishedItem } from '../core/items.js';
+import type { PublicMoneyAccount } from '../core/ledger/entries.js';
 import type { ResidentRecord } from '../core/resident/index.js';
 import type { Result } from '../core/result.js';
 import type { StoredItem } from '../projections/duplicate-store.js';
@@ -17,6 +18,8 @@ export interface InquiryReadModel {
     itemKind: PublishedItem,
   ): StoredItem | undefined | Promise<StoredItem | undefined>;
   residentRecord(linkageId: string): ResidentRecord | undefined | Promise<ResidentRecord | undefined>;
+  /** The resident's public-money account, opened from the sealed ledger; absent: none is disclosed. */
+  publicMoneyAccount?(linkageId: string): PublicMoneyAccount | undefined;
   /** For /readyz: the stores are open. */
   ready?(): boolean | Promise<boolean>;
 }

@@ -32,6 +32,7 @@ import type { SessionRevocations } from './resident/session-revocations.js';
 import type { SessionTokens } from './resident/session-token.js';
 import inquiries from './routes/inquiries.js';
 import operations from './routes/operations.js';
+import { type PushDeps, pushRoutes } from './routes/push.js';
 import residentConsents from './routes/resident-consents.js';
 import { type ResidentHistoryOptions, residentHistoryRoutes } from './routes/resident-history.js';
 import { type ResidentSignInOptions, residentSignIn } from './routes/resident-sign-in.js';
@@ -110,6 +111,8 @@ export interface GatewayOptions {
   residentPage?: ResidentPageOptions | undefined;
   /** Trail event ids; default randomUUID. */
   ids?: () => string;
+  /** Linking, the resident's ledger and notice inbox (issue 15, routes/push.ts); absent: not mounted. */
+  push?: PushDeps | undefined;
 }
 
 declare module 'fastify' {
@@ -221,6 +224,13 @@ async function registerRoutes(app: FastifyInstance, options: GatewayOptions): Pr
       clock: options.clock,
     });
   if (options.residentPage) await app.register(residentPage, options.residentPage);
+  if (options.push)
+    await app.register(pushRoutes, {
+      ...options.push,
+      metrics: options.metrics,
+      residents: options.clients.residents,
+      ...(sessions ? { sessions } : {}),
+    });
 }
 
 /** URLs can carry PPIDs: log and measure the route pattern, never the URL. */

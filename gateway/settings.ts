@@ -48,6 +48,8 @@ export const GatewaySettings = z
     GATEWAY_TRAIL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** Requests per agency per minute. */
     GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** Links (POST /v1/links) per agency per minute, on top of its request budget (docs/linking.md). */
+    GATEWAY_LINKS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     /** Requests per client address per minute without an agency certificate (checked before the 401). */
     GATEWAY_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     /** The residents' own budget: requests per signed-in resident per minute (resident routes). */

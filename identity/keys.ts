@@ -57,7 +57,8 @@ export type KeyPurpose =
   | 'agency-code'
   | 'ppid'
   | 'dead-letter-seal'
-  | 'dead-letter-id';
+  | 'dead-letter-id'
+  | 'ledger-seal';
 
 const derived = new WeakMap<KeyRing, Map<string, Buffer>>();
 

@@ -34,7 +34,8 @@ export function checkMyNumber(input: unknown): Result<{ myNumber: MyNumber }, My
   return { ok: true, myNumber: input as MyNumber };
 }
 
-const MESSAGES: Record<MyNumberProblem, string> = {
+/** The fixed messages of each problem: none carries a digit of the input. */
+export const MY_NUMBER_MESSAGES: Record<MyNumberProblem, string> = {
   WRONG_LENGTH: 'a My Number must be a string of exactly twelve digits',
   NOT_DIGITS: 'a My Number must contain ASCII digits only (no spaces, hyphens or full-width digits)',
   CHECK_DIGIT_MISMATCH: 'the check digit of the My Number does not match',
@@ -46,6 +47,6 @@ const MESSAGES: Record<MyNumberProblem, string> = {
  */
 export function validateMyNumber(input: unknown, path = 'myNumber'): MyNumber {
   const checked = checkMyNumber(input);
-  if (!checked.ok) throw new TsunagiError('MY_NUMBER_INVALID', MESSAGES[checked.reason], { path });
+  if (!checked.ok) throw new TsunagiError('MY_NUMBER_INVALID', MY_NUMBER_MESSAGES[checked.reason], { path });
   return checked.myNumber;
 }

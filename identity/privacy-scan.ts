@@ -22,21 +22,27 @@ export interface PrivacyFinding {
 
 const FULL_WIDTH_ZERO = 0xff10;
 
+/** A digit string in UTF-8, UTF-16LE and UTF-16BE, each under the form's name. */
+function encodings(form: string, text: string): Array<{ form: string; bytes: Buffer }> {
+  return [
+    { form: `${form} utf-8`, bytes: Buffer.from(text, 'utf8') },
+    { form: `${form} utf-16le`, bytes: Buffer.from(text, 'utf16le') },
+    { form: `${form} utf-16be`, bytes: Buffer.from(text, 'utf16le').swap16() },
+  ];
+}
+
+const fullWidth = (digits: string): string =>
+  [...digits].map((d) => String.fromCharCode(FULL_WIDTH_ZERO + Number(d))).join('');
+
 /** The written forms a number can take in logs, topics and stores, each as the bytes to look for. */
 function formsOf(myNumber: string): Array<{ form: string; bytes: Buffer }> {
   const groups = [myNumber.slice(0, 4), myNumber.slice(4, 8), myNumber.slice(8)];
-  const texts: Array<[string, string]> = [
-    ['digits', myNumber],
-    ['hyphenated', groups.join('-')],
-    ['spaced', groups.join(' ')],
-    ['full-width', [...myNumber].map((d) => String.fromCharCode(FULL_WIDTH_ZERO + Number(d))).join('')],
+  const forms = [
+    ...encodings('digits', myNumber),
+    ...encodings('hyphenated', groups.join('-')),
+    ...encodings('spaced', groups.join(' ')),
+    ...encodings('full-width', fullWidth(myNumber)),
   ];
-  const forms: Array<{ form: string; bytes: Buffer }> = [];
-  for (const [form, text] of texts) {
-    forms.push({ form: `${form} utf-8`, bytes: Buffer.from(text, 'utf8') });
-    forms.push({ form: `${form} utf-16le`, bytes: Buffer.from(text, 'utf16le') });
-    forms.push({ form: `${form} utf-16be`, bytes: Buffer.from(text, 'utf16le').swap16() });
-  }
   // Short varints (numbers with many leading zeros) would match random bytes everywhere.
   const long = avroLong(BigInt(myNumber));
   if (long.length >= 5) forms.push({ form: 'avro long', bytes: long });
@@ -81,6 +87,22 @@ export function scanForMyNumbers(
   targets: readonly ScanTarget[],
 ): PrivacyFinding[] {
   const patterns = myNumbers.flatMap((n, index) => formsOf(n).map((f) => ({ ...f, index })));
+  return findAll(patterns, targets).map(({ index, ...f }) => ({ numberIndex: index, ...f }));
+}
+
+/**
+ * Reports every occurrence of any of `accountNumbers` (7-digit bank account numbers, 口座番号) in
+ * `targets`: as ASCII and as full-width digits, each in UTF-8, UTF-16LE and UTF-16BE. Seven digits
+ * are short: pass only numbers of test accounts, and expect ciphertext to match none of them (one
+ * chance in ~10^13 per position).
+ */
+export function scanForAccountNumbers(
+  accountNumbers: readonly string[],
+  targets: readonly ScanTarget[],
+): PrivacyFinding[] {
+  const patterns = accountNumbers.flatMap((n, index) =>
+    [...encodings('digits', n), ...encodings('full-width', fullWidth(n))].map((f) => ({ ...f, index })),
+  );
   return findAll(patterns, targets).map(({ index, ...f }) => ({ numberIndex: index, ...f }));
 }
 

@@ -5,7 +5,7 @@ import avro from 'avsc';
 import { open } from 'lmdb';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MyNumber } from './my-number.js';
-import { scanForMyNumbers, scanForText } from './privacy-scan.js';
+import { scanForAccountNumbers, scanForMyNumbers, scanForText } from './privacy-scan.js';
 import { testMyNumbers } from './testing/my-numbers.js';
 
 const [planted, other] = testMyNumbers('privacy-scan', 2) as [MyNumber, MyNumber];
@@ -86,5 +86,27 @@ describe('privacy scan', () => {
       [1, 'utf-16le', 'buffer #1'],
       [2, 'utf-16be', 'buffer #2'],
     ]);
+  });
+});
+
+describe('privacy scan for account numbers', () => {
+  const account = '0123456';
+  it.each([
+    ['a log line', `{"msg":"x","account":"${account}"}`, 'digits utf-8'],
+    ['UTF-16LE', Buffer.from(`x${account}`, 'utf16le'), 'digits utf-16le'],
+    [
+      'full-width digits',
+      `口座：${[...account].map((d) => String.fromCharCode(0xff10 + Number(d))).join('')}`,
+      'full-width utf-8',
+    ],
+  ])('finds an account number planted in %s, naming it by index', (_what, data, form) => {
+    const findings = scanForAccountNumbers(['7654321', account], [data]);
+    expect(findings).toContainEqual(expect.objectContaining({ numberIndex: 1, form }));
+    expect(findings.every((f) => f.numberIndex === 1)).toBe(true);
+    expect(JSON.stringify(findings)).not.toContain(account);
+  });
+
+  it('passes what holds only other digits', () => {
+    expect(scanForAccountNumbers([account], ['0123455', '12345678', Buffer.alloc(64)])).toEqual([]);
   });
 });

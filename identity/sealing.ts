@@ -9,7 +9,7 @@ export interface Sealed {
   keyVersion: number;
 }
 
-type SealPurpose = Extract<KeyPurpose, 'vault-seal' | 'dead-letter-seal'>;
+type SealPurpose = Extract<KeyPurpose, 'vault-seal' | 'dead-letter-seal' | 'ledger-seal'>;
 
 /**
  * Encrypts bytes under the ring's current subkey for `purpose`. `context` is authenticated (GCM

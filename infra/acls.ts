@@ -103,12 +103,12 @@ export const HUB_ROWS: readonly HubRow[] = [
   },
   {
     principal: 'gateway',
-    what: 'gateway: inquiries, consents, resident sign-in; writes the trail',
+    what: 'gateway: inquiries, links, consents, resident sign-in, ledger and notice inbox; writes the trail',
     grants: [
       ...writes(T.accessTrail, T.agencyCodes, T.securityAudit),
-      ...topics(['READ', 'WRITE', 'DESCRIBE'], T.consents),
+      ...topics(['READ', 'WRITE', 'DESCRIBE'], T.consents, T.residentLedger, T.notices),
       ...reads(T.certificateStatus),
-      ...groups('gateway-consents-', 'tsunagi-jpki-revocation-feed-'),
+      ...groups('gateway-consents-', 'gateway-ledger-', 'gateway-notices-', 'tsunagi-jpki-revocation-feed-'),
     ],
   },
   {
@@ -135,11 +135,11 @@ export const HUB_ROWS: readonly HubRow[] = [
   },
   {
     principal: 'notices',
-    what: 'eligibility notices: to agencies, recorded in the trail',
+    what: 'eligibility notices: to residents and agencies, recorded in the trail first',
     grants: [
-      ...reads(T.residentRecords, T.informationItems),
-      ...writes(T.accessTrail),
-      agencyTopics(['WRITE', 'DESCRIBE']),
+      ...reads(T.residentRecords, T.informationItems, T.residentLedger),
+      ...writes(T.accessTrail, T.agencyCodes, T.notices, T.deadLetters),
+      agencyTopics(['CREATE', 'WRITE', 'DESCRIBE', 'ALTER_CONFIGS']),
       ...groups('notices'),
     ],
   },

@@ -98,6 +98,14 @@ export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): I
     endpoint: `Merkle log of the access trail under ${infraPaths(config.home).data('trail-log')}; checkpoints on ${config.TOPIC_PREFIX}trail-checkpoints; metrics http://127.0.0.1:${env.TSUNAGI_TRAIL_LOG_METRICS_PORT ?? process.env.TSUNAGI_TRAIL_LOG_METRICS_PORT ?? 9465}/metrics`,
   }),
   appService(config, {
+    name: 'notices',
+    script: 'notices/cli.ts',
+    args: ['run'],
+    readyMessage: 'notices service running',
+    endpoint: `eligibility notices on ${config.TOPIC_PREFIX}notices and the agencies' topics; outbox ${infraPaths(config.home).data('notices-outbox')}/outbox.jsonl`,
+    env,
+  }),
+  appService(config, {
     name: 'gateway',
     script: 'gateway/main.ts',
     ports: [gatewayPort(env)],

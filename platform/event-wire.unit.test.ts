@@ -6,9 +6,14 @@ import { fixedSchemaIds } from '../tests/support/schema-ids.js';
 import { eventWireOver } from './event-wire.js';
 
 const wire = eventWireOver(
-  fixedSchemaIds({ 'consent-granted@1': 7, 'consent-granted@2': 8, 'consent-revoked@1': 9 }),
+  fixedSchemaIds({
+    'consent-granted@1': 7,
+    'consent-granted@2': 8,
+    'consent-revoked@1': 9,
+    'consent-granted@3': 10,
+  }),
 );
-const granted = SAMPLE_EVENTS['consent-granted']?.[2];
+const granted = SAMPLE_EVENTS['consent-granted']?.[3];
 const grantedV1 = SAMPLE_EVENTS['consent-granted']?.[1];
 
 describe('the event wire (Confluent framing over a schema id table)', () => {
@@ -16,8 +21,8 @@ describe('the event wire (Confluent framing over a schema id table)', () => {
     if (!granted) throw new Error('sample missing');
     const bytes = await wire.encode(granted);
     expect(bytes[0]).toBe(0);
-    expect(bytes.readInt32BE(1)).toBe(8);
-    expect(bytes.subarray(5)).toEqual(encodeEvent(granted, 2));
+    expect(bytes.readInt32BE(1)).toBe(10);
+    expect(bytes.subarray(5)).toEqual(encodeEvent(granted, 3));
     expect(await wire.decode(bytes)).toEqual(granted);
   });
 

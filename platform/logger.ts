@@ -21,6 +21,14 @@ export const REDACTED_PATHS = [
   '*.linkageId',
   'payload',
   '*.payload',
+  // The resident's ledger (public-money account, contact for notices): sealed everywhere else.
+  'accountNumber',
+  '*.accountNumber',
+  '*.*.accountNumber',
+  'holderKana',
+  '*.holderKana',
+  'phoneNumber',
+  '*.phoneNumber',
   'req.headers.authorization',
   'req.headers.cookie',
 ];

@@ -1,2 +1,3 @@
+export * from './eligibility-rules.js';
 export * from './load.js';
 export * from './store.js';

@@ -22,5 +22,8 @@ describe('the bundled table', () => {
     expect(policy.rows.some((row) => row.effectiveUntil !== null && row.effectiveUntil < '2025-01-01')).toBe(
       true,
     );
+    expect(
+      policy.rows.filter((row) => row.item === 'PUBLIC_MONEY_ACCOUNT').map((row) => row.officeWork),
+    ).toEqual(['child-allowance-payment', 'pension-benefit-payment', 'special-cash-benefit-payment']);
   });
 });

@@ -20,8 +20,8 @@ describe('schema catalogue', () => {
     }
     expect(subjects.get('consent-granted')).toEqual({
       subject: 'consent-granted',
-      versions: [1, 2],
-      latest: 2,
+      versions: [1, 2, 3],
+      latest: 3,
     });
     expect(subjects.has('testdata')).toBe(false);
   });

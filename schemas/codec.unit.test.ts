@@ -87,7 +87,7 @@ describe('dates are bounded to 1900-01-01 .. 2200-12-31 (core/dates.ts)', () => 
       expect.objectContaining({
         code: 'INPUT_INVALID',
         path: 'validFrom',
-        message: 'event does not fit consent-granted v2 at validFrom',
+        message: 'event does not fit consent-granted v3 at validFrom',
       }),
     );
   });

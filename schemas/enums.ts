@@ -2,7 +2,7 @@
  * Enum symbols; the .avsc files carry the same lists (a unit test holds them together). The lists the
  * domain rules need live in core/ and are taken from there (schemas/ may import core/, never the reverse).
  */
-export { DISCLOSABLE_ITEMS, PUBLISHED_ITEMS } from '../core/items.js';
+export { DISCLOSABLE_ITEMS, PUBLISHED_ITEMS, TRAIL_ITEMS } from '../core/items.js';
 export { DISCLOSURE_CHANNELS, DISCLOSURE_OUTCOMES } from '../core/policy/vocabulary.js';
 export { CHANGE_TYPES, GENDERS } from '../core/resident/record.js';
 
@@ -49,6 +49,9 @@ export const SECURITY_EVENT_KINDS = [
   'CLIENT_TIMED_OUT',
   'HANDSHAKE_FAILED',
 ] as const;
+/** The resident's ledger (issue 15): one public-money account and one contact for notices. */
+export const LEDGER_ENTRIES = ['PUBLIC_MONEY_ACCOUNT', 'NOTICE_CONTACT'] as const;
+export const LEDGER_ACTIONS = ['REGISTERED', 'REMOVED'] as const;
 
 /** The symbol of an RFC 5280 CRLReason code (as found in a CRL entry or OCSP answer); 7 is unused. */
 export function revocationReasonFromCode(code: number): (typeof REVOCATION_REASONS)[number] | undefined {

@@ -16,8 +16,10 @@ import {
   REVOCATION_REASONS,
   REVOCATION_SOURCES,
   SECURITY_EVENT_KINDS,
+  TRAIL_ITEMS,
 } from './enums.js';
 import { CalendarDate, LinkageId, MunicipalityCode, PartyId, type Primitives } from './primitives.js';
+import { buildPushEventSchemas } from './push-event-schemas.js';
 
 const text = (max = 256) => z.string().min(1).max(max);
 const sequence = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -162,7 +164,8 @@ export function buildEventSchemas(p: Primitives) {
       officeWork: text(128),
       legalBasisRowId: text(128).nullable(),
       provider: PartyId,
-      itemKind: z.enum(DISCLOSABLE_ITEMS),
+      /** Since v3 also what only the hub hands out: AGENCY_CODE (a link), ELIGIBILITY_NOTICE. */
+      itemKind: z.enum(TRAIL_ITEMS),
       outcome: z.enum(DISCLOSURE_OUTCOMES),
       refusalReason: text().nullable(),
       channel: z.enum(DISCLOSURE_CHANNELS),
@@ -290,6 +293,8 @@ export function buildEventSchemas(p: Primitives) {
     }),
   );
 
+  const push = buildPushEventSchemas(p, Envelope);
+
   const TsunagiEvent = z.discriminatedUnion('type', [
     ResidentRecordChanged,
     InformationItemPublished,
@@ -304,6 +309,10 @@ export function buildEventSchemas(p: Primitives) {
     DeadLetterRecorded,
     SecurityEventRecorded,
     IngestRunCompleted,
+    push.ResidentLedgerChanged,
+    push.EligibilityNoticeIssued,
+    push.EligibilityNoticeDeclined,
+    push.EligibilityNoticeDelivered,
   ]);
   return {
     Envelope,
@@ -321,6 +330,7 @@ export function buildEventSchemas(p: Primitives) {
     DeadLetterRecorded,
     SecurityEventRecorded,
     IngestRunCompleted,
+    ...push,
     TsunagiEvent,
   };
 }

@@ -21,6 +21,8 @@ export {
   DISCLOSURE_CHANNELS,
   DISCLOSURE_OUTCOMES,
   GENDERS,
+  LEDGER_ACTIONS,
+  LEDGER_ENTRIES,
   NOTIFICATION_ACTIONS,
   PENSION_KINDS,
   PUBLISHED_ITEMS,
@@ -28,6 +30,7 @@ export {
   REVOCATION_SOURCES,
   revocationReasonFromCode,
   SECURITY_EVENT_KINDS,
+  TRAIL_ITEMS,
 } from './enums.js';
 export {
   AgencyId,
@@ -65,6 +68,10 @@ export type DeadLetterRecorded = EventOf<'DeadLetterRecorded'>;
 export type AgencyNotified = EventOf<'AgencyNotified'>;
 export type SecurityEventRecorded = EventOf<'SecurityEventRecorded'>;
 export type IngestRunCompleted = EventOf<'IngestRunCompleted'>;
+export type ResidentLedgerChanged = EventOf<'ResidentLedgerChanged'>;
+export type EligibilityNoticeIssued = EventOf<'EligibilityNoticeIssued'>;
+export type EligibilityNoticeDeclined = EventOf<'EligibilityNoticeDeclined'>;
+export type EligibilityNoticeDelivered = EventOf<'EligibilityNoticeDelivered'>;
 
 export type ChangeType = ResidentRecordChanged['data']['changeType'];
 /** A published item kind (the Avro enum `ItemKind`; core/items' `PublishedItem`). */
@@ -73,7 +80,8 @@ export type ItemPayload<K extends ItemKind> = Extract<
   InformationItemPublished['data'],
   { itemKind: K }
 >['payload'];
-export type DisclosableItem = DisclosureRecorded['data']['itemKind'];
+export type DisclosableItem = ConsentGranted['data']['items'][number];
+export type TrailItem = DisclosureRecorded['data']['itemKind'];
 export type DisclosureOutcome = DisclosureRecorded['data']['outcome'];
 export type DisclosureChannel = DisclosureRecorded['data']['channel'];
 export type RevocationReason = CertificateRevoked['data']['reason'];
@@ -106,7 +114,7 @@ export const EVENT_SUBJECTS = {
     topic: Topics.informationItems,
     version: 1,
   },
-  ConsentGranted: { subject: 'consent-granted', topic: Topics.consents, version: 2 },
+  ConsentGranted: { subject: 'consent-granted', topic: Topics.consents, version: 3 },
   ConsentRevoked: { subject: 'consent-revoked', topic: Topics.consents, version: 1 },
   ConsentUsed: { subject: 'consent-used', topic: Topics.consents, version: 1 },
   CertificateRevoked: { subject: 'certificate-revoked', topic: Topics.certificateStatus, version: 1 },
@@ -115,11 +123,23 @@ export const EVENT_SUBJECTS = {
     topic: Topics.certificateStatus,
     version: 1,
   },
-  DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 3 },
+  DisclosureRecorded: { subject: 'disclosure-recorded', topic: Topics.accessTrail, version: 4 },
   DeadLetterRecorded: { subject: 'dead-letter', topic: Topics.deadLetters, version: 2 },
-  AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 2 },
+  AgencyNotified: { subject: 'agency-notification', topic: PER_AGENCY_TOPIC, version: 3 },
   SecurityEventRecorded: { subject: 'security-event', topic: Topics.securityAudit, version: 1 },
   IngestRunCompleted: { subject: 'ingest-run-completed', topic: Topics.ingestRuns, version: 1 },
+  ResidentLedgerChanged: {
+    subject: 'resident-ledger-changed',
+    topic: Topics.residentLedger,
+    version: 1,
+  },
+  EligibilityNoticeIssued: { subject: 'eligibility-notice-issued', topic: Topics.notices, version: 1 },
+  EligibilityNoticeDeclined: { subject: 'eligibility-notice-declined', topic: Topics.notices, version: 1 },
+  EligibilityNoticeDelivered: {
+    subject: 'eligibility-notice-delivered',
+    topic: PER_AGENCY_TOPIC,
+    version: 1,
+  },
 } as const satisfies Record<EventType, EventSubject>;
 
 export type EventSubjectName = (typeof EVENT_SUBJECTS)[EventType]['subject'];
@@ -127,7 +147,7 @@ export const EVENT_TYPES = Object.keys(EVENT_SUBJECTS) as EventType[];
 
 /** The topic an event is appended to: its subject's, or for a notification its recipient's own. */
 export function topicOf(event: TsunagiEvent): TopicRef {
-  return event.type === 'AgencyNotified'
+  return event.type === 'AgencyNotified' || event.type === 'EligibilityNoticeDelivered'
     ? agencyNotificationTopic(event.data.recipient)
     : EVENT_SUBJECTS[event.type].topic;
 }
@@ -138,7 +158,8 @@ export function topicOf(event: TsunagiEvent): TopicRef {
  * a hex serial holds no `:`), the issuer alone for a CRL marker (compaction keeps the latest per
  * issuer); the source for dead letters; the recipient's own agency code for a notification; the
  * kind for a security event (no resident involved; one kind's events stay in order).
- * core system for an ingest-run summary.
+ * core system for an ingest-run summary; linkage id and entry for a ledger change (compacted); the
+ * portal PPID for a notice and its declining; the recipient's code for a notice it is delivered.
  */
 export function eventKey(event: TsunagiEvent): string {
   switch (event.type) {
@@ -154,6 +175,14 @@ export function eventKey(event: TsunagiEvent): string {
       return event.data.kind;
     case 'IngestRunCompleted':
       return event.data.system;
+    case 'ResidentLedgerChanged':
+      // Compacted: the latest change of each entry of each resident is kept.
+      return `${event.data.linkageId}:${event.data.entry}`;
+    case 'EligibilityNoticeIssued':
+    case 'EligibilityNoticeDeclined':
+      return event.data.ppid;
+    case 'EligibilityNoticeDelivered':
+      return event.data.agencyCode;
     default:
       return event.data.linkageId;
   }

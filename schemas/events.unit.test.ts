@@ -16,19 +16,30 @@ import { Topics } from './topics.js';
 const samples = Object.values(SAMPLE_EVENTS).flatMap((versions) => Object.values(versions));
 const resident = SAMPLE_EVENTS['resident-record-changed']?.[1] as events.ResidentRecordChanged;
 
-/** Every enum's symbols, by name, as the .avsc files declare them. */
+/** Every enum's symbols, by subject and name, as the latest .avsc files declare them. */
 function avroEnums(): Map<string, string[]> {
   const found = new Map<string, string[]>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (record.type === 'enum') found.set(String(record.name), record.symbols as string[]);
-      Object.values(record).forEach(visit);
-    }
-  };
-  for (const { subject, version } of Object.values(EVENT_SUBJECTS)) visit(loadSchema(subject, version));
+  for (const { subject, version } of Object.values(EVENT_SUBJECTS)) {
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(visit);
+      else if (node && typeof node === 'object') {
+        const record = node as Record<string, unknown>;
+        if (record.type === 'enum') found.set(`${subject}:${record.name}`, record.symbols as string[]);
+        Object.values(record).forEach(visit);
+      }
+    };
+    visit(loadSchema(subject, version));
+  }
   return found;
+}
+
+/** One enum, which must read the same in every subject that declares it. */
+function avroEnum(enums: Map<string, string[]>, name: string, subject?: string): string[] | undefined {
+  const lists = [...enums]
+    .filter(([key]) => key.endsWith(`:${name}`) && (subject === undefined || key === `${subject}:${name}`))
+    .map(([, symbols]) => JSON.stringify(symbols));
+  expect(new Set(lists).size, name).toBe(1);
+  return JSON.parse(lists[0] ?? 'null');
 }
 
 describe('event catalogue', () => {
@@ -43,22 +54,28 @@ describe('event catalogue', () => {
 
   it('keeps the zod enums and the Avro enums in step', () => {
     const avro = avroEnums();
-    expect(avro.get('ChangeType')).toEqual([...events.CHANGE_TYPES]);
-    expect(avro.get('Gender')).toEqual([...events.GENDERS]);
-    expect(avro.get('ItemKind')).toEqual([...events.PUBLISHED_ITEMS]);
-    expect(avro.get('DisclosableItem')).toEqual([...events.DISCLOSABLE_ITEMS]);
-    expect(avro.get('AllowanceStatus')).toEqual([...events.ALLOWANCE_STATUSES]);
-    expect(avro.get('CareLevel')).toEqual([...events.CARE_LEVELS]);
-    expect(avro.get('AssistanceStatus')).toEqual([...events.ASSISTANCE_STATUSES]);
-    expect(avro.get('PensionKind')).toEqual([...events.PENSION_KINDS]);
-    expect(avro.get('DisabilityCertificateKind')).toEqual([...events.DISABILITY_CERTIFICATE_KINDS]);
-    expect(avro.get('RevocationReason')).toEqual([...events.REVOCATION_REASONS]);
-    expect(avro.get('RevocationSource')).toEqual([...events.REVOCATION_SOURCES]);
-    expect(avro.get('DisclosureOutcome')).toEqual([...events.DISCLOSURE_OUTCOMES]);
-    expect(avro.get('DisclosureChannel')).toEqual([...events.DISCLOSURE_CHANNELS]);
-    expect(avro.get('NotificationAction')).toEqual([...events.NOTIFICATION_ACTIONS]);
-    expect(avro.get('NonDisclosureReason')).toEqual([...events.NON_DISCLOSURE_REASONS]);
-    expect(avro.size).toBe(15);
+    const get = (name: string, subject?: string) => avroEnum(avro, name, subject);
+    expect(get('ChangeType')).toEqual([...events.CHANGE_TYPES]);
+    expect(get('Gender')).toEqual([...events.GENDERS]);
+    expect(get('ItemKind')).toEqual([...events.PUBLISHED_ITEMS]);
+    expect(get('DisclosableItem', 'consent-granted')).toEqual([...events.DISCLOSABLE_ITEMS]);
+    expect(get('DisclosableItem', 'agency-notification')).toEqual([...events.DISCLOSABLE_ITEMS]);
+    // The trail also names what only the hub hands out (a link's code, a notice).
+    expect(get('DisclosableItem', 'disclosure-recorded')).toEqual([...events.TRAIL_ITEMS]);
+    expect(get('AllowanceStatus')).toEqual([...events.ALLOWANCE_STATUSES]);
+    expect(get('CareLevel')).toEqual([...events.CARE_LEVELS]);
+    expect(get('AssistanceStatus')).toEqual([...events.ASSISTANCE_STATUSES]);
+    expect(get('PensionKind')).toEqual([...events.PENSION_KINDS]);
+    expect(get('DisabilityCertificateKind')).toEqual([...events.DISABILITY_CERTIFICATE_KINDS]);
+    expect(get('RevocationReason')).toEqual([...events.REVOCATION_REASONS]);
+    expect(get('RevocationSource')).toEqual([...events.REVOCATION_SOURCES]);
+    expect(get('DisclosureOutcome')).toEqual([...events.DISCLOSURE_OUTCOMES]);
+    expect(get('DisclosureChannel')).toEqual([...events.DISCLOSURE_CHANNELS]);
+    expect(get('NotificationAction')).toEqual([...events.NOTIFICATION_ACTIONS]);
+    expect(get('NonDisclosureReason')).toEqual([...events.NON_DISCLOSURE_REASONS]);
+    expect(get('LedgerEntry')).toEqual([...events.LEDGER_ENTRIES]);
+    expect(get('LedgerAction')).toEqual([...events.LEDGER_ACTIONS]);
+    expect(new Set([...avro.keys()].map((key) => key.split(':')[1])).size).toBe(17);
   });
 });
 

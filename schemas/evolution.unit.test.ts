@@ -87,8 +87,8 @@ describe('disclosure-recorded v2 ↔ v3 (the refusal detail beside its code)', (
     });
   });
 
-  it('encodes at v3 by default, keeping code and detail apart', () => {
-    expect(decodeEvent('disclosure-recorded', 3, encodeEvent(refused))).toEqual(refused);
+  it('encodes at v3 keeping code and detail apart', () => {
+    expect(decodeEvent('disclosure-recorded', 3, encodeEvent(refused, 3))).toEqual(refused);
   });
 });
 

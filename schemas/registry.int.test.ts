@@ -5,6 +5,7 @@ import { createEventWire } from '../platform/event-wire.js';
 import { SchemaType, testConfig, testRegistry, uniqueName } from '../tests/support/infra.js';
 import { listSubjects, registrySubject, schemaPath } from './catalogue.js';
 import { avroOptions, encodeEvent } from './codec.js';
+import { EVENT_SUBJECTS } from './events.js';
 import { SAMPLE_EVENTS } from './testing/samples.js';
 import { frame } from './wire-format.js';
 import { catalogueEntryOf } from './writer-schema.js';
@@ -73,12 +74,13 @@ describe('the registry enforces compatibility (global BACKWARD rule)', () => {
   it('frames each event with the id of its current version under the record-name subject', async () => {
     const { registryCcompatUrl } = testConfig();
     const wire = createEventWire(testConfig());
-    const event = SAMPLE_EVENTS['consent-granted']?.[2];
+    const current = EVENT_SUBJECTS.ConsentGranted.version;
+    const event = SAMPLE_EVENTS['consent-granted']?.[current];
     if (!event) throw new Error('sample missing');
     const subject = encodeURIComponent('jp.tsunagi.events.ConsentGranted');
-    const { id } = (await (await fetch(`${registryCcompatUrl}/subjects/${subject}/versions/2`)).json()) as {
-      id: number;
-    };
+    const { id } = (await (
+      await fetch(`${registryCcompatUrl}/subjects/${subject}/versions/${current}`)
+    ).json()) as { id: number };
     expect((await wire.encode(event)).readInt32BE(1)).toBe(id);
   });
 

@@ -31,6 +31,8 @@ export const Topics = {
   certificateBindings: 'certificate-bindings',
   securityAudit: 'security-audit',
   ingestRuns: 'ingest-runs',
+  residentLedger: 'resident-ledger',
+  notices: 'notices',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -137,6 +139,24 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     key: 'core system',
     description:
       'one summary per export-ingest run: system, file base name, rows read / published / dead-lettered',
+  },
+  {
+    // Compacted by linkage id and entry: a changed or removed account's ciphertext does not stay forever.
+    name: Topics.residentLedger,
+    partitions: 3,
+    cleanupPolicy: 'compact',
+    retentionMs: FOREVER,
+    key: 'linkage id : entry',
+    description:
+      "internal: the resident's public-money account and contact for notices, sealed (never in clear)",
+  },
+  {
+    name: Topics.notices,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    key: "the resident portal's PPID",
+    description: 'eligibility notices issued to residents, and their "not interested" answers',
   },
 ];
 

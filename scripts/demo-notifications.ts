@@ -9,7 +9,8 @@ import type { Logger } from '../platform/logger.js';
 /**
  * How many notifications each subscribed agency has on its own topic: the subscription
  * service sends only what the legal basis allows, under the agency's own codes, and records
- * each in the trail first. Waits until the counts stop growing for longer than a delivery round
+ * each in the trail first (the count includes eligibility notices, which the notices service
+ * delivers on the same topics, docs/notices.md). Waits until the counts stop growing for longer than a delivery round
  * can take (DEFAULT_DELIVERY.roundWaitMs and a second), at most 60 s.
  */
 export async function demoNotifications(config: InfraConfig, logger: Logger): Promise<Map<string, number>> {

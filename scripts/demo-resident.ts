@@ -44,15 +44,27 @@ export async function demoResidents(
   identity: IdentityHub,
   count: number,
 ): Promise<LinkageId[]> {
+  return (await enrolledDemoResidents(config, identity, count)).map((r) => r.linkageId);
+}
+
+/**
+ * As `demoResidents`, with each resident's My Number as the export holds it: what an agency receives
+ * when the resident applies (the demo's link step). Never print it.
+ */
+export async function enrolledDemoResidents(
+  config: Pick<InfraConfig, 'home'>,
+  identity: IdentityHub,
+  count: number,
+): Promise<Array<{ myNumber: string; linkageId: LinkageId }>> {
   const exportFile = join(infraPaths(config.home).data('demo'), 'exports', 'juki.csv');
   const myNumbers = new Set(
     [...readFileSync(exportFile, 'utf8').matchAll(/\n[^,\n]*,(\d{12}),/g)].map((m) => m[1]),
   );
-  const found: LinkageId[] = [];
+  const found: Array<{ myNumber: string; linkageId: LinkageId }> = [];
   for (const myNumber of myNumbers) {
     if (found.length === count || myNumber === undefined) break;
     const linkageId = await identity.vault.lookup(myNumber).catch(() => undefined);
-    if (linkageId && !found.includes(linkageId)) found.push(linkageId);
+    if (linkageId && !found.some((f) => f.linkageId === linkageId)) found.push({ myNumber, linkageId });
   }
   return found;
 }

@@ -3,9 +3,11 @@ import { infraUp, servicesUp } from '../infra/stack.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { demoAnalytics } from './demo-analytics.js';
+import { demoEligibility } from './demo-eligibility.js';
 import { demoIngest } from './demo-ingest.js';
 import { demoInquiries } from './demo-inquiry.js';
 import { demoJpkiEnv, ensureDemoJpki, refreshDemoCrl } from './demo-jpki.js';
+import { demoLinks } from './demo-links.js';
 import { demoNotifications } from './demo-notifications.js';
 import { gatewayTlsEnv } from './demo-pki.js';
 import { demoResidentPage } from './demo-resident-page.js';
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   );
 
   say(
-    'services: projector (exactly-once views), analytics sink (ClickHouse facts), subscriptions (agency notifications), trail log (Merkle log, signed checkpoints), gateway (mutual TLS, resident page)',
+    'services: projector (exactly-once views), analytics sink (ClickHouse facts), subscriptions (agency notifications), notices (eligibility notices), trail log (Merkle log, signed checkpoints), gateway (mutual TLS, resident page)',
   );
   const services = await servicesUp(config, logger, {
     ...(await gatewayTlsEnv(config)),
@@ -72,6 +74,14 @@ async function main(): Promise<void> {
   say("demo: the resident's page — who accessed my information, each entry verified against the signed log");
   const lastInquiry = Math.max(-1, ...answers.map((a) => Number(a.trail?.offset ?? -1)));
   await demoResidentPage(config, lastInquiry);
+
+  say('demo: push-type administration: eligibility notices from the events already received');
+  await demoEligibility(config, quiet);
+
+  say(
+    'demo: an agency links a resident at application time; the public-money account, only for a benefit payment',
+  );
+  await demoLinks(config, quiet);
 
   say('demo: what an analyst sees (read-only ClickHouse user; small cells suppressed as x)');
   await demoAnalytics(config);

@@ -5,12 +5,13 @@ import type { Kafka } from 'kafkajs';
 import { TsunagiError } from '../core/errors.js';
 import { runIfMain } from '../platform/cli-main.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { createEventWire, type EventWire } from '../platform/event-wire.js';
+import { createEventStore, type EventStore } from '../platform/event-store.js';
+import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews, type ProjectionViews } from '../projections/views.js';
-import { Topics, topicName } from '../schemas/topics.js';
+import { Topics } from '../schemas/topics.js';
 import {
   AnswerReceipt,
   formatReport,
@@ -34,68 +35,44 @@ const LOOKBACK_MS = 10 * 60_000;
 /** The trail's records from `since` to the end offsets seen at the call, decoded; with each one's resident. */
 async function readTrail(
   kafka: Kafka,
-  wire: EventWire,
-  topic: string,
+  store: EventStore,
   since: Date,
 ): Promise<Array<TrailRecord & { linkageId: string }>> {
+  const topic = store.topic(Topics.accessTrail);
   const admin = kafka.admin();
   await admin.connect();
   let starts: Array<{ partition: number; offset: string }>;
-  let ends: Map<number, bigint>;
   try {
     starts = await admin.fetchTopicOffsetsByTimestamp(topic, since.getTime());
-    ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
   } finally {
     await admin.disconnect();
   }
-  const pending = new Set(
-    starts.filter((s) => BigInt(s.offset) < (ends.get(s.partition) ?? 0n)).map((s) => s.partition),
-  );
+  const start = new Map(starts.map((s) => [s.partition, s.offset]));
   const records: Array<TrailRecord & { linkageId: string }> = [];
-  if (pending.size === 0) return records;
-  const start = new Map(starts.map((s) => [s.partition, BigInt(s.offset)]));
-  const consumer = kafka.consumer({ groupId: `reconcile-${randomUUID()}` });
-  // Read from the first record at `since` (earlier ones are skipped, also if the seek comes late).
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    for (const s of starts) consumer.seek({ topic, partition: s.partition, offset: s.offset });
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      consumer.on(consumer.events.CRASH, (event) => reject(event.payload.error));
-      consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ partition, message }) => {
-            const end = ends.get(partition) ?? 0n;
-            const offset = BigInt(message.offset);
-            if (!pending.has(partition) || offset < (start.get(partition) ?? 0n) || offset >= end) return;
-            const event = message.value ? await wire.decode(message.value) : undefined;
-            if (event?.type === 'DisclosureRecorded') {
-              records.push({
-                partition,
-                offset: message.offset,
-                eventId: event.envelope.eventId,
-                correlationId: event.envelope.correlationId,
-                channel: event.data.channel,
-                outcome: event.data.outcome,
-                recordedAt: event.envelope.recordedAt,
-                digest: event.data.disclosedDigest
-                  ? Buffer.from(event.data.disclosedDigest).toString('hex')
-                  : null,
-                linkageId: event.data.linkageId,
-              });
-            }
-            if (offset + 1n >= end) pending.delete(partition);
-            if (pending.size === 0) resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  // Read from the first record at `since`, through the one reader, up to the end offsets now.
+  const reading = await store.follow(
+    [Topics.accessTrail],
+    { kind: 'stored', group: `reconcile-${randomUUID()}`, offsetOf: (_, partition) => start.get(partition) },
+    (batch) => {
+      for (const r of batch.records) {
+        if (r.kind !== 'event' || r.event.type !== 'DisclosureRecorded') continue;
+        const event = r.event;
+        records.push({
+          partition: r.position.partition,
+          offset: r.position.offset,
+          eventId: event.envelope.eventId,
+          correlationId: event.envelope.correlationId,
+          channel: event.data.channel,
+          outcome: event.data.outcome,
+          recordedAt: event.envelope.recordedAt,
+          digest: event.data.disclosedDigest ? Buffer.from(event.data.disclosedDigest).toString('hex') : null,
+          linkageId: event.data.linkageId,
+        });
+      }
+    },
+    { until: 'caught-up' },
+  );
+  await reading.done;
   return records;
 }
 
@@ -182,12 +159,18 @@ async function main(): Promise<number> {
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'reconcile', level: process.env.LOG_LEVEL ?? 'warn' });
   const kafka = createKafka(config, logger, { principal: 'reconcile', clientId: 'tsunagi-reconcile' });
-  const trail = await readTrail(
+  const store = createEventStore({
     kafka,
-    createEventWire(config),
-    topicName(config.TOPIC_PREFIX, Topics.accessTrail),
-    new Date(window.from.getTime() - LOOKBACK_MS),
-  );
+    wire: createEventWire(config),
+    topicPrefix: config.TOPIC_PREFIX,
+    logger,
+  });
+  let trail: Array<TrailRecord & { linkageId: string }>;
+  try {
+    trail = await readTrail(kafka, store, new Date(window.from.getTime() - LOOKBACK_MS));
+  } finally {
+    await store.close();
+  }
   const views = openProjectionViews({
     storeRoot: values.store ?? projectionStoreRoot(config, readProjectionSettings()),
   });

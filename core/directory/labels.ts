@@ -19,10 +19,14 @@ export const ITEM_LABELS: Readonly<Record<string, Label>> = {
   BASIC_FOUR_INFORMATION: { ja: '基本4情報', en: 'Basic four information' },
   ADDRESS: { ja: '住所', en: 'Address' },
   LOCAL_TAX_CERTIFICATE: { ja: '課税証明情報', en: 'Local tax certificate' },
+  PUBLIC_MONEY_ACCOUNT: { ja: '公金受取口座', en: 'Public-money receiving account' },
+  AGENCY_CODE: { ja: '機関別符号（ひも付け）', en: "Agency's own code (link)" },
+  ELIGIBILITY_NOTICE: { ja: '給付等のお知らせ', en: 'Eligibility notice' },
 };
 
 export const OFFICE_WORK_LABELS: Readonly<Record<string, Label>> = {
   'child-allowance-eligibility': { ja: '児童手当の認定', en: 'Child allowance eligibility' },
+  'child-allowance-payment': { ja: '児童手当の支給', en: 'Child allowance payment' },
   'child-protection-investigation': { ja: '児童虐待の調査', en: 'Child protection investigation' },
   'deportation-investigation': { ja: '退去強制の調査', en: 'Deportation investigation' },
   'disaster-condolence-grant': { ja: '災害弔慰金の支給', en: 'Disaster condolence grant' },
@@ -39,6 +43,7 @@ export const OFFICE_WORK_LABELS: Readonly<Record<string, Label>> = {
   'public-assistance': { ja: '生活保護の決定・実施', en: 'Public assistance' },
   'public-assistance-investigation': { ja: '生活保護の調査', en: 'Public assistance investigation' },
   'residence-status-review': { ja: '在留資格の審査', en: 'Residence status review' },
+  'special-cash-benefit-payment': { ja: '特別定額給付金等の支給', en: 'Special cash benefit payment' },
   'special-child-rearing-allowance': { ja: '特別児童扶養手当', en: 'Special child-rearing allowance' },
   'temporary-child-rearing-household-benefit': {
     ja: '子育て世帯臨時特別給付金',
@@ -60,6 +65,8 @@ export const CHANNEL_LABELS: Readonly<Record<string, Label>> = {
   SUBSCRIPTION: { ja: '変更通知', en: 'Change notification' },
   SELF_INFORMATION: { ja: '本人同意による提供', en: 'Self-information (with consent)' },
   RESIDENT_PORTAL: { ja: '本人による確認', en: 'Resident portal' },
+  LINKING: { ja: '申請時のひも付け', en: 'Link at application' },
+  NOTICE: { ja: 'プッシュ型のお知らせ', en: 'Eligibility notice' },
 };
 
 /** The label of `code` in `labels`, or the code itself in both languages. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { TsunagiError } from '../errors.js';
 import { DisclosableItem } from '../items.js';
+import { datedRowIssues, describeIssue, issueAt, type TableIssue, tableInvalid } from '../table-issues.js';
 import { AgencyId, isMunicipality, isValidLocalGovernmentCode, LegalDate, OfficeWork } from './vocabulary.js';
 
 /**
@@ -67,60 +67,41 @@ export const LegalBasisTable = z.strictObject({
 });
 export type LegalBasisPolicy = z.infer<typeof LegalBasisTable>;
 
-export interface PolicyIssue {
-  /** e.g. "rows[3].effectiveUntil" */
-  path: string;
-  /** The row's id when the row has a readable one. */
-  rowId?: string;
-  field?: string;
-  message: string;
-}
+export type PolicyIssue = TableIssue;
 
 export type PolicyCheck = { ok: true; policy: LegalBasisPolicy } | { ok: false; issues: PolicyIssue[] };
 
-const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>(
-    (text, key) =>
-      typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key),
-    '',
-  );
+const rowIssue = (input: unknown, path: readonly PropertyKey[], message: string) =>
+  issueAt(input, 'rows', path, message);
 
-function rowIdAt(input: unknown, index: number): string | undefined {
-  const rows = (input as { rows?: unknown } | null)?.rows;
-  const id = Array.isArray(rows) ? (rows[index] as { id?: unknown } | null)?.id : undefined;
-  return typeof id === 'string' ? id : undefined;
-}
+/** Office works that pay out public money: the only ones the public-money account is disclosed to. */
+export const isBenefitPayment = (officeWork: string): boolean => officeWork.endsWith('-payment');
 
-function issueAt(input: unknown, path: readonly PropertyKey[], message: string): PolicyIssue {
-  const issue: PolicyIssue = { path: formatPath(path), message };
-  if (path[0] === 'rows' && typeof path[1] === 'number') {
-    const rowId = rowIdAt(input, path[1]);
-    if (rowId !== undefined) issue.rowId = rowId;
-    if (path[2] !== undefined) issue.field = String(path[2]);
-  }
-  return issue;
-}
-
-/** Cross-row rules zod cannot express per row: unique ids, and a row's dates in order. */
+/**
+ * Cross-row rules zod cannot express per row: unique ids, a row's dates in order, and the
+ * public-money account only for benefit payments (公金受取口座登録法: the account serves the payment
+ * of public money), never under a consent.
+ */
 function crossRowIssues(policy: LegalBasisPolicy): PolicyIssue[] {
-  const issues: PolicyIssue[] = [];
-  const firstIndexOf = new Map<string, number>();
+  const issues = datedRowIssues(policy, 'rows', policy.rows);
   policy.rows.forEach((row, index) => {
-    const earlier = firstIndexOf.get(row.id);
-    if (earlier === undefined) firstIndexOf.set(row.id, index);
-    else
+    if (row.item !== 'PUBLIC_MONEY_ACCOUNT') return;
+    if (!isBenefitPayment(row.officeWork))
       issues.push(
-        issueAt(policy, ['rows', index, 'id'], `duplicate row id ${row.id} (first at rows[${earlier}])`),
-      );
-    if (row.effectiveUntil !== null && row.effectiveUntil < row.effectiveFrom) {
-      issues.push(
-        issueAt(
+        rowIssue(
           policy,
-          ['rows', index, 'effectiveUntil'],
-          `effectiveUntil ${row.effectiveUntil} is before effectiveFrom ${row.effectiveFrom}`,
+          ['rows', index, 'officeWork'],
+          'PUBLIC_MONEY_ACCOUNT only for a benefit payment (*-payment)',
         ),
       );
-    }
+    if (row.consentRequired)
+      issues.push(
+        rowIssue(
+          policy,
+          ['rows', index, 'consentRequired'],
+          'PUBLIC_MONEY_ACCOUNT is never disclosed under a consent',
+        ),
+      );
   });
   return issues;
 }
@@ -131,27 +112,18 @@ export function checkPolicy(input: unknown): PolicyCheck {
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((issue) => issueAt(input, issue.path, issue.message)),
+      issues: parsed.error.issues.map((issue) => rowIssue(input, issue.path, issue.message)),
     };
   }
   const issues = crossRowIssues(parsed.data);
   return issues.length === 0 ? { ok: true, policy: parsed.data } : { ok: false, issues };
 }
 
-export const describeIssue = (issue: PolicyIssue): string =>
-  issue.rowId === undefined
-    ? `${issue.path}: ${issue.message}`
-    : `${issue.path} (row ${issue.rowId}): ${issue.message}`;
+export { describeIssue };
 
 /** Like `checkPolicy` but throws CONFIG_INVALID naming the first problems; `path` is the first one's. */
 export function parsePolicy(input: unknown, source = 'legal-basis table'): LegalBasisPolicy {
   const checked = checkPolicy(input);
   if (checked.ok) return checked.policy;
-  const shown = checked.issues.slice(0, 5).map(describeIssue);
-  const more =
-    checked.issues.length > shown.length ? `; and ${checked.issues.length - shown.length} more` : '';
-  throw new TsunagiError('CONFIG_INVALID', `${source} is invalid: ${shown.join('; ')}${more}`, {
-    path: checked.issues[0]?.path ?? '',
-    cause: checked.issues,
-  });
+  throw tableInvalid(checked.issues, source);
 }

@@ -105,6 +105,33 @@ describe('legal-basis table validation', () => {
   });
 });
 
+describe('the public-money account (公金受取口座)', () => {
+  const accountRow = {
+    ...validRow,
+    officeWork: 'child-allowance-payment',
+    provider: 'digital-agency',
+    item: 'PUBLIC_MONEY_ACCOUNT',
+  };
+
+  it('given a benefit-payment row without consent, is accepted', () => {
+    expect(checkPolicy(table(accountRow)).ok).toBe(true);
+  });
+
+  it('given any other office work, is refused naming the row and field', () => {
+    const error = thrown(() =>
+      parsePolicy(table({ ...accountRow, officeWork: 'child-allowance-eligibility' })),
+    );
+    expect(error.path).toBe('rows[0].officeWork');
+    expect(error.message).toContain('PUBLIC_MONEY_ACCOUNT only for a benefit payment (*-payment)');
+  });
+
+  it('given a consent row, is refused: the account is never disclosed under a consent', () => {
+    expect(thrown(() => parsePolicy(table({ ...accountRow, consentRequired: true }))).path).toBe(
+      'rows[0].consentRequired',
+    );
+  });
+});
+
 describe('vocabulary', () => {
   it('checks local government code check digits', () => {
     expect(['131016', '271004', '011002'].every(isValidLocalGovernmentCode)).toBe(true);

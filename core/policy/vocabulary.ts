@@ -6,12 +6,17 @@ import { DATE_BOUNDS_MESSAGE, isDateInBounds } from '../dates.js';
  * office work, dates, channels and outcomes (the items are in core/items.ts). Pure; no I/O.
  */
 
-/** How a disclosure happened: an agency's inquiry, a subscription notice, a private service, the portal. */
+/**
+ * How a disclosure happened: an agency's inquiry, a subscription notice, a private service, the portal,
+ * a link (POST /v1/links: the agency's own code) or an eligibility notice to the responsible agency.
+ */
 export const DISCLOSURE_CHANNELS = [
   'INQUIRY',
   'SUBSCRIPTION',
   'SELF_INFORMATION',
   'RESIDENT_PORTAL',
+  'LINKING',
+  'NOTICE',
 ] as const;
 export type DisclosureChannel = (typeof DISCLOSURE_CHANNELS)[number];
 

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TsunagiError } from '../../core/errors.js';
 import { refusal } from '../errors.js';
-import type { ResidentSession, SessionTokens } from './session-token.js';
+import type { ResidentResolver } from '../ports.js';
+import { type ResidentSession, SESSION_SERVICE_ID, type SessionTokens } from './session-token.js';
 
 const sessions = new WeakMap<FastifyRequest, ResidentSession>();
 const BEARER = /^Bearer ([A-Za-z0-9._-]+)$/;
@@ -38,4 +39,20 @@ export function residentSessionOf(request: FastifyRequest): ResidentSession {
   if (!session)
     throw new TsunagiError('UNAUTHENTICATED', 'no resident session', { path: 'headers.authorization' });
   return session;
+}
+
+/**
+ * The signed-in resident's linkage id, from the session's portal PPID (resolved in the hub; it never
+ * leaves it). IDENTITY_UNKNOWN when the PPID resolves to nobody (a store rebuilt without it).
+ */
+export async function signedInResident(
+  residents: Pick<ResidentResolver, 'resolvePpid'>,
+  request: FastifyRequest,
+): Promise<string> {
+  const resolved = await residents.resolvePpid(SESSION_SERVICE_ID, residentSessionOf(request).ppid);
+  if (!resolved.ok)
+    throw new TsunagiError('IDENTITY_UNKNOWN', 'the signed-in resident is not known', {
+      path: 'headers.authorization',
+    });
+  return resolved.linkageId;
 }

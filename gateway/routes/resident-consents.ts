@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { TsunagiError } from '../../core/errors.js';
 import {
   ConsentIdParams,
   ConsentList,
@@ -12,8 +11,8 @@ import {
   RevokeConsentBody,
   toConsentView,
 } from '../consent-api.js';
-import { requireResidentSession, residentSessionOf } from '../resident/resident-session.js';
-import { SESSION_SERVICE_ID, type SessionTokens } from '../resident/session-token.js';
+import { requireResidentSession, signedInResident } from '../resident/resident-session.js';
+import type { SessionTokens } from '../resident/session-token.js';
 
 export interface ResidentConsentOptions {
   /** The tokens resident sign-in issues; a request without a valid one gets 401 before anything else. */
@@ -35,14 +34,7 @@ const residentConsents: FastifyPluginAsyncZod<ResidentConsentOptions> = async (a
   app.addHook('onRequest', requireResidentSession(options.sessions));
   const { consentCommands: commands, clock } = app;
 
-  const residentOf = async (request: FastifyRequest): Promise<string> => {
-    const resolved = await app.residents.resolvePpid(SESSION_SERVICE_ID, residentSessionOf(request).ppid);
-    if (!resolved.ok)
-      throw new TsunagiError('IDENTITY_UNKNOWN', 'the signed-in resident is not known', {
-        path: 'headers.authorization',
-      });
-    return resolved.linkageId;
-  };
+  const residentOf = (request: FastifyRequest) => signedInResident(app.residents, request);
 
   app.get(
     '/v1/resident/consents',

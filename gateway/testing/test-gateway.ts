@@ -76,6 +76,8 @@ export interface TestGatewayOptions {
   trailTimeoutMs?: number;
   /** Default true: keep the consent view current from the consents topic (needs a reachable broker). */
   follow?: boolean;
+  /** Linking, the ledger and the notice inbox (gateway/push/wiring.ts); absent: not mounted. */
+  push?: GatewayOptions['push'];
   /** The resident side: sign-out, budgets, the trail log's proof routes, history, the page. */
   resident?: Pick<
     GatewayOptions,
@@ -132,6 +134,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     portalAgencies: options.portalAgencies ?? ['resident-portal'],
     residentSignIn: options.residentSignIn,
     residentSessions: options.residentSessions,
+    push: options.push,
     ...options.resident,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -30,6 +30,10 @@ const base = {
   effective_date: calendarDate,
 };
 
+/** A national agency's export (e.g. the pension service): no municipality column, one provider. */
+export const NATIONAL_ITEM_BASE_COLUMNS = ITEM_BASE_COLUMNS.filter((c) => c !== 'municipality_code');
+const { municipality_code: _municipal, ...nationalBase } = base;
+
 const actionProblem = (issue: { input?: unknown }): string => {
   const action = (issue.input as { action?: unknown } | undefined)?.action;
   return action === undefined || action === null || action === ''
@@ -37,16 +41,26 @@ const actionProblem = (issue: { input?: unknown }): string => {
     : 'expected PUBLISH or WITHDRAW';
 };
 
-export function itemRowSchema<const S extends z.ZodRawShape>(payloadColumns: S) {
+function rowSchema<const B extends z.ZodRawShape, const S extends z.ZodRawShape>(
+  baseColumns: B,
+  payloadColumns: S,
+) {
   return z.discriminatedUnion(
     'action',
     [
-      z.object({ ...base, action: z.literal('PUBLISH'), ...payloadColumns }),
-      z.object({ ...base, action: z.literal('WITHDRAW'), withdraw_reason: text(256) }),
+      z.object({ ...baseColumns, action: z.literal('PUBLISH'), ...payloadColumns }),
+      z.object({ ...baseColumns, action: z.literal('WITHDRAW'), withdraw_reason: text(256) }),
     ],
     { error: actionProblem },
   );
 }
+
+export const itemRowSchema = <const S extends z.ZodRawShape>(payloadColumns: S) =>
+  rowSchema(base, payloadColumns);
+
+/** The rows of a national agency's export: the same as a municipality's, without `municipality_code`. */
+export const nationalItemRowSchema = <const S extends z.ZodRawShape>(payloadColumns: S) =>
+  rowSchema(nationalBase, payloadColumns);
 
 interface ItemRowBase {
   municipality_code: string;

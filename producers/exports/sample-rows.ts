@@ -47,6 +47,20 @@ export const SAMPLE_ROWS: Record<ExportSystem, Record<string, string>> = {
     valid_until: '2024-05-31',
   },
   'public-assistance': { ...item('PUBLISH'), status: 'RECEIVING', since: '2023-06-01' },
+  'disability-certificate': {
+    ...item('PUBLISH'),
+    certificate_kind: 'PHYSICAL',
+    grade: '2',
+    issued_on: '2023-06-01',
+    valid_until: '',
+  },
+  // The pension service's export names no municipality: its provider is always jps.
+  pension: (({ municipality_code: _none, ...national }) => ({
+    ...national,
+    pension_kind: 'OLD_AGE_BASIC',
+    annual_amount: '795000',
+    fiscal_year: '2023',
+  }))(item('PUBLISH')),
 };
 
 function item(action: 'PUBLISH' | 'WITHDRAW'): Record<string, string> {

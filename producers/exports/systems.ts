@@ -6,23 +6,31 @@ import type {
   ResidentRecordChanged,
 } from '../../schemas/events.js';
 import { CHILD_ALLOWANCE_COLUMNS, ChildAllowanceRow, childAllowanceToEvent } from './child-allowance.js';
+import {
+  DISABILITY_CERTIFICATE_COLUMNS,
+  DisabilityCertificateRow,
+  disabilityCertificateToEvent,
+} from './disability-certificate.js';
 import type { EventContext } from './event-id.js';
 import { JUKI_COLUMNS, JukiRow, jukiToEvent } from './juki.js';
 import { LOCAL_TAX_COLUMNS, LocalTaxRow, localTaxToEvent } from './local-tax.js';
 import { NURSING_CARE_COLUMNS, NursingCareRow, nursingCareToEvent } from './nursing-care.js';
+import { PENSION_COLUMNS, PensionRow, pensionToEvent } from './pension.js';
 import {
   PUBLIC_ASSISTANCE_COLUMNS,
   PublicAssistanceRow,
   publicAssistanceToEvent,
 } from './public-assistance.js';
 
-/** The five municipal core systems whose exports the producers read. */
+/** The core systems whose exports the producers read: five municipal ones, the pension service's. */
 export const EXPORT_SYSTEMS = [
   'juki',
   'local-tax',
   'child-allowance',
   'nursing-care',
   'public-assistance',
+  'disability-certificate',
+  'pension',
 ] as const;
 export type ExportSystem = (typeof EXPORT_SYSTEMS)[number];
 
@@ -36,6 +44,8 @@ export const EXPORT_COLUMNS: Record<ExportSystem, readonly string[]> = {
   'child-allowance': CHILD_ALLOWANCE_COLUMNS,
   'nursing-care': NURSING_CARE_COLUMNS,
   'public-assistance': PUBLIC_ASSISTANCE_COLUMNS,
+  'disability-certificate': DISABILITY_CERTIFICATE_COLUMNS,
+  pension: PENSION_COLUMNS,
 };
 
 export const ROW_SCHEMAS = {
@@ -44,6 +54,8 @@ export const ROW_SCHEMAS = {
   'child-allowance': ChildAllowanceRow,
   'nursing-care': NursingCareRow,
   'public-assistance': PublicAssistanceRow,
+  'disability-certificate': DisabilityCertificateRow,
+  pension: PensionRow,
 } as const satisfies Record<ExportSystem, z.ZodType>;
 
 /** A validated row, tagged with the system it came from. */
@@ -71,6 +83,10 @@ export function toEvent(row: ExportRow, ctx: EventContext): RowEvent {
       return nursingCareToEvent(row, ctx);
     case 'public-assistance':
       return publicAssistanceToEvent(row, ctx);
+    case 'disability-certificate':
+      return disabilityCertificateToEvent(row, ctx);
+    case 'pension':
+      return pensionToEvent(row, ctx);
     default:
       return assertNever(row, 'export system');
   }

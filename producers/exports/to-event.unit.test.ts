@@ -75,6 +75,20 @@ describe('toEvent', () => {
         data: { linkageId, provider: '271004', itemKind: 'CARE_LEVEL', sequence: 5, reason: 'death' },
       },
     );
+    expect(toEvent(row('pension'), ctx)).toMatchObject({
+      data: {
+        provider: 'jps',
+        itemKind: 'PENSION_BENEFIT_AMOUNT',
+        payload: { pensionKind: 'OLD_AGE_BASIC', annualAmount: 795_000n, fiscalYear: 2023 },
+      },
+    });
+    expect(toEvent(row('disability-certificate'), ctx)).toMatchObject({
+      data: {
+        provider: '271004',
+        itemKind: 'DISABILITY_CERTIFICATE',
+        payload: { certificateKind: 'PHYSICAL', grade: '2', issuedOn: '2023-06-01', validUntil: null },
+      },
+    });
   });
 
   it('gives the same event id to the same row on every ingest, and different ids otherwise', () => {

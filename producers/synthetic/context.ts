@@ -5,6 +5,11 @@ import type { Prng } from './prng.js';
 /** What a simulated year needs: the seeded generator, people, the row sink and household ids. */
 export interface LifeContext {
   prng: Prng;
+  /**
+   * The draws of the exports added later (pension, disability certificates): a stream of their own,
+   * so a seed's first five exports stay byte for byte what they were.
+   */
+  laterPrng: Prng;
   people: PersonFactory;
   sink: RowSink;
   newHouseholdId: (municipalityCode: string) => string;

@@ -20,6 +20,8 @@ const REQUIRED: Record<ExportSystem, readonly string[]> = {
   'child-allowance': ['municipality_code', 'my_number', 'sequence', 'action', 'effective_date'],
   'nursing-care': ['municipality_code', 'my_number', 'sequence', 'action', 'effective_date'],
   'public-assistance': ['municipality_code', 'my_number', 'sequence', 'action', 'effective_date'],
+  'disability-certificate': ['municipality_code', 'my_number', 'sequence', 'action', 'effective_date'],
+  pension: ['my_number', 'sequence', 'action', 'effective_date'],
 };
 
 /**

@@ -41,7 +41,7 @@ export function emitJuki(
   });
 }
 
-type ItemSystem = Exclude<ExportSystem, 'juki'>;
+type ItemSystem = Exclude<ExportSystem, 'juki' | 'pension'>;
 
 /** An item row: `payload` publishes, a string withdraws with that reason. */
 export function emitItem(
@@ -58,6 +58,21 @@ export function emitItem(
   const withdraw = typeof payload === 'string';
   sink(system, {
     municipality_code: municipalityCode,
+    my_number: person.myNumber,
+    sequence,
+    action: withdraw ? 'WITHDRAW' : 'PUBLISH',
+    effective_date: date(day),
+    withdraw_reason: withdraw ? payload : null,
+    ...(withdraw ? {} : payload),
+  });
+}
+
+/** A row of the pension service's export: no municipality; one sequence per resident. */
+export function emitPension(sink: RowSink, person: Person, day: number, payload: RowValues | string): void {
+  const sequence = (person.itemSequences.get('pension:jps') ?? 0) + 1;
+  person.itemSequences.set('pension:jps', sequence);
+  const withdraw = typeof payload === 'string';
+  sink('pension', {
     my_number: person.myNumber,
     sequence,
     action: withdraw ? 'WITHDRAW' : 'PUBLISH',

@@ -52,12 +52,19 @@ export interface Manifest {
  * with the number of residents. Corruption draws from its own stream, so a different
  * `invalidRate` leaves the other rows unchanged.
  */
+/** Exports added after the first five: their rows never change the others'. */
+const LATER_SYSTEMS: readonly ExportSystem[] = ['disability-certificate', 'pension'];
+
 export async function generateExports(options: GenerateOptions): Promise<Manifest> {
   const firstYear = options.firstYear ?? 2019;
   const years = options.years ?? 6;
   const invalidRate = options.invalidRate ?? 0;
   const root = createPrng(options.seed);
   const corruption = root.fork('invalid');
+  // Systems added later break rows from streams of their own (see LifeContext.laterPrng).
+  const corruptionOf = new Map<ExportSystem, ReturnType<typeof root.fork>>(
+    LATER_SYSTEMS.map((system) => [system, root.fork(`invalid-${system}`)]),
+  );
   await mkdir(options.outDir, { recursive: true });
 
   const writers = {} as Record<ExportSystem, ExportWriter>;
@@ -70,12 +77,14 @@ export async function generateExports(options: GenerateOptions): Promise<Manifes
   const householdCounters = new Map<string, number>();
   const ctx: LifeContext = {
     prng: root.fork('life'),
+    laterPrng: root.fork('later-items'),
     people: personFactory(root.fork('people'), myNumberIssuer(root.fork('my-numbers'))),
     sink: (system, values: RowValues) => {
       let broken: { kind: InvalidKind; field: string } | undefined;
-      if (invalidRate > 0 && corruption.chance(invalidRate)) {
-        const kind = corruption.pick(INVALID_KINDS);
-        broken = { kind, field: corruptRow(system, values, kind, corruption) };
+      const breaker = corruptionOf.get(system) ?? corruption;
+      if (invalidRate > 0 && breaker.chance(invalidRate)) {
+        const kind = breaker.pick(INVALID_KINDS);
+        broken = { kind, field: corruptRow(system, values, kind, breaker) };
       }
       const line = writers[system].write(values);
       files[system].rows++;

@@ -1,6 +1,6 @@
-import { CARE_LEVELS } from '../../schemas/events.js';
+import { CARE_LEVELS, DISABILITY_CERTIFICATE_KINDS } from '../../schemas/events.js';
 import { epochDay, type LifeContext, type Schedule, type Year } from './context.js';
-import { date, emitItem } from './emit.js';
+import { date, emitItem, emitPension } from './emit.js';
 import { ageOn, type Household, head } from './household.js';
 
 /**
@@ -108,4 +108,38 @@ export function assistanceYear(household: Household, year: Year, at: Schedule, c
       household.assistanceSince = day;
     }
   });
+}
+
+/** The old-age basic pension from 65, paid in April for the fiscal year (about ¥800,000 a year). */
+export function pensionYear(household: Household, year: number, at: Schedule, ctx: LifeContext): void {
+  at(epochDay(year, 4, 15), (day) => {
+    for (const person of household.members) {
+      if (!person.alive || ageOn(person, day) < 65) continue;
+      emitPension(ctx.sink, person, day, {
+        pension_kind: 'OLD_AGE_BASIC',
+        annual_amount: 780_000 + ctx.laterPrng.int(0, 20) * 1_000,
+        fiscal_year: year,
+      });
+    }
+  });
+}
+
+/** Now and then a certificate of disability; the mental-health one is valid two years. */
+export function disabilityYear(household: Household, year: Year, at: Schedule, ctx: LifeContext): void {
+  const { laterPrng: prng, sink } = ctx;
+  for (const person of household.members) {
+    if (!person.alive || !prng.chance(0.004)) continue;
+    const kind = prng.pick(DISABILITY_CERTIFICATE_KINDS);
+    const grade =
+      kind === 'INTELLECTUAL' ? prng.pick(['A', 'B']) : String(prng.int(1, kind === 'PHYSICAL' ? 6 : 3));
+    at(prng.int(year.first, year.last), (day) => {
+      if (!person.alive) return;
+      emitItem(sink, 'disability-certificate', person, household.municipality.code, day, {
+        certificate_kind: kind,
+        grade,
+        issued_on: date(day),
+        valid_until: kind === 'MENTAL_HEALTH' ? date(day + 730) : null,
+      });
+    });
+  }
 }

@@ -1,7 +1,14 @@
 import { epochDay, type LifeContext, type Schedule, type Year } from './context.js';
-import { date, emitItem, emitJuki } from './emit.js';
+import { date, emitItem, emitJuki, emitPension } from './emit.js';
 import { ageOn, type Household, head, type Person, streetIn } from './household.js';
-import { assistanceYear, careYear, childAllowanceYear, localTaxYear } from './items.js';
+import {
+  assistanceYear,
+  careYear,
+  childAllowanceYear,
+  disabilityYear,
+  localTaxYear,
+  pensionYear,
+} from './items.js';
 import { MUNICIPALITIES } from './municipalities.js';
 
 /** Registers the household as of `day`: the initial load of a registry. */
@@ -50,6 +57,8 @@ export function liveYear(household: Household, year: number, ctx: LifeContext): 
   childAllowanceYear(household, year, at, ctx);
   careYear(household, span, at, ctx);
   assistanceYear(household, span, at, ctx);
+  pensionYear(household, year, at, ctx);
+  disabilityYear(household, span, at, ctx);
 
   // Array.prototype.sort is stable: same-day happenings keep the order they were drawn in.
   happenings.sort((a, b) => a.day - b.day);
@@ -64,6 +73,7 @@ function die(household: Household, person: Person, day: number, ctx: LifeContext
     emitItem(ctx.sink, 'nursing-care', person, household.municipality.code, day, 'death');
     person.care = undefined;
   }
+  if (person.itemSequences.has('pension:jps')) emitPension(ctx.sink, person, day, 'death');
 }
 
 function changeName(household: Household, person: Person, day: number, ctx: LifeContext): void {

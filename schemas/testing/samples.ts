@@ -62,6 +62,16 @@ const notified = {
   resident: null,
 } as const;
 
+const notice = {
+  ruleId: 'ER-0001',
+  ruleRevision: '2025-10-01',
+  officeWork: 'child-allowance-eligibility',
+  responsibleAgency: '131016',
+  legalBasisRowId: 'LB-0023',
+  dueDate: '2025-04-16',
+  effectiveDate: '2025-04-01',
+} as const;
+
 export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
   'resident-record-changed': {
     1: make('ResidentRecordChanged', 1, {
@@ -104,6 +114,12 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
   'consent-granted': {
     1: make('ConsentGranted', 4, { ...consentData, items: [...consentData.items], channel: null }),
     2: make('ConsentGranted', 4, {
+      ...consentData,
+      items: [...consentData.items],
+      channel: 'resident-portal',
+    }),
+    // v3 only adds the symbol PUBLIC_MONEY_ACCOUNT: a v2 consent encodes to the same bytes.
+    3: make('ConsentGranted', 4, {
       ...consentData,
       items: [...consentData.items],
       channel: 'resident-portal',
@@ -156,10 +172,57 @@ export const SAMPLE_EVENTS: Record<string, Record<number, TsunagiEvent>> = {
       disclosedDigest: null,
       nonDisclosureUntil: null,
     }),
+    // v4 adds the item AGENCY_CODE and the channel LINKING (among others): a link by an agency.
+    4: make('DisclosureRecorded', 7, {
+      ...disclosureData,
+      requester: '131016',
+      legalBasisRowId: 'LB-0001',
+      provider: 'identity-hub',
+      itemKind: 'AGENCY_CODE',
+      channel: 'LINKING',
+      nonDisclosureUntil: null,
+      ...notSinceV2,
+    }),
   },
   'agency-notification': {
     1: make('AgencyNotified', 10, { ...notified, effectiveDate: null }),
     2: make('AgencyNotified', 10, { ...notified, effectiveDate: '2024-06-01' }),
+    3: make('AgencyNotified', 10, { ...notified, effectiveDate: '2024-06-01' }),
+  },
+  'resident-ledger-changed': {
+    1: make('ResidentLedgerChanged', 12, {
+      linkageId,
+      entry: 'PUBLIC_MONEY_ACCOUNT',
+      action: 'REGISTERED',
+      // Not a real ciphertext: the fixture pins the encoding, not the cryptography.
+      sealed: {
+        ciphertext: Buffer.from('a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90', 'hex'),
+        nonce: Buffer.from('0c0b0a090807060504030201', 'hex'),
+        keyVersion: 2,
+      },
+    }),
+  },
+  'eligibility-notice-issued': {
+    1: make('EligibilityNoticeIssued', 13, {
+      noticeId: `en-${'3f'.repeat(20)}`,
+      ppid: 'PP1-v1-ABCDEFGHIJKLMNOPQRSTUVWXYZ234567',
+      title: 'Child allowance: you can apply after the birth in your household',
+      ...notice,
+      trail: { topic: 'tsunagi.access-trail', partition: 0, offset: '1042' },
+    }),
+  },
+  'eligibility-notice-declined': {
+    1: make('EligibilityNoticeDeclined', 14, {
+      noticeId: `en-${'3f'.repeat(20)}`,
+      ppid: 'PP1-v1-ABCDEFGHIJKLMNOPQRSTUVWXYZ234567',
+    }),
+  },
+  'eligibility-notice-delivered': {
+    1: make('EligibilityNoticeDelivered', 15, {
+      recipient: '131016',
+      agencyCode: 'AC1-v1-7Q2XK4M9PZ3RB6TD8WJ5NC2HFA',
+      ...notice,
+    }),
   },
   'security-event': {
     1: make('SecurityEventRecorded', 11, {

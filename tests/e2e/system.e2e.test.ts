@@ -107,8 +107,9 @@ describe('the running system', () => {
   it('notifies subscribed agencies on their own topics, each notification recorded in the trail', async () => {
     const total = [...notifications.values()].reduce((a, b) => a + b, 0);
     expect(notifications.get('jps')).toBeGreaterThan(0);
-    const subscriptionRecords = (await trail()).filter((e) => e.event.data.channel === 'SUBSCRIPTION');
-    expect(subscriptionRecords.length).toBeGreaterThanOrEqual(total);
+    // Agency topics carry change notifications (channel SUBSCRIPTION) and eligibility notices (NOTICE).
+    const recorded = (await trail()).filter((e) => ['SUBSCRIPTION', 'NOTICE'].includes(e.event.data.channel));
+    expect(recorded.length).toBeGreaterThanOrEqual(total);
   });
 
   it('shows the resident their own access trail through the projector, newest first', async () => {
@@ -179,8 +180,10 @@ describe('the running system', () => {
       expect(scanForMyNumbers(myNumbers, bytes), topic).toEqual([]);
     }
     const home = infraPaths(config.home);
-    const stores = ['identity', 'projections'].map((d) => ({ path: home.data(d) }));
-    const logs = ['projector', 'subscriptions', 'gateway', 'analytics'].map((s) => ({ path: home.log(s) }));
+    const stores = ['identity', 'projections', 'notices'].map((d) => ({ path: home.data(d) }));
+    const logs = ['projector', 'subscriptions', 'notices', 'gateway', 'analytics'].map((s) => ({
+      path: home.log(s),
+    }));
     expect(scanForMyNumbers(myNumbers, [...stores, ...logs])).toEqual([]);
   });
 });

@@ -40,6 +40,31 @@ describe('the public trail entry (the Merkle leaf content)', () => {
     expect(parsePublicEntry(bytes)).toEqual({ ok: true, entry: json });
   });
 
+  it.each([
+    ['LINKING', 'AGENCY_CODE'],
+    ['NOTICE', 'ELIGIBILITY_NOTICE'],
+  ] as const)(
+    'derives an entry for a %s record (%s) as for any other, the resident bound by HMAC',
+    async (channel, itemKind) => {
+      const record = disclosureRecorded(
+        { ...first.data, channel, itemKind, outcome: 'DISCLOSED', refusalReason: null },
+        {
+          eventId: `evt-${channel}`,
+          at: first.envelope.recordedAt,
+          producer: 'gateway',
+          correlationId: 'req-1',
+        },
+      );
+      const bytes = publicEntryBytes(record, keys);
+      const parsed = parsePublicEntry(bytes);
+      expect(parsed).toMatchObject({ ok: true, entry: { channel, itemKind, outcome: 'DISCLOSED' } });
+      expect(text(bytes)).not.toContain(first.data.linkageId);
+      expect(
+        await isEntryOf(publicTrailEntry(record, keys) as never, keys.residentKey(first.data.linkageId)),
+      ).toBe(true);
+    },
+  );
+
   it('gives equal bytes for equal records, different bytes when any field differs', () => {
     expect(publicEntryBytes(structuredClone(first), keys)).toEqual(publicEntryBytes(first, keys));
     const consent = disclosureRecorded(

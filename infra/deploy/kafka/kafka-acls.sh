@@ -38,13 +38,17 @@ acl --allow-principal User:subscriptions --operation Write --operation Describe 
 acl --allow-principal User:subscriptions --operation Create --operation Write --operation Describe --operation AlterConfigs --topic "${PREFIX}agency." --resource-pattern-type prefixed
 acl --allow-principal User:subscriptions --operation Read --operation Describe --group 'tsunagi-subscriptions' --resource-pattern-type prefixed
 
-# gateway: gateway: inquiries, consents, resident sign-in; writes the trail
+# gateway: gateway: inquiries, links, consents, resident sign-in, ledger and notice inbox; writes the trail
 acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}access-trail" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}agency-codes" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}security-audit" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}consents" --resource-pattern-type literal
+acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}resident-ledger" --resource-pattern-type literal
+acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}notices" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Describe --topic "${PREFIX}certificate-status" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Describe --group 'gateway-consents-' --resource-pattern-type prefixed
+acl --allow-principal User:gateway --operation Read --operation Describe --group 'gateway-ledger-' --resource-pattern-type prefixed
+acl --allow-principal User:gateway --operation Read --operation Describe --group 'gateway-notices-' --resource-pattern-type prefixed
 acl --allow-principal User:gateway --operation Read --operation Describe --group 'tsunagi-jpki-revocation-feed-' --resource-pattern-type prefixed
 
 # jpki-revocations: JPKI CRL ingest: certificate revocations
@@ -63,11 +67,15 @@ acl --allow-principal User:trail-log --operation Read --operation Describe --top
 acl --allow-principal User:trail-log --operation Read --operation Write --operation Describe --topic "${PREFIX}trail-checkpoints" --resource-pattern-type literal
 acl --allow-principal User:trail-log --operation Read --operation Describe --group 'trail-log' --resource-pattern-type prefixed
 
-# notices: eligibility notices: to agencies, recorded in the trail
+# notices: eligibility notices: to residents and agencies, recorded in the trail first
 acl --allow-principal User:notices --operation Read --operation Describe --topic "${PREFIX}resident-records" --resource-pattern-type literal
 acl --allow-principal User:notices --operation Read --operation Describe --topic "${PREFIX}information-items" --resource-pattern-type literal
+acl --allow-principal User:notices --operation Read --operation Describe --topic "${PREFIX}resident-ledger" --resource-pattern-type literal
 acl --allow-principal User:notices --operation Write --operation Describe --topic "${PREFIX}access-trail" --resource-pattern-type literal
-acl --allow-principal User:notices --operation Write --operation Describe --topic "${PREFIX}agency." --resource-pattern-type prefixed
+acl --allow-principal User:notices --operation Write --operation Describe --topic "${PREFIX}agency-codes" --resource-pattern-type literal
+acl --allow-principal User:notices --operation Write --operation Describe --topic "${PREFIX}notices" --resource-pattern-type literal
+acl --allow-principal User:notices --operation Write --operation Describe --topic "${PREFIX}dead-letters" --resource-pattern-type literal
+acl --allow-principal User:notices --operation Create --operation Write --operation Describe --operation AlterConfigs --topic "${PREFIX}agency." --resource-pattern-type prefixed
 acl --allow-principal User:notices --operation Read --operation Describe --group 'notices' --resource-pattern-type prefixed
 
 # operator: hub operators' tools: dead-letter recovery, the security audit
