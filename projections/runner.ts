@@ -52,7 +52,7 @@ export function createProjectionRunner<E>(options: ProjectionRunnerOptions<E>): 
     allowAutoTopicCreation: false,
   });
   let store: ProjectionStore = replay
-    ? openStoreAt(replay.generation, { tables: projection.tables })
+    ? openStoreAt(replay.generation, { tables: projection.tables, durable: false })
     : openCurrentStore(storeRoot, projection.name, projection.tables);
   let assigned: Array<{ topic: string; partition: number }> = [];
   const verified = new Set<string>();

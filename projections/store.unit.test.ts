@@ -70,4 +70,16 @@ describe('projection store (lmdb)', () => {
     expect(existsSync(first)).toBe(false); // two promotions later the first generation is gone
     expect(existsSync(fresh)).toBe(true);
   });
+
+  it('given a non-durable replay generation, then every commit is on disk once it is closed', async () => {
+    const fresh = createGeneration(tempRoot(), 'p');
+    const replayed = openStoreAt(fresh, { tables: ['t'], durable: false });
+    for (let batch = 0; batch < 50; batch++)
+      replayed.transaction((tx) => tx.put('t', `k${batch}`, { batch }));
+    await replayed.close();
+    const reader = openStoreAt(fresh, { tables: ['t'], readOnly: true });
+    expect(reader.read.range('t', { prefix: 'k' })).toHaveLength(50);
+    expect(reader.read.get('t', 'k49')).toEqual({ batch: 49 });
+    await reader.close();
+  });
 });
