@@ -26,25 +26,37 @@ export function registrySchemaIds(config: Pick<InfraConfig, 'registryCcompatUrl'
   const base = config.registryCcompatUrl;
   const ids = new Map<string, number>();
   const entries = new Map<number, CatalogueEntry>();
+  // One registry call per key however many records ask at once: a batch of 1,000 rows encodes in
+  // parallel, and 1,000 identical lookups on a cold cache made a loaded registry time out.
+  const pending = new Map<string, Promise<number>>();
+
+  async function lookUpId(subject: string, version: number, key: string): Promise<number> {
+    const registered = registrySubject(subject);
+    const what = `schema ${subject} v${version} under subject ${registered}`;
+    const { id } = await registryJson<{ id: number }>(
+      base,
+      `/subjects/${encodeURIComponent(registered)}`,
+      what,
+      {
+        schema: readFileSync(schemaPath(subject, version), 'utf8'),
+      },
+    );
+    ids.set(key, id);
+    entries.set(id, { subject, version });
+    return id;
+  }
 
   return {
     async idOf(subject, version) {
       const key = `${subject}@${version}`;
       const cached = ids.get(key);
       if (cached !== undefined) return cached;
-      const registered = registrySubject(subject);
-      const what = `schema ${subject} v${version} under subject ${registered}`;
-      const { id } = await registryJson<{ id: number }>(
-        base,
-        `/subjects/${encodeURIComponent(registered)}`,
-        what,
-        {
-          schema: readFileSync(schemaPath(subject, version), 'utf8'),
-        },
-      );
-      ids.set(key, id);
-      entries.set(id, { subject, version });
-      return id;
+      let lookup = pending.get(key);
+      if (!lookup) {
+        lookup = lookUpId(subject, version, key).finally(() => pending.delete(key));
+        pending.set(key, lookup);
+      }
+      return lookup;
     },
 
     async writerOf(id) {
