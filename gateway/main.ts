@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { systemClock } from '../core/clock.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/index.js';
@@ -37,7 +38,11 @@ import { connectionLimitsOf, loadGatewaySettings } from './settings.js';
 async function main(): Promise<void> {
   const infra = loadInfraConfig();
   const settings = loadGatewaySettings();
-  const logger = createLogger({ name: 'gateway', level: infra.LOG_LEVEL });
+  // Asynchronous stdout: a log line never blocks an answer on a write(2); pino flushes it at exit.
+  const logger = createLogger(
+    { name: 'gateway', level: infra.LOG_LEVEL },
+    pino.destination({ dest: 1, sync: false }),
+  );
   const clock = systemClock;
   const trailTopic = settings.GATEWAY_TRAIL_TOPIC ?? topicName(infra.TOPIC_PREFIX, Topics.accessTrail);
   const consentsTopic = settings.GATEWAY_CONSENTS_TOPIC ?? topicName(infra.TOPIC_PREFIX, Topics.consents);

@@ -26,6 +26,7 @@ import {
 import type { ConsentReadModel, InquiryReadModel, ResidentResolver } from './ports.js';
 import { createRequestLimiter } from './rate-limits.js';
 import { type ReadinessCheck, readinessPlugin } from './readiness.js';
+import { logRequests } from './request-log.js';
 import { type ResidentPageOptions, residentPage } from './resident/page.js';
 import { createResidentLimiter, type ResidentBudgets } from './resident/resident-budget.js';
 import type { SessionRevocations } from './resident/session-revocations.js';
@@ -231,20 +232,4 @@ async function registerRoutes(app: FastifyInstance, options: GatewayOptions): Pr
       residents: options.clients.residents,
       ...(sessions ? { sessions } : {}),
     });
-}
-
-/** URLs can carry PPIDs: log and measure the route pattern, never the URL. */
-function logRequests(app: FastifyInstance): void {
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    app.metrics.requests.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      seconds,
-    );
-    request.log.info(
-      { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
-  });
 }

@@ -42,7 +42,7 @@ export function createLmdbRunner<Row, E>(options: LmdbRunnerOptions<Row, E>): Lm
   const { view, storeRoot, metrics, replay } = options;
   const logger = options.logger.child({ component: 'projections', projection: view.name });
   let store: ProjectionStore;
-  if (replay) store = openStoreAt(replay.generation, { version: view.version });
+  if (replay) store = openStoreAt(replay.generation, { version: view.version, durable: false });
   else {
     const opened = openCurrentStore(storeRoot, view);
     store = opened.store;

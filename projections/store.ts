@@ -30,13 +30,24 @@ export interface OpenStoreOptions {
   readOnly?: boolean;
   /** A new (empty) store records it as the version of the rows it will hold. */
   version?: number;
+  /**
+   * false: commits are not flushed to disk one by one, only once at `close` (fsync of the whole
+   * environment). For a replay generation, which nobody reads before it is closed and promoted: a
+   * crash before that leaves an unpromoted generation that is never used. Default true.
+   */
+  durable?: boolean;
 }
 
 export function openStoreAt(generation: string, options: OpenStoreOptions = {}): ProjectionStore {
   const names = [...VIEW_TABLES, META];
   let root: RootDatabase;
   try {
-    root = open({ path: generation, maxDbs: names.length + 2, readOnly: options.readOnly ?? false });
+    root = open({
+      path: generation,
+      maxDbs: names.length + 2,
+      readOnly: options.readOnly ?? false,
+      noSync: options.durable === false,
+    });
   } catch (cause) {
     throw new TsunagiError('STORE_UNAVAILABLE', 'a projection store could not be opened', {
       cause,
@@ -73,8 +84,17 @@ export function openStoreAt(generation: string, options: OpenStoreOptions = {}):
       Object.fromEntries(
         names.map((name) => [name, rangeOf(db(name), { prefix: '' }).map((e) => [e.key, e.value])]),
       ),
-    close: () => root.close(),
+    close: async () => {
+      if (options.durable === false) await syncToDisk(root);
+      await root.close();
+    },
   };
+}
+
+/** lmdb's `env.sync` (mdb_env_sync, forced): typed in lmdb's sources, not in its declarations. */
+function syncToDisk(root: RootDatabase): Promise<void> {
+  const env = root as unknown as { sync(done: (error?: Error) => void): void };
+  return new Promise((resolve, reject) => env.sync((error) => (error ? reject(error) : resolve())));
 }
 
 function rangeOf<T>(db: Database<unknown, string>, query: RangeQuery): Array<{ key: string; value: T }> {

@@ -89,4 +89,16 @@ describe('projection store (lmdb)', () => {
     expect(currentGeneration(root, 'p')).toBe(next.store.generation);
     await next.store.close();
   });
+
+  it('given a non-durable replay generation, then every commit is on disk once it is closed', async () => {
+    const fresh = createGeneration(tempRoot(), 'p');
+    const replayed = openStoreAt(fresh, { durable: false });
+    for (let batch = 0; batch < 50; batch++)
+      replayed.transaction((tx) => tx.put(ROWS, `k${batch}`, { batch }));
+    await replayed.close();
+    const reader = openStoreAt(fresh, { readOnly: true });
+    expect(reader.read.range(ROWS, { prefix: 'k' })).toHaveLength(50);
+    expect(reader.read.get(ROWS, 'k49')).toEqual({ batch: 49 });
+    await reader.close();
+  });
 });
