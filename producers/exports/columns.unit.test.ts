@@ -11,7 +11,7 @@ const juki = { system: 'juki', columns: EXPORT_COLUMNS.juki };
 const localTax = EXPORT_COLUMNS['local-tax'];
 const where = { file: '/srv/exports/2025-04/local-tax.csv', line: 1 };
 
-async function file(name: string, content: string): Promise<string> {
+async function file(name: string, content: string | Buffer): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'columns-')), name);
   await writeFile(path, content);
   return path;

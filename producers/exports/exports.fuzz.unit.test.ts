@@ -78,7 +78,7 @@ function render(file: ExportFile): Buffer {
         )
       : rows.map((r) => JSON.stringify(r));
   const text = lines.map((line, i) => line + file.endings[i % file.endings.length]).join('');
-  let bytes = Buffer.from((file.bom ? '\uFEFF' : '') + text, 'utf8');
+  let bytes: Buffer = Buffer.from((file.bom ? '\uFEFF' : '') + text, 'utf8');
   for (const d of file.damage) bytes = damaged(bytes, d);
   return bytes;
 }
