@@ -1,8 +1,6 @@
-import type { Consumer, Kafka } from 'kafkajs';
-import { isTsunagiError } from '../core/errors.js';
-import type { EventWire } from '../platform/event-wire.js';
-import type { Logger } from '../platform/logger.js';
+import type { EventStore, Following } from '../platform/event-store.js';
 import type { TsunagiEvent } from '../schemas/events.js';
+import type { TopicRef } from '../schemas/topics.js';
 
 /** One partition's records, decoded; `event` is undefined for a tombstone or an undecodable record. */
 export interface SourceBatch {
@@ -31,70 +29,35 @@ export interface EventSource {
 }
 
 /**
- * The ONE place analytics reads Kafka (kafkajs consumer group), so the planned event-store port
- * (`follow(topics, from, handler)`) can replace it without touching the sink.
+ * The analytics sink's source: the event store's reader with group-owned offsets (`committed`) in
+ * the group `group`, from the earliest offset the first time. Undecodable records reach the sink as
+ * `undefined` (counted by `onUndecodable`); a registry outage redelivers the batch.
  */
-export function kafkaEventSource(options: {
-  kafka: Kafka;
-  topics: readonly string[];
-  groupId: string;
-  wire: Pick<EventWire, 'decode'>;
-  logger: Logger;
+export function storeEventSource(options: {
+  store: Pick<EventStore, 'follow'>;
+  topics: readonly TopicRef[];
+  group: string;
   fetchMaxBytes?: number;
   onUndecodable?(topic: string): void;
 }): EventSource {
-  const { logger } = options;
-  let consumer: Consumer | undefined;
+  let following: Following | undefined;
   return {
     async follow(handle) {
-      consumer = options.kafka.consumer({
-        groupId: options.groupId,
-        sessionTimeout: 30_000,
-        maxBytesPerPartition: options.fetchMaxBytes ?? 4_194_304,
-        allowAutoTopicCreation: false,
-        // A fresh broker answers NOT_COORDINATOR until __consumer_offsets is ready: keep trying.
-        retry: { retries: 10 },
-      });
-      const running = consumer;
-      running.on(running.events.CRASH, ({ payload }) =>
-        logger.error({ err: payload.error, restart: payload.restart }, 'analytics consumer crashed'),
-      );
-      await running.connect();
-      for (const topic of options.topics) await running.subscribe({ topic, fromBeginning: true });
-      await running.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-          if (!isRunning() || isStale() || batch.isEmpty()) return;
-          const records: SourceBatch['records'] = [];
-          for (const message of batch.messages) {
-            let event: TsunagiEvent | undefined;
-            if (message.value) {
-              try {
-                event = await options.wire.decode(message.value);
-              } catch (error) {
-                if (isTsunagiError(error) && error.retriable) throw error; // registry down: redeliver
-                options.onUndecodable?.(batch.topic);
-                logger.warn(
-                  { topic: batch.topic, partition: batch.partition, offset: message.offset },
-                  'undecodable record skipped',
-                );
-              }
-            }
-            records.push({ offset: message.offset, event });
-          }
-          await handle(
-            { topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark },
-            { heartbeat, isCurrent: () => isRunning() && !isStale() },
-          );
-          resolveOffset(batch.lastOffset());
-          const next = (BigInt(batch.lastOffset()) + 1n).toString();
-          await running.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      following = await options.store.follow(
+        options.topics,
+        { kind: 'committed', group: options.group, initial: 'earliest' },
+        async (batch, context) => {
+          const records = batch.records.map((r) => {
+            if (r.kind === 'rejected') options.onUndecodable?.(batch.topic);
+            return { offset: r.position.offset, event: r.kind === 'event' ? r.event : undefined };
+          });
+          await handle({ ...batch, records }, context);
         },
-      });
+        { maxBytesPerPartition: options.fetchMaxBytes ?? 4_194_304 },
+      );
     },
     async stop() {
-      await consumer?.disconnect();
+      await following?.stop();
     },
   };
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { infraPaths } from '../infra/paths.js';
 import type { InfraConfig } from '../platform/config.js';
 import { readEnv } from '../platform/env.js';
+import { infraPaths } from '../platform/paths.js';
 
 /** Settings of the analytics sink and tool (docs/configuration.md, docs/analytics.md). */
 export const AnalyticsSettings = z.object({

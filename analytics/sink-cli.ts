@@ -1,7 +1,6 @@
 import { TsunagiError } from '../core/errors.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
 import { serveMetrics } from '../platform/metrics-server.js';
 import { createSinkMetrics } from './metrics.js';
@@ -16,15 +15,16 @@ async function main(): Promise<void> {
   const config = loadInfraConfig();
   const settings = readAnalyticsSettings();
   const logger = createLogger({ name: 'analytics', level: config.LOG_LEVEL });
-  const kafka = createKafka(config, logger, { principal: 'analytics', clientId: 'tsunagi-analytics' });
+  const store = openEventStore(config, logger, { principal: 'analytics', clientId: 'tsunagi-analytics' });
   const metrics = createSinkMetrics();
-  const sink = wireSink({ config, settings, kafka, wire: createEventWire(config), logger, metrics });
+  const sink = wireSink({ config, settings, store, logger, metrics });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping the analytics sink');
     await sink.stop().catch(() => undefined);
+    await store.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { call } from '../gateway/testing/tls.js';
-import { kafkaService } from '../infra/kafka.js';
+import { kafkaServices } from '../infra/kafka.js';
 import { runningPid } from '../infra/process.js';
 import { type InfraConfig, loadInfraConfig } from '../platform/config.js';
+import { createEventStore } from '../platform/event-store.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
@@ -114,10 +115,12 @@ benchMain(
       stage('measuring');
       const figures: BenchFigure[] = [];
       const cpu: BenchFigure[] = [];
-      const kafkaPid = runningPid(kafkaService(loadInfraConfig()).process);
+      // Every Kafka node of the stack (one broker, or the three of a cluster), summed.
+      const kafkaPids = kafkaServices(loadInfraConfig()).map((s) => runningPid(s.process));
+      const kafkaCpu = (): number => kafkaPids.reduce<number>((sum, p) => sum + cpuSecondsOf(p), 0);
       /** CPU milliseconds per answered request of each process during one load run: robust to a shared machine. */
       const withCpu = async (server: string, pid: number | undefined, run: () => Promise<LoadResult>) => {
-        const before = { server: cpuSecondsOf(pid), kafka: cpuSecondsOf(kafkaPid) };
+        const before = { server: cpuSecondsOf(pid), kafka: kafkaCpu() };
         const result = await run();
         const perRequest = (cpuSeconds: number) =>
           Math.round(((cpuSeconds * 1000) / Math.max(result.requests, 1)) * 1000) / 1000;
@@ -129,7 +132,7 @@ benchMain(
           },
           {
             path: `${server}: Kafka broker CPU per request c=20`,
-            value: perRequest(cpuSecondsOf(kafkaPid) - before.kafka),
+            value: perRequest(kafkaCpu() - before.kafka),
             unit: 'ms',
           },
           {
@@ -191,9 +194,14 @@ benchMain(
           p99Ms: p.p99Ms,
         });
       }
-      const wire = createEventWire(config);
+      const store = createEventStore({
+        kafka: gatewayKafka,
+        wire: createEventWire(config),
+        topicPrefix: config.TOPIC_PREFIX,
+        logger,
+      });
       for (const c of CONCURRENCY) {
-        const r = await recorderAlone({ kafka: gatewayKafka, wire, topic: trailTopic, logger }, c, seconds);
+        const r = await recorderAlone({ store, logger }, c, seconds);
         figures.push({
           path: `trail recorder alone c=${c}`,
           value: r.perSecond,
@@ -204,6 +212,7 @@ benchMain(
           ratio: ratio(r.perSecond, figures.find((f) => f.path === `raw produce acks=all c=${c}`)?.value),
         });
       }
+      await store.close();
       for (const c of CONCURRENCY) {
         const g = figures.find((f) => f.path === `gateway inquiries c=${c}`);
         const r = figures.find((f) => f.path === `trail recorder alone c=${c}`);

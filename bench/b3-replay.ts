@@ -1,13 +1,14 @@
 import { join } from 'node:path';
+import { openEventStore } from '../platform/event-store.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { EXPORT_SYSTEMS } from '../producers/exports/systems.js';
 import { openProducerHub } from '../producers/hub-wiring.js';
 import { ingestExport } from '../producers/ingest.js';
 import { generateExports } from '../producers/synthetic/generate.js';
-import { PROJECTION_NAMES, projectionsFor, projectionTopics } from '../projections/catalogue.js';
-import { replayProjection } from '../projections/replay.js';
-import { Topics, topicName } from '../schemas/topics.js';
+import { PROJECTION_NAMES, VIEWS } from '../projections/catalogue.js';
+import { replayView } from '../projections/replay.js';
+import { topicName } from '../schemas/topics.js';
 import { testDisclosure } from '../trail/log/testdata/disclosures.js';
 import { ingestDeps } from './harness/ingest-deps.js';
 import { benchMain } from './harness/main.js';
@@ -51,33 +52,23 @@ benchMain(
       } finally {
         await hub.close();
       }
-      const gateway = createKafka(config, logger, { principal: 'gateway' }).producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-      });
-      await gateway.connect();
-      const trailTopic = topicName(config.TOPIC_PREFIX, Topics.accessTrail);
+      const gateway = openEventStore(config, logger, { principal: 'gateway' });
       for (let from = 0; from < trailRecords; from += 1000) {
-        const messages = await Promise.all(
-          Array.from({ length: Math.min(1000, trailRecords - from) }, async (_, i) => {
+        await gateway.append(
+          Array.from({ length: Math.min(1000, trailRecords - from) }, (_, i) => {
             const event = testDisclosure(from + i);
             const linkageId = `lnk_bench_${(from + i) % 20_000}`;
-            return {
-              key: linkageId,
-              value: await wire.encode({ ...event, data: { ...event.data, linkageId } }),
-            };
+            return { ...event, data: { ...event.data, linkageId } };
           }),
         );
-        await gateway.send({ topic: trailTopic, acks: -1, messages });
       }
-      await gateway.disconnect();
+      await gateway.close();
 
-      const projector = createKafka(config, logger, {
+      const projector = openEventStore(config, logger, {
         principal: 'projector',
         clientId: 'tsunagi-projections',
       });
       const admin = createKafka(config, logger, { principal: 'admin' });
-      const projections = projectionsFor(projectionTopics(config.TOPIC_PREFIX));
       const storeRoot = join(config.home, 'replay');
       const figures: BenchFigure[] = [];
       const totals = { records: 0, replayMs: 0, rawMs: 0, decodeMs: 0, replayCpu: 0, rawCpu: 0 };
@@ -88,13 +79,14 @@ benchMain(
         return [result, (used.user + used.system) / 1e6];
       };
       for (const name of PROJECTION_NAMES) {
-        const projection = projections[name];
+        const view = VIEWS[name];
+        const topics = view.topics.map((ref) => topicName(config.TOPIC_PREFIX, ref));
         stage(`${name}: raw consume, raw consume + decode, replay`);
-        const [raw, rawCpu] = await cpuOf(() => rawConsume(admin, projection.topics));
+        const [raw, rawCpu] = await cpuOf(() => rawConsume(admin, topics));
         if (raw.records === 0) continue;
-        const decoded = await rawConsume(admin, projection.topics, { decode: wire });
+        const decoded = await rawConsume(admin, topics, { decode: wire });
         const [replay, replayCpu] = await cpuOf(() =>
-          replayProjection({ projection, kafka: projector, storeRoot, wire, logger, promote: false }),
+          replayView({ view, store: projector, storeRoot, logger, promote: false }),
         );
         totals.rawCpu += rawCpu;
         totals.replayCpu += replayCpu;
@@ -156,17 +148,17 @@ benchMain(
       const profiles = profile
         ? [
             await profileSelf(system.profileDir, 'replay-information-items', () =>
-              replayProjection({
-                projection: projections['information-items'],
-                kafka: projector,
+              replayView({
+                view: VIEWS['information-items'],
+                store: projector,
                 storeRoot,
-                wire,
                 logger,
                 promote: false,
               }),
             ),
           ]
         : [];
+      await projector.close();
       return {
         versions: baseVersions(),
         settings: {

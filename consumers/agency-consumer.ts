@@ -1,26 +1,23 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Kafka } from 'kafkajs';
-import { isTsunagiError, TsunagiError } from '../core/errors.js';
-import { agencyGroupPrefix } from '../infra/acls.js';
+import { TsunagiError } from '../core/errors.js';
 import { runIfMain } from '../platform/cli-main.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { createEventWire, type EventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { agencyGroupPrefix } from '../platform/consumer-groups.js';
+import { type EventStore, openEventStore } from '../platform/event-store.js';
 import { createLogger, type Logger } from '../platform/logger.js';
 import { type AgencyNotified, eventToJson } from '../schemas/events.js';
-import { agencyTopic } from './notification-publisher.js';
+import { agencyNotificationTopic } from '../schemas/topics.js';
 
 /**
  * What an agency runs: follow its own topic, decode, drop duplicates by event id (the hub may
- * re-send after a crash, always with the same id), hand each new notification on. Offsets are
- * committed after the handler returned, so a notification is handled at least once and, with
- * `seen` restored from the agency's store, acted on once.
+ * re-send after a crash, always with the same id), hand each new notification on. The group owns
+ * the offsets (`committed`): a batch's offset is committed after the handler returned, so a
+ * notification is handled at least once and, with `seen` restored from the agency's store, acted on once.
  */
 export async function followAgencyNotifications(deps: {
-  kafka: Kafka;
-  wire: EventWire;
-  topic: string;
+  store: Pick<EventStore, 'follow'>;
+  agencyId: string;
   groupId: string;
   fromBeginning: boolean;
   /** Event ids already handled (restored from the agency's store). */
@@ -28,26 +25,24 @@ export async function followAgencyNotifications(deps: {
   onNotification: (notification: AgencyNotified) => void | Promise<void>;
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
-  const consumer = deps.kafka.consumer({ groupId: deps.groupId });
-  await consumer.connect();
-  await consumer.subscribe({ topic: deps.topic, fromBeginning: deps.fromBeginning });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      if (!message.value) return;
-      const event = await deps.wire.decode(message.value).catch((error: unknown) => {
-        if (isTsunagiError(error) && !error.retriable) return undefined;
-        throw error;
-      });
-      if (event?.type !== 'AgencyNotified') {
-        deps.logger.warn({ partition, offset: message.offset }, 'not a notification; skipped');
-        return;
+  const initial = deps.fromBeginning ? 'earliest' : 'latest';
+  return deps.store.follow(
+    [agencyNotificationTopic(deps.agencyId)],
+    { kind: 'committed', group: deps.groupId, initial },
+    async (batch) => {
+      for (const record of batch.records) {
+        if (record.kind === 'tombstone') continue;
+        if (record.kind !== 'event' || record.event.type !== 'AgencyNotified') {
+          deps.logger.warn(record.position, 'not a notification; skipped');
+          continue;
+        }
+        const event = record.event;
+        if (deps.seen.has(event.envelope.eventId)) continue;
+        await deps.onNotification(event);
+        deps.seen.add(event.envelope.eventId);
       }
-      if (deps.seen.has(event.envelope.eventId)) return;
-      await deps.onNotification(event);
-      deps.seen.add(event.envelope.eventId);
     },
-  });
-  return { stop: () => consumer.disconnect() };
+  );
 }
 
 /** The event ids in an agency's JSONL store, so a restart does not act on a notification twice. */
@@ -107,10 +102,13 @@ async function main(): Promise<number> {
   const config = loadInfraConfig();
   const logger = createLogger({ name: `agency-${values.agency}`, level: config.LOG_LEVEL });
   const out = values.out;
+  const store = openEventStore(config, logger, {
+    principal: values.agency,
+    clientId: `agency-${values.agency}`,
+  });
   const following = await followAgencyNotifications({
-    kafka: createKafka(config, logger, { principal: values.agency, clientId: `agency-${values.agency}` }),
-    wire: createEventWire(config),
-    topic: agencyTopic(config.TOPIC_PREFIX, values.agency),
+    store,
+    agencyId: values.agency,
     groupId: agencyGroup(values.agency, values.group),
     fromBeginning: values['from-beginning'],
     seen: out ? idsInStore(out) : new Set(),
@@ -125,6 +123,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => resolve());
   });
   await following.stop();
+  await store.close();
   return 0;
 }
 

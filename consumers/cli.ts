@@ -4,8 +4,7 @@ import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../policy/index.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
@@ -35,30 +34,24 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   });
   for (const unmet of itemsWithoutBasis(file.subscriptions, policy.current()))
     logger.warn(unmet, 'subscribed item has no legal-basis row; it will never be notified');
-  const kafka = createKafka(config, logger, {
+  const store = openEventStore(config, logger, {
     principal: 'subscriptions',
     clientId: 'tsunagi-subscriptions',
   });
-  const wire = createEventWire(config);
   const identity = await createIdentityHub({
-    wire,
     config: identityConfigFor(config),
-    kafka,
-    topicPrefix: config.TOPIC_PREFIX,
+    store,
     clock: systemClock,
     logger,
   });
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
   const outputs = createNotificationOutputs({
-    kafka,
-    wire,
-    topicPrefix: config.TOPIC_PREFIX,
+    store,
     replicationFactor: config.TOPIC_REPLICATION_FACTOR,
     logger,
   });
   const service = await startSubscriptionService({
-    kafka,
-    wire,
+    store,
     topicPrefix: config.TOPIC_PREFIX,
     ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
     fromBeginning: values['from-beginning'] === true,
@@ -84,6 +77,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   });
   await service.stop();
   await Promise.allSettled([outputs.close(), identity.close(), views.close()]);
+  await store.close();
   policy.close();
 }
 

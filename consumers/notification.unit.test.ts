@@ -3,10 +3,11 @@ import { canonicalJson } from '../gateway/disclosed-items.js';
 import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
 import { decodeEvent, encodeEvent } from '../schemas/codec.js';
 import { eventToJson } from '../schemas/events.js';
+import { anEvent } from '../schemas/testing/events.js';
 import { digestOf } from '../trail/disclosure.js';
 import { buildNotification, disclosureFor, notificationDigest, notificationEventId } from './notification.js';
 import { routeEvent } from './router.js';
-import { itemPublished, recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
+import { resident, SUBSCRIPTIONS } from './testing/subscribers.js';
 
 const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
 const { linkageId, record } = resident();
@@ -23,7 +24,10 @@ const planFor = (source: Parameters<typeof routeEvent>[0], recipient: string) =>
 };
 
 describe('buildNotification', () => {
-  const change = recordChanged(linkageId, 'src-1');
+  const change = anEvent('ResidentRecordChanged', {
+    data: { linkageId: linkageId, changeType: 'ADDRESS_CHANGE', sequence: 8 },
+    envelope: { eventId: 'src-1' },
+  });
 
   it('discloses only what the item covers: ADDRESS is the address alone', () => {
     const n = buildNotification(change, planFor(change, 'vehicle-registration'), 'AC1-v1-X', at);
@@ -46,7 +50,10 @@ describe('buildNotification', () => {
   });
 
   it('carries the agency code and never the linkage id, and survives the Avro round trip', () => {
-    const item = itemPublished(linkageId, 'src-2');
+    const item = anEvent('InformationItemPublished', {
+      data: { linkageId: linkageId },
+      envelope: { eventId: 'src-2' },
+    });
     const n = buildNotification(item, planFor(item, '131016'), 'AC1-v1-CODE', at);
     expect(n.data).toMatchObject({
       agencyCode: 'AC1-v1-CODE',
@@ -95,7 +102,10 @@ describe('buildNotification', () => {
 
 describe('disclosureFor', () => {
   it('records a SUBSCRIPTION disclosure with the digest an agency can recompute from what it received', () => {
-    const change = recordChanged(linkageId, 'src-3');
+    const change = anEvent('ResidentRecordChanged', {
+      data: { linkageId: linkageId, changeType: 'ADDRESS_CHANGE', sequence: 8 },
+      envelope: { eventId: 'src-3' },
+    });
     const plan = planFor(change, 'jps');
     const n = buildNotification(change, plan, 'AC1-v1-X', at);
     const trail = disclosureFor(change, plan, n, at);

@@ -1,7 +1,5 @@
-import type { Kafka } from 'kafkajs';
-import type { EventWire } from '../platform/event-wire.js';
+import type { EventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
-import { Topics, topicName } from '../schemas/topics.js';
 import { createDisclosureRecorder, type DisclosureRecorder } from '../trail/recorder.js';
 import { createNotificationPublisher, type NotificationPublisher } from './notification-publisher.js';
 
@@ -13,18 +11,17 @@ export interface NotificationOutputs {
 }
 
 export function createNotificationOutputs(deps: {
-  kafka: Kafka;
-  wire: EventWire;
-  topicPrefix: string;
+  store: Pick<EventStore, 'append' | 'ensureTopics'>;
   replicationFactor: number;
   logger: Logger;
 }): NotificationOutputs {
-  const { kafka, wire, topicPrefix, logger } = deps;
   const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: topicName(topicPrefix, Topics.accessTrail),
-    logger,
+    store: deps.store,
+    logger: deps.logger,
+    // A round records all its notifications at once, and they queue behind each other; nothing waits
+    // on an answer here and nothing is published before every one is acknowledged, so a round of
+    // thousands may take longer than the gateway's 5 s.
+    timeoutMs: 30_000,
   });
   const publisher = createNotificationPublisher(deps);
   return {

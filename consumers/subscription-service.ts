@@ -1,14 +1,13 @@
-import type { Consumer, Kafka } from 'kafkajs';
 import type { Clock } from '../core/clock.js';
-import { isTsunagiError } from '../core/errors.js';
 import { type LegalBasisPolicy, legalDateOf } from '../core/policy/index.js';
 import { evolveResidentRecord, type ResidentRecord } from '../core/resident/index.js';
 import type { CodeRegistry } from '../identity/code-registry.js';
 import { isLinkageId } from '../identity/linkage-id.js';
-import type { EventWire } from '../platform/event-wire.js';
+import { CONSUMER_GROUPS } from '../platform/consumer-groups.js';
+import type { EventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
 import type { AgencyNotified, TsunagiEvent } from '../schemas/events.js';
-import { Topics, topicName } from '../schemas/topics.js';
+import { Topics } from '../schemas/topics.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';
 import { deliveryOrder } from './delivery.js';
 import { createDeliveryRounds } from './delivery-round.js';
@@ -108,15 +107,14 @@ const ROUND_PARTITIONS = 32;
 
 /**
  * Consumes resident-records and information-items and notifies agencies, one delivery round at a
- * time. Crash-safe, at least once: a batch's offset is committed only after its round's
- * notifications were acknowledged, so a crash re-sends some notifications, with the same
- * deterministic event ids (agencies drop duplicates), and may record a disclosure twice, with
- * the same trail event id (the trail index keeps one).
+ * time. Crash-safe, at least once: the group owns the offsets (`committed`), and a batch's offset is
+ * committed only after its round's notifications were acknowledged, so a crash re-sends some
+ * notifications, with the same deterministic event ids (agencies drop duplicates), and may record a
+ * disclosure twice, with the same trail event id (the trail index keeps one).
  */
 export async function startSubscriptionService(
   deps: NotifyDeps & {
-    kafka: Kafka;
-    wire: EventWire;
+    store: Pick<EventStore, 'follow'>;
     topicPrefix: string;
     groupId?: string;
     /** Where a group without committed offsets starts; default false (only new changes). */
@@ -126,59 +124,42 @@ export async function startSubscriptionService(
 ): Promise<SubscriptionService> {
   const logger = deps.logger.child({ component: 'subscription-service' });
   const delivery = { ...DEFAULT_DELIVERY, ...deps.delivery };
-  const consumer: Consumer = deps.kafka.consumer({
-    // One group per environment (topic prefix): two stacks on one broker never share offsets.
-    groupId: deps.groupId ?? `tsunagi-subscriptions.${deps.topicPrefix}`,
-    minBytes: delivery.roundMinBytes,
-    maxWaitTimeInMs: delivery.roundWaitMs,
-  });
   const rounds = createDeliveryRounds((events: TsunagiEvent[]) => notifyForEvents(events, deps), {
     settleMs: 25,
   });
-  await consumer.connect();
-  await consumer.subscribe({
-    topics: [
-      topicName(deps.topicPrefix, Topics.residentRecords),
-      topicName(deps.topicPrefix, Topics.informationItems),
-    ],
-    fromBeginning: deps.fromBeginning ?? false,
-  });
-  await consumer.run({
-    autoCommit: false,
-    partitionsConsumedConcurrently: ROUND_PARTITIONS,
-    eachBatch: async ({ batch, heartbeat }) => {
+  const following = await deps.store.follow(
+    [Topics.residentRecords, Topics.informationItems],
+    {
+      kind: 'committed',
+      // One group per environment (topic prefix): two stacks on one broker never share offsets.
+      group: deps.groupId ?? `${CONSUMER_GROUPS.subscriptions.prefix}${deps.topicPrefix}`,
+      initial: deps.fromBeginning ? 'earliest' : 'latest',
+    },
+    async (batch, context) => {
       const round = rounds.enter();
-      const events: TsunagiEvent[] = [];
+      const events = batch.records.flatMap((r) => (r.kind === 'event' ? [r.event] : []));
+      // A round can outlast the session timeout (thousands of codes, records and notifications): keep
+      // the membership alive meanwhile, or the group drops this member, the commit fails and the whole
+      // round is delivered again (kafkajs heartbeats only when asked).
+      const beating = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
+      let outcome: { notified: number; withheld: number };
       try {
-        for (const message of batch.messages) {
-          if (!message.value) continue;
-          try {
-            events.push(await deps.wire.decode(message.value));
-          } catch (error) {
-            if (!isTsunagiError(error) || error.retriable) throw error;
-            logger.warn(
-              { topic: batch.topic, partition: batch.partition, offset: message.offset, code: error.code },
-              'undecodable record skipped',
-            );
-          }
-        }
-      } catch (error) {
-        round.leave();
-        throw error;
+        outcome = await round.submit(events);
+      } finally {
+        clearInterval(beating);
       }
-      const { notified, withheld } = await round.submit(events);
-      await heartbeat();
-      const next = (BigInt(batch.lastOffset()) + 1n).toString();
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      const { notified, withheld } = outcome;
+      await context.heartbeat();
       logger.debug(
         { topic: batch.topic, partition: batch.partition, events: events.length, notified, withheld },
         'batch delivered in its round (notified and withheld count the whole round)',
       );
     },
-  });
-  return {
-    async stop() {
-      await consumer.disconnect();
+    {
+      minBytes: delivery.roundMinBytes,
+      maxWaitMs: delivery.roundWaitMs,
+      concurrency: ROUND_PARTITIONS,
     },
-  };
+  );
+  return { stop: () => following.stop() };
 }

@@ -4,9 +4,10 @@ import { TsunagiError } from '../core/errors.js';
 import { createLogger } from '../platform/logger.js';
 import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
 import type { AgencyNotified, DisclosureRecorded } from '../schemas/events.js';
+import { anEvent } from '../schemas/testing/events.js';
 import { deliveryOrder } from './delivery.js';
 import { type NotifyDeps, notifyForEvents } from './subscription-service.js';
-import { itemPublished, recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
+import { resident, SUBSCRIPTIONS } from './testing/subscribers.js';
 
 const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
 const { linkageId, record } = resident();
@@ -45,7 +46,16 @@ describe('notifyForEvents', () => {
   it('records every disclosure in the trail before publishing any notification', async () => {
     const { deps, steps, published } = fakes();
     const result = await notifyForEvents(
-      [recordChanged(linkageId, 'a1'), itemPublished(linkageId, 'a2', '271004')],
+      [
+        anEvent('ResidentRecordChanged', {
+          data: { linkageId: linkageId, changeType: 'ADDRESS_CHANGE', sequence: 8 },
+          envelope: { eventId: 'a1' },
+        }),
+        anEvent('InformationItemPublished', {
+          data: { linkageId: linkageId, provider: '271004' },
+          envelope: { eventId: 'a2' },
+        }),
+      ],
       deps,
     );
     expect(result.notified).toBe(4);
@@ -65,7 +75,16 @@ describe('notifyForEvents', () => {
   });
 
   it('publishes the round in the order deliveryOrder draws, not in routing order', async () => {
-    const events = [recordChanged(linkageId, 'd1'), itemPublished(linkageId, 'd2', '271004')];
+    const events = [
+      anEvent('ResidentRecordChanged', {
+        data: { linkageId: linkageId, changeType: 'ADDRESS_CHANGE', sequence: 8 },
+        envelope: { eventId: 'd1' },
+      }),
+      anEvent('InformationItemPublished', {
+        data: { linkageId: linkageId, provider: '271004' },
+        envelope: { eventId: 'd2' },
+      }),
+    ];
     const routed = fakes();
     await notifyForEvents(events, routed.deps);
     const drawn = fakes({ random: () => 0 });
@@ -78,7 +97,17 @@ describe('notifyForEvents', () => {
 
   it('publishes nothing when the trail does not acknowledge, and rejects with TRAIL_UNAVAILABLE', async () => {
     const { deps, published } = fakes({ trailFails: true });
-    await expect(notifyForEvents([recordChanged(linkageId, 'b1')], deps)).rejects.toMatchObject({
+    await expect(
+      notifyForEvents(
+        [
+          anEvent('ResidentRecordChanged', {
+            data: { linkageId: linkageId, changeType: 'ADDRESS_CHANGE', sequence: 8 },
+            envelope: { eventId: 'b1' },
+          }),
+        ],
+        deps,
+      ),
+    ).rejects.toMatchObject({
       code: 'TRAIL_UNAVAILABLE',
     });
     expect(published).toEqual([]);
@@ -86,7 +115,17 @@ describe('notifyForEvents', () => {
 
   it('skips an event whose linkage id the vault never minted (no code can exist for it)', async () => {
     const { deps, published } = fakes();
-    expect(await notifyForEvents([recordChanged('lk_notAHubId', 'c1')], deps)).toEqual({
+    expect(
+      await notifyForEvents(
+        [
+          anEvent('ResidentRecordChanged', {
+            data: { linkageId: 'lk_notAHubId', changeType: 'ADDRESS_CHANGE', sequence: 8 },
+            envelope: { eventId: 'c1' },
+          }),
+        ],
+        deps,
+      ),
+    ).toEqual({
       notified: 0,
       withheld: 0,
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResidentRecord } from '../core/resident/index.js';
 import type { LinkageId } from '../identity/linkage-id.js';
@@ -7,16 +7,17 @@ import type { TestHub } from '../identity/testing/hub.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { EventWire } from '../platform/event-wire.js';
 import type { AgencyNotified, DisclosureRecorded } from '../schemas/events.js';
+import { anEvent } from '../schemas/testing/events.js';
 import { Topics, topicName } from '../schemas/topics.js';
-import { testLogger } from '../tests/support/infra.js';
-import { readTopic } from '../tests/support/read-topic.js';
+import { testLogger, testStore } from '../tests/support/infra.js';
+import { readTopic, type TopicRecord } from '../tests/support/read-topic.js';
 import { waitForCounts } from '../tests/support/wait-for-counts.js';
 import { followAgencyNotifications } from './agency-consumer.js';
 import { deliveryDay } from './delivery.js';
 import { notificationDigest } from './notification.js';
 import { agencyTopic, createNotificationPublisher } from './notification-publisher.js';
-import { itemPublished, itemWithdrawn, recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
 import { type SubscriptionHarness, startSubscriptionHarness } from './testing/harness.js';
+import { resident, SUBSCRIPTIONS } from './testing/subscribers.js';
 
 const logger = testLogger();
 const AGENCIES = ['jps', 'hello-work', 'vehicle-registration', '131016'] as const;
@@ -28,12 +29,27 @@ const views = new Map<string, ResidentRecord>([
   [bob.linkageId, { ...bob.record, currentMunicipality: '011002', previousMunicipality: null }],
 ]);
 const sources = [
-  recordChanged(alice.linkageId, `src-${randomUUID()}`, 'ADDRESS_CHANGE'),
-  itemPublished(alice.linkageId, `src-${randomUUID()}`, '271004'),
-  recordChanged(bob.linkageId, `src-${randomUUID()}`, 'NAME_CHANGE'),
+  anEvent('ResidentRecordChanged', {
+    data: { linkageId: alice.linkageId, changeType: 'ADDRESS_CHANGE', sequence: 8 },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
+  anEvent('InformationItemPublished', {
+    data: { linkageId: alice.linkageId, provider: '271004' },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
+  anEvent('ResidentRecordChanged', {
+    data: { linkageId: bob.linkageId, changeType: 'NAME_CHANGE', sequence: 8 },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
   // Not subscribed by anyone, and tax income from a municipality that is not Alice's previous one.
-  itemWithdrawn(alice.linkageId, `src-${randomUUID()}`, 'jps'),
-  itemPublished(alice.linkageId, `src-${randomUUID()}`, '011002'),
+  anEvent('InformationItemWithdrawn', {
+    data: { linkageId: alice.linkageId, provider: 'jps' },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
+  anEvent('InformationItemPublished', {
+    data: { linkageId: alice.linkageId, provider: '011002' },
+    envelope: { eventId: `src-${randomUUID()}` },
+  }),
 ];
 /** What the subscriptions and the table allow: agency → residents notified, in source order. */
 const EXPECTED: Record<(typeof AGENCIES)[number], string[]> = {
@@ -43,7 +59,7 @@ const EXPECTED: Record<(typeof AGENCIES)[number], string[]> = {
   '131016': [alice.linkageId],
 };
 
-const bytesOf = (m: KafkaMessage): Buffer[] => [
+const bytesOf = (m: TopicRecord): Buffer[] => [
   m.key ?? Buffer.alloc(0),
   m.value ?? Buffer.alloc(0),
   ...Object.values(m.headers ?? {}).flatMap((h) =>
@@ -58,8 +74,8 @@ describe('subscription service on real Kafka', () => {
   let hub: TestHub;
   let harness: SubscriptionHarness | undefined;
   const order: string[] = [];
-  const received = new Map<string, Array<{ message: KafkaMessage; event: AgencyNotified }>>();
-  let trail: Array<{ message: KafkaMessage; event: DisclosureRecorded }> = [];
+  const received = new Map<string, Array<{ message: TopicRecord; event: AgencyNotified }>>();
+  let trail: Array<{ message: TopicRecord; event: DisclosureRecorded }> = [];
 
   beforeAll(async () => {
     harness = await startSubscriptionHarness({
@@ -199,20 +215,14 @@ describe('subscription service on real Kafka', () => {
 
   it('lets the agency consumer drop a re-sent notification by its event id', async () => {
     const jps = received.get('jps') ?? [];
-    const resend = createNotificationPublisher({
-      kafka,
-      wire,
-      topicPrefix: config.TOPIC_PREFIX,
-      replicationFactor: 1,
-      logger,
-    });
+    const store = testStore(config);
+    const resend = createNotificationPublisher({ store, replicationFactor: 1 });
     await resend.publish([jps[0]?.event as AgencyNotified]);
     await resend.close();
     const handled: AgencyNotified[] = [];
     const following = await followAgencyNotifications({
-      kafka,
-      wire,
-      topic: agencyTopic(config.TOPIC_PREFIX, 'jps'),
+      store,
+      agencyId: 'jps',
       groupId: `test-agency-${randomUUID()}`,
       fromBeginning: true,
       seen: new Set(),
@@ -227,6 +237,7 @@ describe('subscription service on real Kafka', () => {
       await new Promise((r) => setTimeout(r, 1_500));
     } finally {
       await following.stop();
+      await store.close();
     }
     expect(await readTopic(kafka, agencyTopic(config.TOPIC_PREFIX, 'jps'))).toHaveLength(jps.length + 1);
     expect(handled.map((n) => n.envelope.eventId).sort()).toEqual(

@@ -7,7 +7,7 @@ import {
   loadSubscriptionsFile,
   parseSubscriptions,
 } from './subscriptions.js';
-import { SUBSCRIPTIONS } from './testing/events.js';
+import { SUBSCRIPTIONS } from './testing/subscribers.js';
 
 describe('subscriptions file', () => {
   it('ships a valid example whose every item has a legal-basis row', async () => {

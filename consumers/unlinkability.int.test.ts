@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResidentRecord } from '../core/resident/index.js';
 import type { LinkageId } from '../identity/linkage-id.js';
 import type { AgencyNotified } from '../schemas/events.js';
+import { anEvent } from '../schemas/testing/events.js';
 import { testLogger } from '../tests/support/infra.js';
-import { readTopic } from '../tests/support/read-topic.js';
+import { readTopic, type TopicRecord } from '../tests/support/read-topic.js';
 import { waitForCounts } from '../tests/support/wait-for-counts.js';
 import { agencyTopic } from './notification-publisher.js';
-import { recordChanged, resident, SUBSCRIPTIONS } from './testing/events.js';
 import { type SubscriptionHarness, startSubscriptionHarness } from './testing/harness.js';
+import { resident, SUBSCRIPTIONS } from './testing/subscribers.js';
 
 /**
  * Issue 10 item 5. Two agencies hear about overlapping residents: jps (basic four information, every
@@ -36,7 +36,10 @@ const day = 24 * 60 * 60 * 1000;
 /** Three in four residents move (both agencies hear), one in four changes name (jps only). */
 const residents = Array.from({ length: RESIDENTS }, (_, i) => {
   const { linkageId, record } = resident();
-  const change = recordChanged(linkageId, `src-${randomUUID()}`, i % 4 === 3 ? 'NAME_CHANGE' : 'MOVE_IN');
+  const change = anEvent('ResidentRecordChanged', {
+    data: { linkageId: linkageId, changeType: i % 4 === 3 ? 'NAME_CHANGE' : 'MOVE_IN', sequence: 8 },
+    envelope: { eventId: `src-${randomUUID()}` },
+  });
   // Effective dates spread over 60 days, as a month or two of registry changes are.
   const occurredAt = new Date(Date.parse('2025-01-01T00:00:00+09:00') + ((i * 7) % 60) * day);
   return {
@@ -50,7 +53,7 @@ const records = new Map<string, ResidentRecord>(residents.map((r) => [r.linkageI
 
 interface Received {
   resident: string;
-  message: KafkaMessage & { partition: number };
+  message: TopicRecord;
   event: AgencyNotified;
   /** Index in the topic read in arrival order: offset first, then partition. */
   arrival: number;
@@ -170,7 +173,7 @@ describe('agencies cannot link residents across their notification topics', () =
     // An order-preserving design (the previous one) agrees on every such pair: the sequences align.
     const jps = new Map((received.get('jps') ?? []).map((r) => [r.resident, r.message]));
     const vehicle = received.get('vehicle-registration') ?? [];
-    const precedes = (x: KafkaMessage, y: KafkaMessage) => BigInt(x.offset) < BigInt(y.offset);
+    const precedes = (x: TopicRecord, y: TopicRecord) => BigInt(x.offset) < BigInt(y.offset);
     let pairs = 0;
     let agreeing = 0;
     for (const [i, a] of vehicle.entries()) {

@@ -12,9 +12,10 @@ import { CONSENT_START_TOLERANCE_MS, MAX_CONSENT_PERIOD_MS } from '../core/conse
 import type { Consent, RevocationReason } from '../core/consent/types.js';
 import { type ErrorCode, TsunagiError } from '../core/errors.js';
 import type { DisclosableItem } from '../core/items.js';
-import type { ConsentLog } from './consent-log.js';
+import type { EventStore } from '../platform/event-store.js';
+import type { MemoryView } from '../platform/memory-view.js';
+import { consentKey, consentsOf } from '../projections/consents.js';
 import { createConsentStore } from './consent-store.js';
-import type { ConsentView } from './consent-view.js';
 
 /**
  * The consent commands of the gateway, without HTTP: each goes through `handleCommand` (fold,
@@ -22,9 +23,10 @@ import type { ConsentView } from './consent-view.js';
  * the disclosure service call these; none of them decides anything about consents itself.
  */
 export interface ConsentCommandsDeps {
-  view: ConsentView;
+  /** The consents view (projections/consents.ts) in memory, kept current from the topic. */
+  view: MemoryView<Consent>;
   /** Appends to the consents topic (acks=all). */
-  log: ConsentLog;
+  store: Pick<EventStore, 'append'>;
   clock: Clock;
   ids: () => string;
 }
@@ -80,9 +82,12 @@ export const consentIdFor = (channel: string, linkageId: string, key: string): s
   `c-${createHash('sha256').update(`consent\0${channel}\0${linkageId}\0${key}`).digest('base64url').slice(0, 32)}`;
 
 export function createConsentCommands(deps: ConsentCommandsDeps) {
-  const store = createConsentStore(deps);
+  const streams = createConsentStore(deps);
   const run = (command: ConsentCommand, correlationId: string) =>
-    handleCommand(store, consentDecider, command, { at: command.at, correlationId });
+    handleCommand(streams.forResident(command.linkageId), consentDecider, command, {
+      at: command.at,
+      correlationId,
+    });
 
   return {
     /** Records a grant; `replayed` when the same grant (same idempotency key) was already recorded. */
@@ -112,7 +117,7 @@ export function createConsentCommands(deps: ConsentCommandsDeps) {
       visible: (consent: Consent) => boolean;
       correlationId: string;
     }): Promise<Consent> {
-      const known = deps.view.consent(input.consentId);
+      const known = deps.view.get(consentKey(input.linkageId, input.consentId));
       const notFound = new TsunagiError('NOT_FOUND', 'no such consent', { path: 'consentId' });
       if (known === undefined || !input.visible(known)) throw notFound;
       const { linkageId, consentId, reason } = input;
@@ -130,7 +135,7 @@ export function createConsentCommands(deps: ConsentCommandsDeps) {
 
     /** The resident's consents the caller may see, newest first. */
     list(linkageId: string, visible: (consent: Consent) => boolean = () => true): Promise<Consent[]> {
-      return Promise.resolve(deps.view.consentsOf(linkageId)).then((all) => all.filter(visible).reverse());
+      return Promise.resolve(consentsOf(deps.view, linkageId).filter(visible).reverse());
     },
 
     /**

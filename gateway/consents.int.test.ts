@@ -5,14 +5,14 @@ import { systemClock } from '../core/clock.js';
 import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/testing/hub.js';
 import { createEventWire } from '../platform/event-wire.js';
-import { applyInformationItem } from '../projections/duplicate-store.js';
-import { memoryTx } from '../projections/memory-tx.js';
-import { applyResidentRecord } from '../projections/resident-record.js';
-import { itemPublished, residentChanged } from '../projections/testing/events.js';
+import { memoryView } from '../platform/memory-view.js';
+import { duplicateStoreView } from '../projections/duplicate-store.js';
+import { residentRecordsView } from '../projections/resident-record.js';
 import type { DisclosureRecorded, TsunagiEvent } from '../schemas/events.js';
+import { anEvent } from '../schemas/testing/events.js';
 import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
-import { storeReadModel } from './read-model.js';
+import { viewsReadModel } from './read-model.js';
 import { createSessionTokens } from './resident/session-token.js';
 import { startTestGateway } from './testing/test-gateway.js';
 import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing/tls.js';
@@ -45,12 +45,12 @@ describe('consents from the resident, counted uses and reasoned embargoes (real 
   /** A resident living in Chiyoda, whose local tax the municipality holds. */
   async function newResident() {
     const linkageId = newLinkageId();
-    applyResidentRecord(residentChanged(linkageId, 1), tx);
-    applyInformationItem(itemPublished(linkageId, '131016', 1), tx, {
-      topic: 't',
-      partition: 0,
-      offset: '0',
-    });
+    const at = { topic: 't', partition: 0, offset: '0' };
+    residents.apply(anEvent('ResidentRecordChanged', { data: { linkageId, sequence: 1 } }), at);
+    items.apply(
+      anEvent('InformationItemPublished', { data: { linkageId, provider: '131016', sequence: 1 } }),
+      at,
+    );
     const token = sessions.issue(await hub.codes.ppidFor('resident-portal', linkageId)).token;
     return {
       linkageId,
@@ -60,7 +60,8 @@ describe('consents from the resident, counted uses and reasoned embargoes (real 
       auth: { authorization: `Bearer ${token}` },
     };
   }
-  const tx = memoryTx();
+  const residents = memoryView(residentRecordsView);
+  const items = memoryView(duplicateStoreView);
 
   const agency = (path: string, client: ClientIdentity, body?: unknown, headers?: Record<string, string>) =>
     call(`${url}${path}`, {
@@ -117,7 +118,7 @@ describe('consents from the resident, counted uses and reasoned embargoes (real 
       trailTopic,
       consentsTopic,
       residents: hub.codes,
-      readModel: storeReadModel((table, key) => tx.get(table, key)),
+      readModel: viewsReadModel({ items, residents }),
       residentSessions: sessions,
     });
     closers.push(() => gateway.close());

@@ -4,12 +4,12 @@ import type { Consent } from '../core/consent/types.js';
 import { TsunagiError } from '../core/errors.js';
 import type { LegalBasisPolicy } from '../core/policy/table.js';
 import type { ResidentRecord } from '../core/resident/index.js';
+import { memoryView } from '../platform/memory-view.js';
+import { consentKey, consentsOf, consentsView } from '../projections/consents.js';
 import type { StoredItem } from '../projections/duplicate-store.js';
-import type { ConsentGranted, DisclosureRecorded } from '../schemas/events.js';
+import type { ConsentGranted, DisclosureRecorded, TsunagiEvent } from '../schemas/events.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';
 import { createConsentCommands } from './consent-commands.js';
-import type { ConsentEventRecord } from './consent-log.js';
-import { createConsentView } from './consent-view.js';
 import { createDisclosureService, type DisclosureRequest } from './disclosure-service.js';
 import type { InquiryReadModel } from './ports.js';
 
@@ -74,27 +74,30 @@ function setup(options: { consents?: Consent[]; failTrail?: boolean; failConsent
     close: async () => undefined,
   };
   // The real consent view and command handler over an in-memory consents topic.
-  const consentLog: ConsentEventRecord[] = [];
-  const view = createConsentView();
-  for (const consent of options.consents ?? []) view.apply(grantedEvent(consent));
+  const consentLog: TsunagiEvent[] = [];
+  const view = memoryView(consentsView);
+  const at = () => ({ topic: 'consents', partition: 0, offset: String(consentLog.length) });
+  for (const consent of options.consents ?? []) view.apply(grantedEvent(consent), at());
   const clock = fixedClock('2026-04-01T03:00:00Z');
   let id = 0;
   const ids = () => `evt-${++id}`;
   const consentUses = createConsentCommands({
     view,
-    log: {
+    store: {
       async append(events) {
         if (options.failConsentLog) throw new TsunagiError('BROKER_UNAVAILABLE', 'down');
-        consentLog.push(...events);
+        return (events as TsunagiEvent[]).map((event) => {
+          consentLog.push(event);
+          return at();
+        });
       },
-      close: async () => undefined,
     },
     clock,
     ids,
   });
   const service = createDisclosureService({
     policy: { current: () => policy },
-    consents: view,
+    consents: { consentsOf: (linkageId) => consentsOf(view, linkageId) },
     consentUses,
     readModel,
     recorder,
@@ -263,7 +266,7 @@ describe('disclosure service', () => {
         disclosedDigest: null,
       });
       expect(consentLog.map((e) => e.type === 'ConsentUsed' && e.data.useNumber)).toEqual([1, 2]);
-      expect(view.consent('c-2')?.uses).toBe(2);
+      expect(view.get(consentKey(LINKAGE, 'c-2'))?.uses).toBe(2);
     });
 
     it('given one use left, when five requests arrive at once, then exactly one is disclosed', async () => {

@@ -8,7 +8,7 @@ import { createTestHub, type TestHub } from '../identity/testing/hub.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import type { DisclosureRecorded } from '../schemas/events.js';
-import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
+import { createTestTopic, quietLogger, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
 import { canonicalJson } from './disclosed-items.js';
 import { seededReadModel, startTestGateway } from './testing/test-gateway.js';
 import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing/tls.js';
@@ -379,14 +379,15 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
   });
 
   it('answers 503 and discloses nothing when the trail broker does not answer', async () => {
-    const nowhere = createKafka({ ...config, kafkaBrokers: ['127.0.0.1:1'] }, logger, {
+    // The broker is not there on purpose: this gateway and its client log nothing (quietLogger).
+    const nowhere = createKafka({ ...config, kafkaBrokers: ['127.0.0.1:1'] }, quietLogger(), {
       principal: 'gateway',
       connectionTimeout: 300,
     });
     const broken = await startTestGateway({
       kafka: nowhere,
       wire,
-      logger,
+      logger: quietLogger(),
       pki,
       trailTopic,
       consentsTopic,

@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import { systemClock } from '../core/clock.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/index.js';
-import { infraPaths } from '../infra/paths.js';
 import { loadInfraConfig } from '../platform/config.js';
+import { CONSUMER_GROUPS } from '../platform/consumer-groups.js';
+import { createEventStore } from '../platform/event-store.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger } from '../platform/logger.js';
+import { followInMemory, memoryView } from '../platform/memory-view.js';
+import { infraPaths } from '../platform/paths.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../policy/index.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
+import { consentsOf, consentsView } from '../projections/consents.js';
 import { openProjectionViews } from '../projections/views.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { loadTrailLogReaderConfig, loadTrailSubjectKeys } from '../trail/log/config.js';
@@ -18,8 +22,6 @@ import { openTrailLogReader } from '../trail/log/reader.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
 import { createAgencyRevocations } from './agency-revocations.js';
 import { createConsentCommands } from './consent-commands.js';
-import { createKafkaConsentLog } from './consent-log.js';
-import { createConsentView, followConsents } from './consent-view.js';
 import { createGatewayMetrics } from './metrics.js';
 import { projectionReadModel } from './read-model.js';
 import { kafkaReadiness } from './readiness.js';
@@ -44,15 +46,15 @@ async function main(): Promise<void> {
     principal: 'gateway',
     requestTimeout: settings.GATEWAY_TRAIL_TIMEOUT_MS,
   });
-  const wire = createEventWire(infra);
-  const identity = await createIdentityHub({
-    wire,
-    config: identityConfigFor(infra),
+  const store = createEventStore({
     kafka,
+    wire: createEventWire(infra),
     topicPrefix: infra.TOPIC_PREFIX,
-    clock,
+    topicNames: { 'access-trail': trailTopic, consents: consentsTopic },
+    requestTimeoutMs: settings.GATEWAY_TRAIL_TIMEOUT_MS,
     logger,
   });
+  const identity = await createIdentityHub({ store, config: identityConfigFor(infra), clock, logger });
   const policy = await createPolicyStore({
     path: settings.GATEWAY_POLICY_FILE ?? BUNDLED_POLICY_PATH,
     logger,
@@ -66,20 +68,14 @@ async function main(): Promise<void> {
     logger,
     watch: true,
   });
-  const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: trailTopic,
-    logger,
-    timeoutMs: settings.GATEWAY_TRAIL_TIMEOUT_MS,
-  });
-  const view = createConsentView();
-  const following = await followConsents({ kafka, wire, topic: consentsTopic, view, logger });
-  const consentLog = createKafkaConsentLog({ kafka, wire, topic: consentsTopic });
-  const consentCommands = createConsentCommands({ view, log: consentLog, clock, ids: randomUUID });
+  const recorder = createDisclosureRecorder({ store, logger, timeoutMs: settings.GATEWAY_TRAIL_TIMEOUT_MS });
+  // The consents view in memory, so a command decides on (and a listing shows) the gateway's own writes.
+  const consents = memoryView(consentsView);
+  const following = await followInMemory(store, consents, CONSUMER_GROUPS.gatewayConsents.prefix);
+  const consentCommands = createConsentCommands({ view: consents, store, clock, ids: randomUUID });
   const metrics = createGatewayMetrics();
   const securityAudit = createSecurityAudit({
-    log: kafkaSecurityEventLog({ kafka, wire, topicPrefix: infra.TOPIC_PREFIX, logger }),
+    log: kafkaSecurityEventLog({ store }),
     clock,
     ids: randomUUID,
     logger,
@@ -96,9 +92,7 @@ async function main(): Promise<void> {
     clock,
   );
   const signIn = await residentSignInFromEnv({
-    kafka,
-    wire,
-    topicPrefix: infra.TOPIC_PREFIX,
+    store,
     identity,
     clock,
     logger,
@@ -137,7 +131,7 @@ async function main(): Promise<void> {
     readModels: {
       policy,
       inquiries: projectionReadModel(views, storeRoot),
-      consents: view,
+      consents: { consentsOf: (linkageId) => consentsOf(consents, linkageId) },
       isRevoked: revocations.isRevoked,
     },
     portalAgencies: settings.GATEWAY_PORTAL_AGENCIES,
@@ -162,7 +156,6 @@ async function main(): Promise<void> {
     await Promise.allSettled([
       recorder.close(),
       securityAudit.close(),
-      consentLog.close(),
       following.stop(),
       identity.close(),
       views.close(),
@@ -170,6 +163,7 @@ async function main(): Promise<void> {
       trailLog.close(),
       sessionRevocations.close(),
     ]);
+    await store.close();
     policy.close();
     revocations.close();
   };

@@ -1,23 +1,26 @@
 import type { ResidentRecord } from '../core/resident/index.js';
-import { LATEST_ITEMS, latestItemKey, type StoredItem } from '../projections/duplicate-store.js';
+import { viewOf } from '../platform/memory-view.js';
+import type { ViewReader } from '../platform/view.js';
+import { duplicateStoreView, type ItemRow, latestItem } from '../projections/duplicate-store.js';
 import { currentGeneration } from '../projections/generations.js';
-import { RESIDENTS } from '../projections/resident-record.js';
+import { residentRecordsView } from '../projections/resident-record.js';
 import type { ProjectionViews } from '../projections/views.js';
+import type { TsunagiEvent } from '../schemas/events.js';
 import type { InquiryReadModel } from './ports.js';
 
-/** Reads one row of a projection table (lmdb in production, projections/memory-tx in tests). */
-export type TableReader = <T>(table: string, key: string) => T | undefined;
-
 /**
- * The inquiry read model over the tables projections/ writes: the duplicate store's latest items
- * and the resident record view. `ready` reports whether the stores are open.
+ * The inquiry read model over two views' rows: the duplicate store and the resident records (the
+ * projector's lmdb stores through ProjectionViews.rows, or memory views). `ready` reports whether
+ * the stores are open.
  */
-export function storeReadModel(read: TableReader, ready?: () => boolean): InquiryReadModel {
+export function viewsReadModel(
+  rows: { items: ViewReader<ItemRow>; residents: ViewReader<ResidentRecord> },
+  ready: () => boolean = () => true,
+): InquiryReadModel {
   return {
-    latestItem: (linkageId, provider, itemKind) =>
-      read<StoredItem>(LATEST_ITEMS, latestItemKey(linkageId, provider, itemKind)),
-    residentRecord: (linkageId) => read<ResidentRecord>(RESIDENTS, linkageId),
-    ...(ready ? { ready } : {}),
+    latestItem: (linkageId, provider, itemKind) => latestItem(rows.items, linkageId, provider, itemKind),
+    residentRecord: (linkageId) => rows.residents.get(linkageId),
+    ready,
   };
 }
 
@@ -40,3 +43,10 @@ export function projectionReadModel(views: ProjectionViews, storeRoot: string): 
       }),
   };
 }
+
+/** The read model folded in memory from `events` by the same view definitions (tests, demos). */
+export const memoryReadModel = (events: readonly TsunagiEvent[]): InquiryReadModel =>
+  viewsReadModel({
+    items: viewOf(duplicateStoreView, events),
+    residents: viewOf(residentRecordsView, events),
+  });

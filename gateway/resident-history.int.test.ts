@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock, systemClock } from '../core/clock.js';
 import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/testing/hub.js';
+import type { EventStore } from '../platform/event-store.js';
 import { createEventWire } from '../platform/event-wire.js';
-import { applyDisclosure, readTrailPage } from '../projections/access-trail.js';
-import { memoryTx } from '../projections/memory-tx.js';
+import { memoryView } from '../platform/memory-view.js';
+import { readTrailPage, trailIndexView } from '../projections/access-trail.js';
 import type { DisclosureRecorded } from '../schemas/events.js';
-import { createTestTopic, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
+import { createTestTopic, testConfig, testKafka, testLogger, testStore } from '../tests/support/infra.js';
 import { digestOf, disclosureRecorded } from '../trail/disclosure.js';
 import { createTrailSubjectKeys } from '../trail/log/public-entry.js';
 import { openTrailLogReader } from '../trail/log/reader.js';
@@ -55,7 +56,8 @@ let hub: TestHub;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
 let sessions: SessionTokens;
 let revocationsDir: string;
-const tx = memoryTx();
+let log: EventStore;
+const trailIndex = memoryView(trailIndexView);
 const token: Record<'alice' | 'bob', string> = { alice: '', bob: '' };
 const recorded: Record<string, DisclosureRecorded> = {};
 
@@ -100,8 +102,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tsunagi-history-'));
   revocationsDir = join(dir, 'sessions');
   store = openTrailLogStore(join(dir, 'trail-log'));
+  log = testStore(config, {
+    topicNames: { 'access-trail': trailTopic, 'trail-checkpoints': checkpointTopic },
+  });
   service = await startTrailLogService({
-    ...{ kafka, wire, store, signer, subjects, trailTopic, checkpointTopic, logger },
+    ...{ log, store, signer, subjects, logger },
     checkpointIntervalMs: 60_000,
   });
 
@@ -124,10 +129,9 @@ beforeAll(async () => {
     disclosure(5, alice, { requester: 'jps', itemKind: 'PENSION_BENEFIT_AMOUNT', nonDisclosureUntil: past }),
     disclosure(6, alice, { channel: 'SUBSCRIPTION', provider: '271004' }),
   ];
-  const recorder = createDisclosureRecorder({ kafka, wire, topic: trailTopic, logger });
+  const recorder = createDisclosureRecorder({ store: log, logger });
   for (const event of events) {
-    const position = await recorder.record(event);
-    applyDisclosure(event, tx, { ...position, offset: position.offset });
+    trailIndex.apply(event, await recorder.record(event));
     recorded[event.envelope.eventId] = event;
   }
   await recorder.close();
@@ -158,8 +162,7 @@ beforeAll(async () => {
       residentBudgets: { perSessionPerMinute: 40, perAddressPerMinute: 1_000 },
       trailLog: { trailLog: openTrailLogReader({ store }), verifierKey: () => signer.verifierKey },
       residentHistory: {
-        trailOf: (linkageId, page) =>
-          readTrailPage({ range: (table, query) => tx.range(table, query) }, linkageId, page),
+        trailOf: (linkageId, page) => readTrailPage(trailIndex, linkageId, page),
         subjects,
       },
     },
@@ -169,6 +172,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
   await service?.stop();
+  await log?.close();
   await store?.close();
   await hub?.close();
   await admin.deleteTopics({ topics }).catch(() => undefined);
@@ -326,7 +330,7 @@ describe('the public proof routes', () => {
 
   it('prove the log only grew between two checkpoints', async () => {
     const older = store.latestCheckpoint()?.note as string;
-    const recorder = createDisclosureRecorder({ kafka, wire, topic: topics[0] as string, logger });
+    const recorder = createDisclosureRecorder({ store: log, logger });
     await recorder.record(disclosure(7, bob));
     await recorder.close();
     for (let waited = 0; store.integrated().size < 7 && waited < 30_000; waited += 100)

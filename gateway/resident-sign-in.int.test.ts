@@ -8,9 +8,10 @@ import { formatName, serialHex } from '../jpki/pki.js';
 import { type RevocationService, startRevocationService } from '../jpki/revocation-service.js';
 import type { IssuedCertificate } from '../jpki/testing/pki/certificate-builder.js';
 import { createTestPki, type TestPki } from '../jpki/testing/pki/index.js';
+import { ingestedDraft, revokedDraft } from '../jpki/testing/revocations.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { Topics, topicName } from '../schemas/topics.js';
-import { testKafka, testLogger } from '../tests/support/infra.js';
+import { testKafka, testLogger, testStore } from '../tests/support/infra.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { bindCertificateForResident } from './resident/certificate-enrolment.js';
 import { createSessionTokens } from './resident/session-token.js';
@@ -36,6 +37,7 @@ const closers: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
   const config = await isolatedTopics('signin');
+  const store = testStore(config);
   const kafka = testKafka(config);
   const wire = createEventWire(config);
   [jpki, agencies] = await Promise.all([createTestPki(), createAgencyPki()]);
@@ -49,35 +51,18 @@ beforeAll(async () => {
   for (const card of [enrolled, revokedCard])
     await bindCertificateForResident(certificates, card.der, linkageId);
 
-  revocations = await startRevocationService({
-    kafka,
-    wire,
-    topicPrefix: config.TOPIC_PREFIX,
-    clock: systemClock,
-    logger,
-  });
+  revocations = await startRevocationService({ store, clock: systemClock, logger });
   const issuer = formatName(jpki.intermediate.certificate.subject);
   await revocations.publisher.publish([
-    {
-      type: 'RevocationListIngested',
-      issuer,
-      thisUpdate: new Date(Date.now() - 60_000),
-      nextUpdate: new Date(Date.now() + 86_400_000),
-    },
-    {
-      type: 'CertificateRevoked',
-      source: 'CRL',
-      issuer,
-      serialNumber: serialHex(revokedCard.certificate.serialNumber),
-      revokedAt: new Date(),
-      reason: 'keyCompromise',
-    },
+    ingestedDraft(issuer, new Date(Date.now() - 60_000), new Date(Date.now() + 86_400_000)),
+    revokedDraft(issuer, serialHex(revokedCard.certificate.serialNumber), new Date()),
   ]);
-  await revocations.feed.catchUp();
+  await revocations.catchUp();
 
   closers.push(
     () => revocations.close(),
     () => hub.close(),
+    () => store.close(),
   );
   const gateway = await startTestGateway({
     kafka,

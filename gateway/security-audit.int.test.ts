@@ -1,17 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { connect } from 'node:tls';
-import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../core/clock.js';
 import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/testing/hub.js';
 import type { InfraConfig } from '../platform/config.js';
+import type { EventStore } from '../platform/event-store.js';
 import { createEventWire, type EventWire } from '../platform/event-wire.js';
 import type { SecurityEventRecorded } from '../schemas/events.js';
 import { Topics, topicName } from '../schemas/topics.js';
-import { testKafka, testLogger } from '../tests/support/infra.js';
-import { readTopic } from '../tests/support/read-topic.js';
+import { testKafka, testLogger, testStore } from '../tests/support/infra.js';
+import { readTopic, type TopicRecord } from '../tests/support/read-topic.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { createGatewayMetrics } from './metrics.js';
 import { createSecurityAudit, type SecurityAudit } from './security-audit.js';
@@ -51,13 +51,15 @@ describe('refusals before the trail leave a security record, and every answer is
   let ppid: string;
   const secrets: string[] = [];
   const answers: Array<HttpAnswer & { url: string }> = [];
-  let messages: KafkaMessage[] = [];
+  let messages: TopicRecord[] = [];
+  let auditStore: EventStore;
   let events: SecurityEventRecorded[] = [];
 
   beforeAll(async () => {
     config = await isolatedTopics('sec-audit');
     kafka = testKafka(config);
     wire = createEventWire(config);
+    auditStore = testStore(config);
     pki = await createAgencyPki();
     chiyoda = await pki.issue('131016');
     hub = createTestHub();
@@ -67,7 +69,7 @@ describe('refusals before the trail leave a security record, and every answer is
     secrets.push(LINKAGE, chiyodaCode, otherCode, ppid, MY_NUMBER, '127.0.0.1');
     const metrics = createGatewayMetrics();
     audit = createSecurityAudit({
-      log: kafkaSecurityEventLog({ kafka, wire, topicPrefix: config.TOPIC_PREFIX, logger }),
+      log: kafkaSecurityEventLog({ store: auditStore }),
       clock: systemClock,
       ids: randomUUID,
       logger,
@@ -101,6 +103,7 @@ describe('refusals before the trail leave a security record, and every answer is
     await gateway?.close();
     await strict?.close();
     await audit?.close();
+    await auditStore?.close();
     await hub?.close();
   });
 

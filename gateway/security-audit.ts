@@ -5,10 +5,7 @@ import type { Logger } from '../platform/logger.js';
 import { EventSchemas, type SecurityEventRecorded } from '../schemas/events.js';
 import type { SecurityFact } from './security-events.js';
 
-/**
- * Where security events are appended: one small port (the Kafka topic today, through the shared
- * event publisher; the coming event-store port tomorrow).
- */
+/** Where security events are appended: one small port (the event store's append, security-event-log.ts). */
 export interface SecurityEventLog {
   append(events: readonly SecurityEventRecorded[]): Promise<void>;
   close(): Promise<void>;

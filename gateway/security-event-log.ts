@@ -1,24 +1,16 @@
-import type { Kafka } from 'kafkajs';
-import type { EventWire } from '../platform/event-wire.js';
-import type { Logger } from '../platform/logger.js';
-import { createEventPublisher } from '../producers/publisher.js';
+import type { EventStore } from '../platform/event-store.js';
 import type { SecurityEventLog } from './security-audit.js';
 
 /**
  * The security-audit topic (`<TOPIC_PREFIX>security-audit`, routed by EVENT_SUBJECTS) through the
- * shared event publisher: idempotent producer, acks=all, Avro framed by the registry's schema id.
+ * process's event store: idempotent producer, acks=all, Avro framed by the registry's schema id.
+ * Closing it leaves the store open: the process closes the store last.
  */
-export function kafkaSecurityEventLog(deps: {
-  kafka: Kafka;
-  wire: EventWire;
-  topicPrefix: string;
-  logger: Logger;
-}): SecurityEventLog {
-  const publisher = createEventPublisher({ ...deps, requestTimeoutMs: 10_000 });
+export function kafkaSecurityEventLog(deps: { store: Pick<EventStore, 'append'> }): SecurityEventLog {
   return {
     async append(events) {
-      await publisher.publish(events);
+      await deps.store.append(events, { timeoutMs: 10_000 });
     },
-    close: () => publisher.close(),
+    close: async () => undefined,
   };
 }

@@ -2,8 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { systemClock } from '../core/clock.js';
 import { isTsunagiError } from '../core/errors.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
 import { identityConfigFor } from './hub-config.js';
 import { createIdentityHub } from './identity-hub.js';
@@ -23,11 +22,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'identity-cli', level: config.LOG_LEVEL });
+  const store = openEventStore(config, logger, { principal: 'ingest' });
   const hub = await createIdentityHub({
     config: identityConfigFor(config),
-    kafka: createKafka(config, logger, { principal: 'ingest' }),
-    wire: createEventWire(config),
-    topicPrefix: config.TOPIC_PREFIX,
+    store,
     clock: systemClock,
     logger,
   });
@@ -43,6 +41,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } finally {
     await hub.close();
+    await store.close();
   }
 }
 

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { TsunagiError } from '../core/errors.js';
 import { type Result, refuse } from '../core/result.js';
 import type { Logger } from '../platform/logger.js';
-import { codeKey, codeSealContext, evolveCodeRow } from './code-view.js';
+import { codeKey, codeMapView, codeSealContext } from './code-view.js';
 import { type AgencyCode, deriveCode, HolderId, type Ppid, parseCode } from './codes.js';
 import { type AgencyCodeIssued, type AgencyCodeLog, appendToLog, type CodeKind } from './event-log.js';
 import { type IdentityStore, storeWrite } from './identity-store.js';
@@ -53,6 +53,9 @@ const holder = (value: string, path: string): string => {
   return value;
 };
 
+/** The code map's rows do not depend on where their event sits in the log. */
+const NO_POSITION = { topic: '', partition: 0, offset: '0' };
+
 export function createCodeRegistry(deps: CodeRegistryDeps): CodeRegistry {
   const { store, log, hubKeys, vaultKeys, clock, logger } = deps;
 
@@ -84,9 +87,10 @@ export function createCodeRegistry(deps: CodeRegistryDeps): CodeRegistry {
   };
 
   const apply = async (event: AgencyCodeIssued): Promise<void> => {
-    const key = codeKey(event.codeKind, event.agencyId, event.agencyCode);
-    const next = evolveCodeRow(store.codes.get(key), event);
-    if (next) await storeWrite('code issued', () => store.codes.put(key, next));
+    const key = codeMapView.keyOf(event, NO_POSITION) as string;
+    const row = store.codes.get(key);
+    const next = codeMapView.evolve(row, event, NO_POSITION);
+    if (next && next !== row) await storeWrite('code issued', () => store.codes.put(key, next));
   };
 
   const resolve = async (

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { viewOf } from '../platform/memory-view.js';
 import { base32 } from './base32.js';
-import { evolveCodeMap } from './code-view.js';
+import { codeMapView } from './code-view.js';
 import { deriveCode, parseCode } from './codes.js';
 import { generateDevKeys } from './dev-keys.js';
 import { parseKeyRing } from './keys.js';
@@ -152,8 +153,10 @@ describe('agency code registry', () => {
     expect(await fresh.codes.resolveAgencyCode('131016', code)).toEqual({ ok: true, linkageId: person });
     const [event] = codeLog.entries;
     if (!event) throw new Error('no event');
-    const once = evolveCodeMap(new Map(), event);
-    expect(evolveCodeMap(once, event)).toBe(once);
+    const once = viewOf(codeMapView, [event]);
+    const twice = viewOf(codeMapView, [event, event]);
+    expect(twice.range({ prefix: '' })).toEqual(once.range({ prefix: '' }));
+    expect(once.range({ prefix: '' })).toHaveLength(1);
   });
 });
 

@@ -1,4 +1,7 @@
+import type { ViewDefinition } from '../platform/view.js';
+import { Topics } from '../schemas/topics.js';
 import type { AgencyCodeIssued, CodeKind } from './event-log.js';
+import { agencyCodeIssuedCodec } from './identity-codecs.js';
 import type { CodeRecord } from './identity-store.js';
 
 /** Row key of the reverse index: one row per issued code, scoped to its holder. */
@@ -27,12 +30,16 @@ export function evolveCodeRow(
   };
 }
 
-/** The same evolve over an in-memory map, for tools and tests that hold the view in memory. */
-export function evolveCodeMap(
-  view: ReadonlyMap<string, CodeRecord>,
-  event: AgencyCodeIssued,
-): ReadonlyMap<string, CodeRecord> {
-  const key = codeKey(event.codeKind, event.agencyId, event.agencyCode);
-  const next = evolveCodeRow(view.get(key), event);
-  return next ? new Map(view).set(key, next) : view;
-}
+/**
+ * THE code map (reverse index code → sealed linkage id) as a view of the `agency-codes` topic: the
+ * identity hub folds it into its store when issuing and when rebuilding, the projector keeps a
+ * read-only copy. The topic carries identity records, not domain events: decoded with identity's codec.
+ */
+export const codeMapView: ViewDefinition<CodeRecord, AgencyCodeIssued> = {
+  name: 'code-map',
+  version: 1,
+  topics: [Topics.agencyCodes],
+  decode: (value, wire) => agencyCodeIssuedCodec(wire).decode(value),
+  keyOf: (event) => codeKey(event.codeKind, event.agencyId, event.agencyCode),
+  evolve: (row, event) => evolveCodeRow(row, event) ?? row,
+};

@@ -1,5 +1,5 @@
-import { infraPaths } from '../infra/paths.js';
 import type { InfraConfig } from '../platform/config.js';
+import { infraPaths } from '../platform/paths.js';
 import { ensureDevKeys } from './dev-keys.js';
 import { type IdentityConfig, loadIdentityConfig } from './keys.js';
 

@@ -1,10 +1,8 @@
-import type { Kafka } from 'kafkajs';
 import type { Clock } from '../core/clock.js';
+import type { EventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
-import { Topics, topicName } from '../schemas/topics.js';
 import { type CertificateBindings, createCertificateBindings } from './certificate-binding.js';
 import { type CodeRegistry, createCodeRegistry } from './code-registry.js';
-import type { RecordWire } from './identity-codecs.js';
 import { openIdentityStore } from './identity-store.js';
 import {
   createKafkaAgencyCodeLog,
@@ -23,41 +21,23 @@ export interface IdentityHub {
 
 /**
  * Wires the identity hub for production: the lmdb store in `config.storeDir`, the vault's log on
- * `<prefix>identity-enrolments`, the code map's log on `<prefix>agency-codes`, the certificate
- * bindings' log on `<prefix>certificate-bindings` (all registry-framed). Pass `rebuild: true` after
+ * `identity-enrolments`, the code map's log on `agency-codes`, the certificate bindings' log on
+ * `certificate-bindings` (all registry-framed, through the process's event store). Pass `rebuild: true` after
  * restoring or losing the store: the three views are rebuilt by a replay of their topics before use.
  */
 export async function createIdentityHub(deps: {
   config: IdentityConfig;
-  kafka: Kafka;
-  /** Frames the identity topics' records (platform/event-wire.ts). */
-  wire: RecordWire;
-  topicPrefix: string;
+  store: Pick<EventStore, 'append' | 'follow'>;
   clock: Clock;
   logger: Logger;
   rebuild?: boolean;
 }): Promise<IdentityHub> {
-  const { config, kafka, wire, topicPrefix, clock } = deps;
+  const { config, clock } = deps;
   const logger = deps.logger.child({ component: 'identity' });
   const store = openIdentityStore(config.storeDir);
-  const enrolments = createKafkaEnrolmentLog({
-    kafka,
-    wire,
-    topic: topicName(topicPrefix, Topics.identityEnrolments),
-    logger,
-  });
-  const codeLog = createKafkaAgencyCodeLog({
-    kafka,
-    wire,
-    topic: topicName(topicPrefix, Topics.agencyCodes),
-    logger,
-  });
-  const certificateLog = createKafkaCertificateBindingLog({
-    kafka,
-    wire,
-    topic: topicName(topicPrefix, Topics.certificateBindings),
-    logger,
-  });
+  const enrolments = createKafkaEnrolmentLog({ store: deps.store, logger });
+  const codeLog = createKafkaAgencyCodeLog({ store: deps.store, logger });
+  const certificateLog = createKafkaCertificateBindingLog({ store: deps.store, logger });
   const { hubKeys, vaultKeys } = config;
   const hub: IdentityHub = {
     vault: createVault({ store, log: enrolments, keys: vaultKeys, clock, logger }),

@@ -7,7 +7,7 @@ export {
 } from './certificate-binding.js';
 export { certificateKey, evolveCertificateRow } from './certificate-view.js';
 export { type CodeRefusal, type CodeRegistry, createCodeRegistry } from './code-registry.js';
-export { codeKey, evolveCodeMap, evolveCodeRow } from './code-view.js';
+export { codeKey, codeMapView, evolveCodeRow } from './code-view.js';
 export { type AgencyCode, HolderId, type Ppid, parseCode } from './codes.js';
 export { type DevKeys, ensureDevKeys, generateDevKeys } from './dev-keys.js';
 export type {
@@ -27,7 +27,7 @@ export {
   createKafkaAgencyCodeLog,
   createKafkaCertificateBindingLog,
   createKafkaEnrolmentLog,
-  createKafkaEventLog,
+  createStoreEventLog,
 } from './kafka-enrolment-log.js';
 export {
   type IdentityConfig,

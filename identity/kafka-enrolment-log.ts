@@ -1,7 +1,9 @@
-import type { Kafka, Producer } from 'kafkajs';
-import { TsunagiError } from '../core/errors.js';
+import { isTsunagiError } from '../core/errors.js';
+import { CONSUMER_GROUPS } from '../platform/consumer-groups.js';
+import type { EventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
-import { readToEnd } from '../platform/read-to-end.js';
+import type { TopicName } from '../schemas/topics.js';
+import { Topics } from '../schemas/topics.js';
 import type { AgencyCodeIssued, CertificateBound, EventLog, IdentityEnrolled } from './event-log.js';
 import {
   agencyCodeIssuedCodec,
@@ -15,121 +17,85 @@ export interface KafkaEventLog<E> extends EventLog<E> {
   close(): Promise<void>;
 }
 
-interface KafkaEventLogOptions<E> {
-  kafka: Kafka;
-  /** Full topic name, prefix included. */
-  topic: string;
-  codec: EventCodec<E>;
-  keyOf(event: E): string;
+interface StoreEventLogOptions<E> {
+  store: Pick<EventStore, 'append' | 'follow'>;
+  topic: TopicName;
+  codec: (wire: RecordWire) => EventCodec<E>;
+  keyOf(entry: E): string;
   logger: Logger;
 }
 
+type Decoded<E> = { entry: E } | { refused: unknown };
+
 /**
- * An EventLog on one Kafka topic. `append` resolves after the idempotent producer's send with
- * acks=all was acknowledged. `replay` reads every partition from its earliest offset up to the end
- * offset seen when it was called, with a throw-away consumer group, and commits nothing.
+ * An EventLog on one topic of the event store. `append` resolves after the record was acknowledged
+ * with acks=all (the store's queue sends concurrent enrolments together; each caller still waits for
+ * its own). `replay` reads every partition from its earliest offset up to the end offsets seen when it
+ * was called, under a throw-away group, and commits nothing; a record that is not one of this log's
+ * (another schema, unframed bytes) stops the replay with that error instead of being misread or skipped.
  */
-export function createKafkaEventLog<E>(options: KafkaEventLogOptions<E>): KafkaEventLog<E> {
-  const { kafka, topic, codec, keyOf, logger } = options;
-  let producer: Promise<Producer> | undefined;
-  const connectedProducer = () => {
-    producer ??= (async () => {
-      const made = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await made.connect();
-      return made;
-    })();
-    return producer;
-  };
-
-  // Appends made while a send is in flight go out together in the next send: one round trip
-  // for many enrolments. Each caller still resolves only once its own entry is acknowledged.
-  // Encoding may wait for the registry (first schema id lookup); the queue keeps append order.
-  type Message = { key: string; value: Buffer };
-  type Pending = { message: Promise<Message>; resolve(): void; reject(error: unknown): void };
-  let queue: Pending[] = [];
-  let _sending: Promise<void> | undefined;
-  const drain = async (): Promise<void> => {
-    while (queue.length > 0) {
-      const encoded: Array<{ pending: Pending; message: Message }> = [];
-      try {
-        const ready = await connectedProducer();
-        const batch = queue;
-        queue = [];
-        const settled = await Promise.allSettled(batch.map((p) => p.message));
-        for (const [i, result] of settled.entries()) {
-          const pending = batch[i] as Pending;
-          if (result.status === 'fulfilled') encoded.push({ pending, message: result.value });
-          else pending.reject(result.reason);
-        }
-        if (encoded.length > 0) {
-          await ready.send({ topic, acks: -1, messages: encoded.map((e) => e.message) });
-        }
-        for (const { pending } of encoded) pending.resolve();
-      } catch (cause) {
-        producer = undefined;
-        const failed = encoded.length > 0 ? encoded.map((e) => e.pending) : queue.splice(0);
-        const error = new TsunagiError('BROKER_UNAVAILABLE', `append to ${topic} was not acknowledged`, {
-          cause,
-        });
-        for (const p of failed) p.reject(error);
-      }
-    }
-  };
-
+export function createStoreEventLog<E>(options: StoreEventLogOptions<E>): KafkaEventLog<E> {
+  const { store, topic, codec, keyOf, logger } = options;
   return {
-    append(event) {
-      return new Promise<void>((resolve, reject) => {
-        const message = codec.encode(event).then((value) => ({ key: keyOf(event), value }));
-        message.catch(() => undefined); // reported to this caller by drain, not as an unhandled rejection
-        queue.push({ message, resolve, reject });
-        _sending ??= drain().finally(() => {
-          _sending = undefined;
-        });
-      });
+    async append(entry) {
+      await store.append([{ topic, key: keyOf(entry), value: (wire) => codec(wire).encode(entry) }]);
     },
 
     async replay(onEntry) {
-      await readToEnd(
-        kafka,
-        topic,
-        async (message) => {
-          if (message.value) await onEntry(await codec.decode(message.value));
+      const decode = async (value: Buffer, wire: RecordWire): Promise<Decoded<E>> => {
+        try {
+          return { entry: await codec(wire).decode(value) };
+        } catch (refused) {
+          if (isTsunagiError(refused) && refused.retriable) throw refused;
+          return { refused };
+        }
+      };
+      const following = await store.follow<Decoded<E>>(
+        [topic],
+        { kind: 'earliest', groupPrefix: CONSUMER_GROUPS.identityReplay.prefix },
+        async (batch) => {
+          for (const record of batch.records) {
+            if (record.kind !== 'event') continue;
+            if ('refused' in record.event) throw record.event.refused;
+            await onEntry(record.event.entry);
+          }
         },
-        'tsunagi-identity-replay',
+        { decode, until: 'caught-up' },
       );
+      await following.done;
       logger.info({ topic }, 'event log replayed');
     },
 
-    async close() {
-      const ready = producer;
-      producer = undefined;
-      if (ready) await (await ready).disconnect();
-    },
+    // The store belongs to the process; it closes it.
+    close: async () => undefined,
   };
 }
 
-type IdentityLogOptions = { kafka: Kafka; topic: string; wire: RecordWire; logger: Logger };
+type IdentityLogOptions = { store: Pick<EventStore, 'append' | 'follow'>; logger: Logger };
 
 /** The vault's log: topic `identity-enrolments`, registry-framed, keyed by the hex keyed hash. */
-export const createKafkaEnrolmentLog = ({ wire, ...options }: IdentityLogOptions) =>
-  createKafkaEventLog<IdentityEnrolled>({
+export const createKafkaEnrolmentLog = (options: IdentityLogOptions) =>
+  createStoreEventLog<IdentityEnrolled>({
     ...options,
-    codec: identityEnrolledCodec(wire),
+    topic: Topics.identityEnrolments,
+    codec: identityEnrolledCodec,
     keyOf: (event) => event.keyedHash.toString('hex'),
   });
 
 /** The code map's log: topic `agency-codes`, registry-framed, keyed by the holder (agency or service) id. */
-export const createKafkaAgencyCodeLog = ({ wire, ...options }: IdentityLogOptions) =>
-  createKafkaEventLog<AgencyCodeIssued>({
+export const createKafkaAgencyCodeLog = (options: IdentityLogOptions) =>
+  createStoreEventLog<AgencyCodeIssued>({
     ...options,
-    codec: agencyCodeIssuedCodec(wire),
+    topic: Topics.agencyCodes,
+    codec: agencyCodeIssuedCodec,
     keyOf: (event) => event.agencyId,
   });
 
 /** The certificate bindings' log: topic `certificate-bindings`, keyed by the hex keyed hash of the certificate name. */
-export const createKafkaCertificateBindingLog = ({ wire, ...options }: IdentityLogOptions) =>
-  createKafkaEventLog<CertificateBound>({
+export const createKafkaCertificateBindingLog = (options: IdentityLogOptions) =>
+  createStoreEventLog<CertificateBound>({
     ...options,
-    codec: certificateBoundCodec(wire),
+    topic: Topics.certificateBindings,
+    codec: certificateBoundCodec,
     keyOf: (event) => event.keyedHash.toString('hex'),
   });

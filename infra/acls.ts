@@ -1,4 +1,5 @@
 import { TsunagiError } from '../core/errors.js';
+import { agencyGroupPrefix } from '../platform/consumer-groups.js';
 import { HUB_PRINCIPALS, type HubPrincipal } from '../platform/kafka-credentials.js';
 import { agencyNotificationTopic, Topics } from '../schemas/topics.js';
 import { SUPER_USERS } from './broker-security.js';
@@ -148,6 +149,11 @@ export const HUB_ROWS: readonly HubRow[] = [
     grants: [...reads(T.deadLetters, T.securityAudit), ...groups('operator-')],
   },
   {
+    principal: 'reconcile',
+    what: 'reconciliation: reads the access trail to compare it with the answers received and the history view',
+    grants: [...reads(T.accessTrail), ...groups('reconcile-')],
+  },
+  {
     principal: 'registry',
     what: 'schema registry (deployment): its kafkasql journal, snapshots and events',
     grants: [
@@ -162,9 +168,6 @@ export const HUB_ROWS: readonly HubRow[] = [
 
 /** Agency ids become principals, topic names and group prefixes: no dots (a dot would nest names). */
 const AGENCY_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
-/** The consumer-group prefix an agency's consumers must use: `agency.<id>.` */
-export const agencyGroupPrefix = (agencyId: string): string => `agency.${agencyId}.`;
 
 /** An agency reads its own notification topic with its own groups, and nothing else. */
 export function agencyRow(agencyId: string): PrincipalRow {

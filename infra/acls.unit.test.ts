@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { agencyGroup } from '../consumers/agency-consumer.js';
 import { TsunagiError } from '../core/errors.js';
+import { agencyGroupPrefix, CONSUMER_GROUPS } from '../platform/consumer-groups.js';
 import { HUB_PRINCIPALS } from '../platform/kafka-credentials.js';
 import { Topics } from '../schemas/topics.js';
-import { aclBindings, aclTable, agencyGroupPrefix, agencyRow, HUB_ROWS } from './acls.js';
+import { aclBindings, aclTable, agencyRow, HUB_ROWS } from './acls.js';
 import { SUPER_USERS } from './broker-security.js';
 
 const topicGrants = (principal: string) =>
@@ -96,5 +97,17 @@ describe('the Kafka ACL table', () => {
     expect(() => agencyGroup('jps', 'agency.hello-work.consumer')).toThrow(
       "--group must start with agency.jps. (the agency's own groups)",
     );
+  });
+
+  it("grants every reader's consumer group to the principals that run it", () => {
+    for (const { prefix, principals } of Object.values(CONSUMER_GROUPS))
+      for (const principal of principals) {
+        const row = HUB_ROWS.find((r) => r.principal === principal);
+        const grants = row?.grants.filter((g) => g.resource === 'group') ?? [];
+        expect(
+          grants.some((g) => g.pattern === 'prefixed' && prefix.startsWith(g.name)),
+          `${principal} may use groups ${prefix}*`,
+        ).toBe(true);
+      }
   });
 });

@@ -30,3 +30,18 @@ export function brokerSecurityProperties(files: {
     'super.users': SUPER_USERS.map((p) => `User:${p}`).join(';'),
   };
 }
+
+/**
+ * Replication of a three-node cluster, shared by the local cluster (infra/kafka-cluster.ts) and the
+ * deployment descriptor: three copies of everything, and a write with acks=all is acknowledged only
+ * once at least two of them hold it; a replica that fell behind is never elected leader (it would
+ * drop acknowledged records).
+ */
+export const CLUSTER_REPLICATION_PROPERTIES = {
+  'default.replication.factor': '3',
+  'min.insync.replicas': '2',
+  'offsets.topic.replication.factor': '3',
+  'transaction.state.log.replication.factor': '3',
+  'transaction.state.log.min.isr': '2',
+  'unclean.leader.election.enable': 'false',
+} as const;

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { isTsunagiError } from '../core/errors.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { librdkafkaProperties } from '../platform/kafka-credentials.js';
@@ -5,8 +6,10 @@ import { createLogger } from '../platform/logger.js';
 import { provision } from './provision.js';
 import { infraDown, infraReset, infraStatus, infraUp } from './stack.js';
 
-const USAGE = `usage: npm run infra -- <up|down|status|reset|provision|kafka-properties PRINCIPAL>
+const USAGE = `usage: npm run infra -- <up|down|status|reset|provision|kafka-properties PRINCIPAL> [--brokers 1|3]
   up         fetch (once) and start Kafka, the schema registry and ClickHouse on loopback, then provision
+             (--brokers 3, or KAFKA_BROKER_COUNT=3: a three-node KRaft cluster, replication factor 3,
+             min.insync.replicas=2; give the same option to the other commands for that home)
   down       stop the servers infra/ started (by recorded PID)
   status     show each server's state, PID, endpoint and log file
   reset      down, then delete their data (the download cache is kept)
@@ -14,8 +17,16 @@ const USAGE = `usage: npm run infra -- <up|down|status|reset|provision|kafka-pro
   kafka-properties PRINCIPAL
              print librdkafka client properties (confluent-kafka, kcat -F) to connect as PRINCIPAL`;
 
-async function main(command: string | undefined, argument: string | undefined): Promise<number> {
-  const config = loadInfraConfig();
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { brokers: { type: 'string' } },
+  });
+  const [command, argument] = positionals;
+  const config = loadInfraConfig(
+    values.brokers === undefined ? process.env : { ...process.env, KAFKA_BROKER_COUNT: values.brokers },
+  );
   const logger = createLogger({ name: 'infra' });
   switch (command) {
     case 'up': {
@@ -60,7 +71,7 @@ async function main(command: string | undefined, argument: string | undefined): 
   }
 }
 
-main(process.argv[2], process.argv[3]).then(
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(isTsunagiError(error) ? `infra: ${error.code}: ${error.message}` : error);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AclOperation, PrincipalRow } from './acls.js';
-import { brokerSecurityProperties } from './broker-security.js';
+import { brokerSecurityProperties, CLUSTER_REPLICATION_PROPERTIES } from './broker-security.js';
 import { kafkaAclTable } from './provision.js';
 
 /**
@@ -39,13 +39,8 @@ export function brokerProperties(nodeId: number): string {
       'listener.security.protocol.map': 'INTERNAL:SSL,CONTROLLER:SSL',
       ...brokerSecurityProperties({ keystore: SECRETS.keystore, truststore: SECRETS.truststore }),
       'log.dirs': '/var/lib/kafka/data',
-      'default.replication.factor': 3,
-      'min.insync.replicas': 2,
-      'offsets.topic.replication.factor': 3,
-      'transaction.state.log.replication.factor': 3,
-      'transaction.state.log.min.isr': 2,
+      ...CLUSTER_REPLICATION_PROPERTIES,
       'auto.create.topics.enable': 'false',
-      'unclean.leader.election.enable': 'false',
     }),
     '',
   ].join('\n');

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka, type KafkaClientOptions } from '../platform/kafka.js';
 import { localCredentialFiles } from '../platform/kafka-credentials.js';
+import { provisionTopics } from '../platform/topic-provisioning.js';
 import {
   AGENCY_NOTIFICATION_SPEC,
   agencyNotificationTopic,
@@ -22,7 +23,6 @@ import { agencyRow } from './acls.js';
 import { createKafkaCa } from './kafka-pki.js';
 import { loadLocalCa, writePrincipalCredentials } from './kafka-secrets.js';
 import { provisionAcls } from './provision-acls.js';
-import { provisionTopics } from './provision-topics.js';
 
 /**
  * The broker as an outsider meets it: mutual TLS on every connection, and an agency confined to its

@@ -10,7 +10,8 @@ import { createKafkaCa, issueKafkaCertificate, type KafkaCa, loadKafkaCa } from 
  * principal. The folder is 0700 and every file 0600. Nothing here is ever committed; a deployment
  * brings its own PKI (docs/deployment.md).
  */
-export const brokerKeystoreFile = (dir: string): string => join(dir, 'broker.keystore.pem');
+export const brokerKeystoreFile = (dir: string, nodeId?: number): string =>
+  join(dir, nodeId === undefined ? 'broker.keystore.pem' : `broker-${nodeId}.keystore.pem`);
 const caFiles = (dir: string) => ({ cert: join(dir, 'ca.pem'), key: join(dir, 'ca.key') });
 
 /** Host names and addresses the local broker's certificate is valid for. */
@@ -48,15 +49,18 @@ async function ensureCa(dir: string, logger: Logger): Promise<KafkaCa> {
 }
 
 /**
- * The CA and the broker's keystore (its key, its certificate and the CA, in one PEM file as
- * Kafka's `ssl.keystore.type=PEM` reads it); made once, kept across restarts and resets.
+ * The CA and a broker's keystore (its key, its certificate and the CA, in one PEM file as
+ * Kafka's `ssl.keystore.type=PEM` reads it); made once, kept across restarts and resets. Each node
+ * of the local cluster has its own key and certificate (`nodeId`); all are CN `broker`, the
+ * brokers' super-user principal.
  */
 export async function ensureBrokerSecrets(
   dir: string,
   logger: Logger,
+  nodeId?: number,
 ): Promise<{ keystore: string; truststore: string }> {
   const ca = await ensureCa(dir, logger);
-  const keystore = brokerKeystoreFile(dir);
+  const keystore = brokerKeystoreFile(dir, nodeId);
   if (!existsSync(keystore)) {
     const broker = await issueKafkaCertificate(ca, 'broker', { hosts: LOCAL_BROKER_HOSTS });
     writeSecret(keystore, `${broker.keyPem}${broker.certPem}${ca.certPem}`);

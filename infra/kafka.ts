@@ -4,8 +4,8 @@ import { logLevel } from 'kafkajs';
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import { createLogger, type Logger } from '../platform/logger.js';
-import { brokerSecurityProperties } from './broker-security.js';
-import { brokerKeystoreFile, ensureBrokerSecrets, ensurePrincipalCredentials } from './kafka-secrets.js';
+import { checkKafkaLayout, formattedClusterId, type KafkaNode, kafkaNodes } from './kafka-cluster.js';
+import { ensureBrokerSecrets, ensurePrincipalCredentials } from './kafka-secrets.js';
 import { infraPaths } from './paths.js';
 import { requireTool, runToCompletion, startDetached } from './process.js';
 import type { InfraService } from './service.js';
@@ -40,97 +40,119 @@ export function fetchKafkaRuntime(cacheDir: string, logger: Logger): string {
   return libs;
 }
 
-/**
- * Both listeners speak mutual TLS and every request is authorised by KRaft's StandardAuthorizer
- * against the ACLs of infra/acls.ts; see broker-security.ts for the settings shared with the
- * deployment descriptor.
- */
-function serverProperties(config: InfraConfig, dataDir: string): string {
-  return [
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${config.KAFKA_CONTROLLER_PORT}`,
-    `listeners=SSL://127.0.0.1:${config.KAFKA_PORT},CONTROLLER://127.0.0.1:${config.KAFKA_CONTROLLER_PORT}`,
-    `advertised.listeners=SSL://127.0.0.1:${config.KAFKA_PORT}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=SSL',
-    'listener.security.protocol.map=SSL:SSL,CONTROLLER:SSL',
-    ...Object.entries(
-      brokerSecurityProperties({
-        keystore: brokerKeystoreFile(config.kafkaSecretsDir),
-        truststore: join(config.kafkaSecretsDir, 'ca.pem'),
-      }),
-    ).map(([key, value]) => `${key}=${value}`),
-    `log.dirs=${join(dataDir, 'logs')}`,
-    'num.partitions=3',
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'min.insync.replicas=1',
-    'group.initial.rebalance.delay.ms=0',
-    'auto.create.topics.enable=false',
-    'log.retention.hours=-1',
-    '',
-  ].join('\n');
-}
+/** Runs `work` once, however many nodes ask for it (the nodes of a cluster prepare concurrently). */
+const once = <A, T>(work: (arg: A) => Promise<T>): ((arg: A) => Promise<T>) => {
+  let result: Promise<T> | undefined;
+  return (arg) => {
+    result ??= work(arg);
+    return result;
+  };
+};
 
-export function kafkaService(config: InfraConfig): InfraService {
+/**
+ * The local Kafka as infra services: one broker (`kafka`), or with KAFKA_BROKER_COUNT=3 three
+ * nodes `kafka-1..3` (kafka-cluster.ts). Every listener speaks mutual TLS and every request is
+ * authorised by KRaft's StandardAuthorizer against the ACLs of infra/acls.ts; see
+ * broker-security.ts for the settings shared with the deployment descriptor.
+ */
+export function kafkaServices(config: InfraConfig): InfraService[] {
   const paths = infraPaths(config.home);
-  const dataDir = paths.data('kafka');
-  const propsFile = join(dataDir, 'server.properties');
+  const nodes = kafkaNodes(config);
   const libs = join(paths.cache, `kafka-${KAFKA_VERSION}`, 'libs');
-  const classpath = `${libs}/*`;
   const java = (main: string, args: string[]) => [
     '-cp',
-    classpath,
+    `${libs}/*`,
     `-Dlog4j.configuration=file:${LOG4J}`,
     main,
     ...args,
   ];
+  // The runtime, the CA and the cluster id are made once for all nodes (they prepare concurrently).
+  const shared = once(async (logger: Logger) => {
+    checkKafkaLayout(config);
+    fetchKafkaRuntime(paths.cache, logger);
+    for (const node of nodes)
+      await ensureBrokerSecrets(config.kafkaSecretsDir, logger, nodes.length > 1 ? node.nodeId : undefined);
+    await ensurePrincipalCredentials(config.kafkaSecretsDir, ['admin'], logger);
+    return (
+      formattedClusterId(nodes) ??
+      (runToCompletion('java', java('kafka.tools.StorageTool', ['random-uuid']), {
+        what: 'kafka-storage random-uuid',
+      })
+        .trim()
+        .split('\n')
+        .pop() as string)
+    );
+  });
+  return nodes.map((node) => kafkaNodeService(config, node, { libs, java, shared }));
+}
+
+/**
+ * The Kafka processes of both layouts (one broker, three nodes), so `infra down` stops whichever this
+ * home runs even when KAFKA_BROKER_COUNT is not set as it was at `up`.
+ */
+export function kafkaServicesOfEitherLayout(config: InfraConfig): InfraService[] {
+  return ([1, 3] as const).flatMap((count) => {
+    try {
+      return kafkaServices({ ...config, KAFKA_BROKER_COUNT: count });
+    } catch {
+      return []; // ports that cannot hold three nodes: that layout was never started here
+    }
+  });
+}
+
+function kafkaNodeService(
+  config: InfraConfig,
+  node: KafkaNode,
+  runtime: {
+    libs: string;
+    java: (main: string, args: string[]) => string[];
+    shared: (logger: Logger) => Promise<string>;
+  },
+): InfraService {
+  const paths = infraPaths(config.home);
+  const propsFile = join(node.dataDir, 'server.properties');
+  const { java } = runtime;
+  const address = `127.0.0.1:${node.brokerPort}`;
 
   return {
-    name: 'kafka',
-    process: { name: 'kafka', pidFile: paths.pidFile('kafka'), logFile: paths.log('kafka'), marker: libs },
-    ports: [config.KAFKA_PORT, config.KAFKA_CONTROLLER_PORT],
+    name: node.name,
+    // The cache path is the marker; in a cluster the properties file tells the nodes apart.
+    process: {
+      name: node.name,
+      pidFile: paths.pidFile(node.name),
+      logFile: paths.log(node.name),
+      marker: node.name === 'kafka' ? runtime.libs : propsFile,
+    },
+    ports: [node.brokerPort, node.controllerPort],
     startupTimeoutMs: 90_000,
-    endpoint: `SSL://127.0.0.1:${config.KAFKA_PORT}, mutual TLS, ACLs (KRaft controller 127.0.0.1:${config.KAFKA_CONTROLLER_PORT}, mutual TLS)`,
+    endpoint: `SSL://${address}, mutual TLS, ACLs (KRaft controller 127.0.0.1:${node.controllerPort}, mutual TLS)`,
     // A broker started with other settings (e.g. before TLS and ACLs) is restarted with these.
-    isStale: () =>
-      existsSync(propsFile) && readFileSync(propsFile, 'utf8') !== serverProperties(config, dataDir),
+    isStale: () => existsSync(propsFile) && readFileSync(propsFile, 'utf8') !== node.properties,
     async prepare(logger) {
-      fetchKafkaRuntime(paths.cache, logger);
-      await ensureBrokerSecrets(config.kafkaSecretsDir, logger);
-      await ensurePrincipalCredentials(config.kafkaSecretsDir, ['admin'], logger);
-      mkdirSync(dataDir, { recursive: true });
-      writeFileSync(propsFile, serverProperties(config, dataDir));
-      if (!existsSync(join(dataDir, 'logs', 'meta.properties'))) {
-        const clusterId = runToCompletion('java', java('kafka.tools.StorageTool', ['random-uuid']), {
-          what: 'kafka-storage random-uuid',
-        })
-          .trim()
-          .split('\n')
-          .pop() as string;
+      const clusterId = await runtime.shared(logger);
+      mkdirSync(node.dataDir, { recursive: true });
+      writeFileSync(propsFile, node.properties);
+      if (!existsSync(join(node.dataDir, 'logs', 'meta.properties'))) {
         runToCompletion(
           'java',
           java('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', propsFile, '--ignore-formatted']),
-          {
-            what: 'kafka-storage format',
-          },
+          { what: `kafka-storage format (${node.name})` },
         );
-        logger.info({ clusterId }, 'formatted KRaft storage');
+        logger.info({ clusterId, node: node.name }, 'formatted KRaft storage');
       }
     },
     launch() {
       return startDetached(this.process, 'java', [
-        '-Xms256m',
-        '-Xmx1g',
+        ...node.heap,
         '-XX:+UseG1GC',
         `-Dkafka.logs.dir=${join(config.home, 'logs')}`,
         ...java('kafka.Kafka', [propsFile]),
       ]);
     },
+    // Ready when this node answers on its own listener and is a registered, unfenced broker of a
+    // cluster that has an active controller (a cluster node alone has no quorum, so it waits for a peer).
     async isReady() {
-      const admin = createKafka(config, createLogger({ level: 'silent' }), {
+      const admin = createKafka({ ...config, kafkaBrokers: [address] }, createLogger({ level: 'silent' }), {
         principal: 'admin',
         clientId: 'tsunagi-infra',
         logLevel: logLevel.NOTHING,
@@ -140,7 +162,7 @@ export function kafkaService(config: InfraConfig): InfraService {
       try {
         await admin.connect();
         const cluster = await admin.describeCluster();
-        return cluster.brokers.length > 0 && cluster.controller !== null;
+        return cluster.controller !== null && cluster.brokers.some((b) => b.nodeId === node.nodeId);
       } finally {
         await admin.disconnect().catch(() => undefined);
       }

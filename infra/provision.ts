@@ -5,12 +5,12 @@ import { BUNDLED_SUBSCRIPTIONS_PATH, loadSubscriptionsFile } from '../consumers/
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
+import { provisionTopics } from '../platform/topic-provisioning.js';
 import { TOPIC_SPECS } from '../schemas/topics.js';
 import { aclTable, type PrincipalRow } from './acls.js';
 import { ensurePrincipalCredentials } from './kafka-secrets.js';
 import { provisionAcls } from './provision-acls.js';
 import { provisionSchemas } from './provision-schemas.js';
-import { provisionTopics } from './provision-topics.js';
 import { ensureBackwardCompatibility } from './registry-compatibility.js';
 
 /** The ACL table for the agencies that subscribe to notifications (the bundled subscriptions file). */
@@ -46,8 +46,15 @@ export async function provisionKafka(
   return rows;
 }
 
-/** Topics, ACLs, credentials, schemas and the analytics database; safe to run any number of times. */
-export async function provision(config: InfraConfig, logger: Logger): Promise<void> {
+/**
+ * Topics, ACLs, credentials, schemas and the analytics database; safe to run any number of times.
+ * `analytics: false` skips ClickHouse (the fault tier runs Kafka and the registry only).
+ */
+export async function provision(
+  config: InfraConfig,
+  logger: Logger,
+  options: { analytics?: boolean } = {},
+): Promise<void> {
   const admin = createKafka(config, logger, { principal: 'admin' }).admin();
   await admin.connect();
   let rows: PrincipalRow[];
@@ -66,5 +73,6 @@ export async function provision(config: InfraConfig, logger: Logger): Promise<vo
     );
   await ensureBackwardCompatibility(config, logger);
   await provisionSchemas(config, logger);
-  await provisionAnalytics(config, logger, readAnalyticsSettings().ANALYTICS_K);
+  if (options.analytics !== false)
+    await provisionAnalytics(config, logger, readAnalyticsSettings().ANALYTICS_K);
 }

@@ -3,7 +3,7 @@ import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { appServices } from './app-services.js';
 import { clickhouseService } from './clickhouse.js';
-import { kafkaService } from './kafka.js';
+import { kafkaServices, kafkaServicesOfEitherLayout } from './kafka.js';
 import { infraPaths } from './paths.js';
 import { runningPid, stopProcess } from './process.js';
 import { registryService } from './registry.js';
@@ -11,7 +11,7 @@ import { ensureUp, type InfraService, serviceState } from './service.js';
 
 /** Start order matters only for humans reading the log; each service is independent. */
 export const infraServices = (config: InfraConfig): InfraService[] => [
-  kafkaService(config),
+  ...kafkaServices(config),
   registryService(config),
   clickhouseService(config),
 ];
@@ -67,7 +67,12 @@ export async function servicesDown(config: InfraConfig, logger: Logger): Promise
 /** Stops only the processes infra/ started, by their recorded PIDs: our services first, then the servers. */
 export async function infraDown(config: InfraConfig, logger: Logger): Promise<string[]> {
   const stopped: string[] = [];
-  for (const s of [...appServices(config).reverse(), ...infraServices(config).reverse()]) {
+  const servers = [
+    clickhouseService(config),
+    registryService(config),
+    ...kafkaServicesOfEitherLayout(config),
+  ];
+  for (const s of [...appServices(config).reverse(), ...servers]) {
     const pid = runningPid(s.process);
     if (await stopProcess(s.process)) {
       stopped.push(s.name);

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeType, ResidentRecordChanged } from '../schemas/events.js';
-import { SAMPLE_EVENTS } from '../schemas/testing/samples.js';
+import { anEvent } from '../schemas/testing/events.js';
 import { checkBasicFourSinceIssuance } from './basic-four-check.js';
 import { createTestPki } from './testing/pki/index.js';
 
 const DAY = 86_400_000;
-const base = SAMPLE_EVENTS['resident-record-changed']?.[1] as ResidentRecordChanged;
+const base: ResidentRecordChanged = anEvent('ResidentRecordChanged');
 let der: Uint8Array;
 let issuedAt: Date;
 

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import { systemClock } from '../core/clock.js';
 import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
 import { readOneCertificate } from './certificate-files.js';
 import {
@@ -66,20 +65,23 @@ async function main(argv: readonly string[]): Promise<number> {
   const logger = createLogger({ name: 'jpki-cli', level: config.LOG_LEVEL });
   const issuerCertificate = parseCertificate(await readOneCertificate('--issuer-cert', args.issuerCert));
   if (!issuerCertificate) throw new TsunagiError('INTERNAL', 'a checked certificate did not parse');
-  const kafka = createKafka(config, logger, { principal: 'jpki-revocations' });
-  const service = await startRevocationService({
-    kafka,
-    wire: createEventWire(config),
-    topicPrefix: config.TOPIC_PREFIX,
-    clock: systemClock,
-    logger,
-  });
+  const store = openEventStore(config, logger, { principal: 'jpki-revocations' });
+  const service = await startRevocationService({ store, clock: systemClock, logger }).catch(
+    async (error: unknown) => {
+      await store.close();
+      throw error;
+    },
+  );
+  const close = async () => {
+    await service.close();
+    await store.close();
+  };
   const crl = createCrlIngest({
     logger,
     clock: systemClock,
     fetcher: createCrlFetcher(),
     publisher: service.publisher,
-    knownRevocations: service.feed.view,
+    knownRevocations: service.revocations,
     issuerCertificate,
   });
   const ingest = async (source: string) => {
@@ -94,7 +96,7 @@ async function main(argv: readonly string[]): Promise<number> {
       for (const source of args.sources) outcomes.push(await ingest(source));
       return outcomes.every((o) => o.ok) ? 0 : 1;
     } finally {
-      await service.close();
+      await close();
     }
   }
 
@@ -114,7 +116,7 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
   });
   schedule.stop();
-  await service.close();
+  await close();
   return 0;
 }
 

@@ -5,8 +5,8 @@ import type { Clock } from '../core/clock.js';
 import { TsunagiError } from '../core/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { type CrlRefusal, diffRevocations, validateCrl } from './crl.js';
-import type { CertificateStatusEvent, RevocationPublisher } from './revocation.js';
-import type { RevocationView } from './revocation-view.js';
+import type { CertificateStatusDraft, RevocationPublisher } from './revocation.js';
+import type { RevocationRows } from './revocation-view.js';
 
 /** A CRL location: an http(s) URL or a file path. */
 export const CrlSource = z.union([
@@ -50,8 +50,8 @@ export interface CrlIngestDeps {
   clock: Clock;
   fetcher: CrlFetcher;
   publisher: RevocationPublisher;
-  /** The revocation view as of now, so only new revocations are published. */
-  knownRevocations: () => RevocationView;
+  /** The revocations view as of now, so only new revocations are published. */
+  knownRevocations: RevocationRows;
   /** The CA that issues the CRL (the intermediate for card certificates). */
   issuerCertificate: Uint8Array | pkijs.Certificate;
 }
@@ -82,10 +82,13 @@ export function createCrlIngest(deps: CrlIngestDeps) {
       }
       const { crl } = validated;
       const nextUpdate = crl.nextUpdate as Date; // validateCrl refuses a CRL without one
-      const revocations = diffRevocations(deps.knownRevocations(), crl);
-      const events: CertificateStatusEvent[] = [
+      const revocations = diffRevocations(deps.knownRevocations, crl);
+      const events: CertificateStatusDraft[] = [
         ...revocations,
-        { type: 'RevocationListIngested', issuer: crl.issuer, thisUpdate: crl.thisUpdate, nextUpdate },
+        {
+          type: 'RevocationListIngested',
+          data: { issuer: crl.issuer, thisUpdate: crl.thisUpdate, nextUpdate },
+        },
       ];
       await deps.publisher.publish(events);
       log.info(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTsunagiError } from '../core/errors.js';
+import { memoryView } from '../platform/memory-view.js';
 import {
   createCrlFetcher,
   createCrlIngest,
@@ -10,10 +11,11 @@ import {
   scheduleCrlIngest,
   type Timer,
 } from './crl-ingest.js';
-import type { CertificateStatusEvent, RevocationPublisher } from './revocation.js';
-import { emptyRevocationView, evolveAll, isRevoked, type RevocationView } from './revocation-view.js';
+import type { CertificateStatusDraft, RevocationPublisher } from './revocation.js';
+import { isRevoked, revocationsView } from './revocation-view.js';
 import { createTestPki, type TestPki } from './testing/pki/index.js';
 import { manualClock, silentLogger } from './testing/pki/support.js';
+import { statusEvents } from './testing/revocations.js';
 
 const ISSUER = 'C=JP,O=Tsunagi Test JPKI,CN=Test Issuing CA';
 const URL_A = 'https://crl.example.test/jpki.crl';
@@ -28,17 +30,18 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A publisher that feeds the view, as the Kafka consumer will. */
+/** A publisher that feeds the view, as the reader of the topic will. */
 function recordingPublisher() {
-  let view: RevocationView = emptyRevocationView;
-  const published: CertificateStatusEvent[][] = [];
+  const view = memoryView(revocationsView);
+  const published: CertificateStatusDraft[][] = [];
   const publisher: RevocationPublisher = {
-    publish: async (events) => {
-      published.push([...events]);
-      view = evolveAll(view, events);
+    publish: async (statuses) => {
+      published.push([...statuses]);
+      for (const event of statusEvents(statuses))
+        view.apply(event, { topic: 't', partition: 0, offset: '0' });
     },
   };
-  return { publisher, published, view: () => view };
+  return { publisher, published, view };
 }
 
 const entry = (serialNumber: string) => ({
@@ -80,7 +83,7 @@ describe('CRL ingest', () => {
       ['RevocationListIngested'],
       ['CertificateRevoked', 'RevocationListIngested'],
     ]);
-    expect(isRevoked(sink.view(), ISSUER, 'a2')).toMatchObject({ revoked: true, reason: 'keyCompromise' });
+    expect(isRevoked(sink.view, ISSUER, 'a2')).toMatchObject({ revoked: true, reason: 'keyCompromise' });
   });
 
   it('publishes nothing for a CRL with a bad signature, or a stale one', async () => {

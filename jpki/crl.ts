@@ -5,8 +5,9 @@ import { refuse } from '../core/result.js';
 import { ALLOWED_SIGNATURE_ALGORITHMS, keyUsages } from './certificate-profile.js';
 import { Oid } from './oids.js';
 import { formatName, parseCertificate, parseDer, pkiCrypto, serialHex, toDer } from './pki.js';
-import { type CertificateRevoked, type Revocation, reasonFromCode } from './revocation.js';
-import { isRevoked, type RevocationView } from './revocation-view.js';
+import { type CertificateStatusDraft, type Revocation, reasonFromCode } from './revocation.js';
+import { revokedStatus } from './revocation-events.js';
+import { isRevoked, type RevocationRows } from './revocation-view.js';
 
 export interface ParsedCrl {
   crl: pkijs.CertificateRevocationList;
@@ -114,8 +115,8 @@ export async function validateCrl(
  * The CRL's revocations the view does not know yet, as events to publish. Re-ingesting the same
  * CRL yields nothing; publishing twice would be harmless anyway (the view is idempotent).
  */
-export function diffRevocations(known: RevocationView, crl: ParsedCrl): CertificateRevoked[] {
+export function diffRevocations(known: RevocationRows, crl: ParsedCrl): CertificateStatusDraft[] {
   return crl.entries
     .filter((entry) => !isRevoked(known, entry.issuer, entry.serialNumber).revoked)
-    .map((entry) => ({ type: 'CertificateRevoked', source: 'CRL', ...entry }));
+    .map((entry) => revokedStatus(entry, 'CRL'));
 }

@@ -2,9 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { diffRevocations, parseCrl, validateCrl } from './crl.js';
 import { toPem } from './pki.js';
 import { createRevocationChecker } from './revocation-checker.js';
-import { emptyRevocationView, evolveAll } from './revocation-view.js';
+import { revokedStatus } from './revocation-events.js';
 import { createTestPki, type TestPki } from './testing/pki/index.js';
 import { silentLogger } from './testing/pki/support.js';
+import { revocationRows } from './testing/revocations.js';
 import { validateCertificate } from './validate.js';
 
 const HOUR = 3_600_000;
@@ -107,13 +108,10 @@ describe('diffRevocations', () => {
   it('returns only the revocations the view does not know, as CertificateRevoked events', async () => {
     const parsed = parseCrl(await pki.issueCrl(entries));
     if (!parsed.ok) throw new Error('setup');
-    const known = evolveAll(emptyRevocationView, [
-      { type: 'CertificateRevoked', source: 'CRL', issuer: ISSUER, ...keyCompromised },
-    ]);
-    expect(diffRevocations(known, parsed.crl)).toEqual([
-      { type: 'CertificateRevoked', source: 'CRL', issuer: ISSUER, ...ceased },
-    ]);
-    const all = evolveAll(known, diffRevocations(known, parsed.crl));
+    const first = [revokedStatus({ issuer: ISSUER, ...keyCompromised }, 'CRL')];
+    const known = revocationRows(first);
+    expect(diffRevocations(known, parsed.crl)).toEqual([revokedStatus({ issuer: ISSUER, ...ceased }, 'CRL')]);
+    const all = revocationRows([...first, ...diffRevocations(known, parsed.crl)]);
     expect(diffRevocations(all, parsed.crl)).toEqual([]);
   });
 });
@@ -123,11 +121,11 @@ describe('a certificate on the CRL', () => {
     const card = await pki.issueUserIdentification({ serialNumber: '1002' });
     const parsed = parseCrl(await pki.issueCrl(entries));
     if (!parsed.ok) throw new Error('setup');
-    const view = evolveAll(emptyRevocationView, diffRevocations(emptyRevocationView, parsed.crl));
+    const view = revocationRows(diffRevocations(revocationRows(), parsed.crl));
     const revocation = createRevocationChecker({
       clock: { now: () => pki.now },
       logger: silentLogger(),
-      crlView: () => view,
+      revocations: view,
     });
     const result = await validateCertificate(card.der, {
       trustAnchors: pki.trustAnchors,

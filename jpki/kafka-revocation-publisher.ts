@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
+import type { EventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
-import type { EventPublisher } from '../producers/publisher.js';
-import type { CertificateStatusEvent, RevocationPublisher } from './revocation.js';
+import type { CertificateStatusDraft, RevocationPublisher } from './revocation.js';
 import { toDomainEvent } from './revocation-events.js';
-import { evolve, type RevocationView } from './revocation-view.js';
+import { type RevocationRow, type RevocationRows, revocationsView } from './revocation-view.js';
 
 export interface KafkaRevocationPublisherDeps {
-  /** The domain-event publisher (idempotent producer, acks=all). */
-  events: EventPublisher;
+  /** The event store (idempotent producer, acks=all). */
+  events: Pick<EventStore, 'append'>;
   clock: Clock;
   logger: Logger;
   /** `envelope.producer`; default `jpki`. */
   producer?: string;
   /**
-   * The revocation view as the topic has it now. When given, events that would not change it (a
+   * The revocations view as the topic has it now. When given, statuses that would not change it (a
    * revocation already known, a CRL marker not newer than the one held) are not published again.
    */
-  knownRevocations?: () => RevocationView;
+  knownRevocations?: RevocationRows;
   newCorrelationId?: () => string;
 }
 
@@ -28,8 +28,12 @@ export interface PublishCount {
 
 export interface KafkaRevocationPublisher extends RevocationPublisher {
   /** As `publish`, and says how many events were appended and how many the view already held. */
-  publishCounted(events: readonly CertificateStatusEvent[]): Promise<PublishCount>;
+  publishCounted(statuses: readonly CertificateStatusDraft[]): Promise<PublishCount>;
 }
+
+/** The envelope a status gets only to be judged against the view (never published with it). */
+const SCRATCH = { recordedAt: new Date(0), producer: 'batch', correlationId: 'batch' };
+const NOWHERE = { topic: '', partition: 0, offset: '0' };
 
 /**
  * jpki's RevocationPublisher on the `certificate-status` topic. Guarantees: resolves only when
@@ -41,28 +45,31 @@ export function createKafkaRevocationPublisher(deps: KafkaRevocationPublisherDep
   const log = deps.logger.child({ component: 'revocation-publisher' });
   const newCorrelationId = deps.newCorrelationId ?? (() => `jpki-${randomUUID()}`);
 
-  function changesOnly(events: readonly CertificateStatusEvent[]): CertificateStatusEvent[] {
-    if (!deps.knownRevocations) return [...events];
-    let view = deps.knownRevocations();
-    const fresh: CertificateStatusEvent[] = [];
-    for (const event of events) {
-      const next = evolve(view, event);
-      if (next !== view) fresh.push(event);
-      view = next;
-    }
-    return fresh;
+  /** The statuses that change the view, each judged after the ones before it in the batch. */
+  function changesOnly(statuses: readonly CertificateStatusDraft[]): CertificateStatusDraft[] {
+    const known = deps.knownRevocations;
+    if (!known) return [...statuses];
+    const batch = new Map<string, RevocationRow | undefined>();
+    return statuses.filter((status) => {
+      const event = toDomainEvent(status, SCRATCH);
+      const rowKey = revocationsView.keyOf(event, NOWHERE) as string;
+      const row = batch.has(rowKey) ? batch.get(rowKey) : known.get(rowKey);
+      const next = revocationsView.evolve(row, event, NOWHERE);
+      batch.set(rowKey, next);
+      return next !== row;
+    });
   }
 
-  async function publishCounted(events: readonly CertificateStatusEvent[]): Promise<PublishCount> {
-    const fresh = changesOnly(events);
-    const skipped = events.length - fresh.length;
+  async function publishCounted(statuses: readonly CertificateStatusDraft[]): Promise<PublishCount> {
+    const fresh = changesOnly(statuses);
+    const skipped = statuses.length - fresh.length;
     if (fresh.length === 0) return { published: 0, skipped };
     const context = {
       recordedAt: deps.clock.now(),
       producer: deps.producer ?? 'jpki',
       correlationId: newCorrelationId(),
     };
-    await deps.events.publish(fresh.map((event) => toDomainEvent(event, context)));
+    await deps.events.append(fresh.map((status) => toDomainEvent(status, context)));
     log.info(
       { published: fresh.length, skipped, correlationId: context.correlationId },
       'certificate status published',
@@ -72,8 +79,8 @@ export function createKafkaRevocationPublisher(deps: KafkaRevocationPublisherDep
 
   return {
     publishCounted,
-    async publish(events) {
-      await publishCounted(events);
+    async publish(statuses) {
+      await publishCounted(statuses);
     },
   };
 }

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOcspClient } from './ocsp-client.js';
 import type { RevocationReason } from './revocation.js';
 import { createRevocationChecker } from './revocation-checker.js';
-import { emptyRevocationView, evolveAll, type RevocationView } from './revocation-view.js';
+import type { RevocationRows } from './revocation-view.js';
 import { type RunningResponder, startOcspResponder } from './testing/ocsp-responder.js';
 import { createTestPki, type TestPki } from './testing/pki/index.js';
 import { type ManualClock, manualClock, silentLogger } from './testing/pki/support.js';
+import { ingestedDraft, revocationRows, revokedDraft } from './testing/revocations.js';
 import { validateCertificate } from './validate.js';
 
 /** OCSP over a real local HTTP responder (node:http on 127.0.0.1). Needs no Kafka. */
@@ -31,9 +32,9 @@ afterAll(async () => {
   await responder?.stop();
 });
 
-function setup(view: RevocationView = emptyRevocationView, url = responder.url) {
+function setup(view: RevocationRows = revocationRows(), url = responder.url) {
   const ocsp = createOcspClient({ url, clock, logger: silentLogger(), timeoutMs: 2_000 });
-  const revocation = createRevocationChecker({ clock, logger: silentLogger(), ocsp, crlView: () => view });
+  const revocation = createRevocationChecker({ clock, logger: silentLogger(), ocsp, revocations: view });
   const validate = (der: Uint8Array) =>
     validateCertificate(der, {
       trustAnchors: pki.trustAnchors,
@@ -96,14 +97,7 @@ describe('OCSP against a local responder', () => {
 
   it('falls back to the CRL view when the responder answers garbage, and reports it', async () => {
     const card = await pki.issueUserIdentification();
-    const view = evolveAll(emptyRevocationView, [
-      {
-        type: 'RevocationListIngested',
-        issuer: ISSUER,
-        thisUpdate: pki.now,
-        nextUpdate: new Date(pki.now.getTime() + 24 * HOUR),
-      },
-    ]);
+    const view = revocationRows([ingestedDraft(ISSUER, pki.now, new Date(pki.now.getTime() + 24 * HOUR))]);
     responder.behaviour.garbage = true;
     try {
       expect(await setup(view).validate(card.der)).toMatchObject({
@@ -125,16 +119,7 @@ describe('OCSP against a local responder', () => {
       clock,
     });
     await down.stop();
-    const view = evolveAll(emptyRevocationView, [
-      {
-        type: 'CertificateRevoked',
-        source: 'CRL',
-        issuer: ISSUER,
-        serialNumber: 'dead01',
-        revokedAt: pki.now,
-        reason: 'superseded',
-      },
-    ]);
+    const view = revocationRows([revokedDraft(ISSUER, 'dead01', pki.now, 'superseded', 'CRL')]);
     const result = await setup(view, down.url).validate(card.der);
     expect(result).toMatchObject({
       ok: false,
@@ -142,7 +127,7 @@ describe('OCSP against a local responder', () => {
       revocationReason: 'superseded',
       detail: 'revoked per CRL',
     });
-    const unknown = await setup(emptyRevocationView, down.url).validate(
+    const unknown = await setup(revocationRows(), down.url).validate(
       (await pki.issueUserIdentification()).der,
     );
     expect(unknown).toMatchObject({ ok: false, reason: 'REVOCATION_UNKNOWN' });

@@ -7,15 +7,16 @@ import type {
   RevocationPublisher,
   RevocationQuery,
 } from './revocation.js';
-import { isCovered, isRevoked, type RevocationView } from './revocation-view.js';
+import { revokedStatus } from './revocation-events.js';
+import { isCovered, isRevoked, type RevocationRows } from './revocation-view.js';
 
 export interface RevocationCheckerDeps {
   clock: Clock;
   logger: Logger;
   /** Absent: CRL view only (e.g. no responder configured). */
   ocsp?: OcspClient;
-  /** The CRL-fed revocation view as of now. */
-  crlView: () => RevocationView;
+  /** The CRL-fed revocations view (platform/memory-view.ts, or the projector's). */
+  revocations: RevocationRows;
   /** When given, a revocation learnt by OCSP is published too, so the view catches up before the next CRL. */
   publisher?: RevocationPublisher;
 }
@@ -32,17 +33,11 @@ export function createRevocationChecker(deps: RevocationCheckerDeps): Revocation
   const log = deps.logger.child({ component: 'revocation-checker' });
 
   async function learnt(query: RevocationQuery, answer: Extract<RevocationAnswer, { status: 'revoked' }>) {
-    if (!deps.publisher || isRevoked(deps.crlView(), query.issuer, query.serialNumber).revoked) return;
+    if (!deps.publisher || isRevoked(deps.revocations, query.issuer, query.serialNumber).revoked) return;
     try {
+      const { issuer, serialNumber } = query;
       await deps.publisher.publish([
-        {
-          type: 'CertificateRevoked',
-          source: 'OCSP',
-          issuer: query.issuer,
-          serialNumber: query.serialNumber,
-          revokedAt: answer.revokedAt,
-          reason: answer.reason,
-        },
+        revokedStatus({ issuer, serialNumber, revokedAt: answer.revokedAt, reason: answer.reason }, 'OCSP'),
       ]);
     } catch (error) {
       log.warn(
@@ -53,7 +48,7 @@ export function createRevocationChecker(deps: RevocationCheckerDeps): Revocation
   }
 
   function fromCrlView(query: RevocationQuery, fallbackReason: string | undefined): RevocationAnswer {
-    const view = deps.crlView();
+    const view = deps.revocations;
     const status = isRevoked(view, query.issuer, query.serialNumber);
     const why = fallbackReason === undefined ? {} : { fallbackReason };
     if (status.revoked)

@@ -1,10 +1,11 @@
 import type * as pkijs from 'pkijs';
 import { describe, expect, it } from 'vitest';
 import type { OcspClient, OcspOutcome } from './ocsp-client.js';
-import type { CertificateStatusEvent, RevocationQuery } from './revocation.js';
+import type { CertificateStatusDraft, RevocationQuery } from './revocation.js';
 import { createRevocationChecker } from './revocation-checker.js';
-import { emptyRevocationView, evolveAll, type RevocationView } from './revocation-view.js';
+import type { RevocationRows } from './revocation-view.js';
 import { manualClock, silentLogger } from './testing/pki/support.js';
+import { ingestedDraft, revocationRows, revokedDraft } from './testing/revocations.js';
 
 const ISSUER = 'C=JP,O=Tsunagi Test JPKI,CN=Test Issuing CA';
 const NOW = new Date('2026-04-01T00:00:00Z');
@@ -15,34 +16,22 @@ const query: RevocationQuery = {
   serialNumber: 'c0ffee',
 };
 const ocspSays = (outcome: OcspOutcome): OcspClient => ({ check: async () => outcome });
-const covered = evolveAll(emptyRevocationView, [
-  {
-    type: 'RevocationListIngested',
-    issuer: ISSUER,
-    thisUpdate: new Date('2026-03-31T12:00:00Z'),
-    nextUpdate: new Date('2026-04-01T12:00:00Z'),
-  },
-]);
-const revokedView = evolveAll(covered, [
-  {
-    type: 'CertificateRevoked',
-    source: 'CRL',
-    issuer: ISSUER,
-    serialNumber: 'c0ffee',
-    revokedAt: new Date('2026-03-30T00:00:00Z'),
-    reason: 'superseded',
-  },
+const coverage = ingestedDraft(ISSUER, '2026-03-31T12:00:00Z', '2026-04-01T12:00:00Z');
+const covered = revocationRows([coverage]);
+const revokedView = revocationRows([
+  coverage,
+  revokedDraft(ISSUER, 'c0ffee', '2026-03-30T00:00:00Z', 'superseded'),
 ]);
 
 function checker(
   ocsp: OcspClient | undefined,
-  view: RevocationView,
-  published: CertificateStatusEvent[] = [],
+  view: RevocationRows,
+  published: CertificateStatusDraft[] = [],
 ) {
   return createRevocationChecker({
     clock: manualClock(NOW),
     logger: silentLogger(),
-    crlView: () => view,
+    revocations: view,
     ...(ocsp ? { ocsp } : {}),
     publisher: { publish: async (events) => void published.push(...events) },
   });
@@ -51,12 +40,12 @@ function checker(
 describe('revocation checker', () => {
   it('answers from OCSP when the responder gives a verified answer', async () => {
     const good = ocspSays({ ok: true, cached: false, answer: { status: 'good', thisUpdate: NOW } });
-    expect(await checker(good, emptyRevocationView).check(query)).toEqual({ status: 'good', source: 'OCSP' });
+    expect(await checker(good, revocationRows()).check(query)).toEqual({ status: 'good', source: 'OCSP' });
   });
 
   it('honours an OCSP revocation and publishes it for the view', async () => {
     const revokedAt = new Date('2026-03-31T08:00:00Z');
-    const published: CertificateStatusEvent[] = [];
+    const published: CertificateStatusDraft[] = [];
     const revoked = ocspSays({
       ok: true,
       cached: false,
@@ -68,16 +57,7 @@ describe('revocation checker', () => {
       revokedAt,
       reason: 'keyCompromise',
     });
-    expect(published).toEqual([
-      {
-        type: 'CertificateRevoked',
-        source: 'OCSP',
-        issuer: ISSUER,
-        serialNumber: 'c0ffee',
-        revokedAt,
-        reason: 'keyCompromise',
-      },
-    ]);
+    expect(published).toEqual([revokedDraft(ISSUER, 'c0ffee', revokedAt, 'keyCompromise', 'OCSP')]);
   });
 
   it('treats a verified OCSP "unknown" as final', async () => {
@@ -105,7 +85,7 @@ describe('revocation checker', () => {
 
   it('answers unknown after a fallback when the view holds no current CRL for the issuer', async () => {
     const down = ocspSays({ ok: false, reason: 'UNREACHABLE' });
-    expect(await checker(down, emptyRevocationView).check(query)).toEqual({
+    expect(await checker(down, revocationRows()).check(query)).toEqual({
       status: 'unknown',
       source: 'CRL',
       fallbackReason: 'OCSP_UNREACHABLE; no current CRL for the issuer',

@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import { REVOCATION_REASONS, revocationReasonFromCode } from '../schemas/enums.js';
 import type { TsunagiEvent } from '../schemas/events.js';
-import { type CertificateStatusEvent, type RevocationReason, RevocationReasonCode } from './revocation.js';
+import {
+  type CertificateStatusDraft,
+  type Revocation,
+  type RevocationReason,
+  RevocationReasonCode,
+  type RevocationSource,
+} from './revocation.js';
 
 /**
- * jpki's certificate-status events ↔ the domain events on the `certificate-status` topic. Pure.
+ * jpki's certificate statuses → the domain events on the `certificate-status` topic. Pure.
  * Event ids are deterministic (a hash of what the event states), so publishing the same revocation
  * or the same CRL marker twice yields the same event id: consumers and the compacted topic see a
  * duplicate, never a second fact.
@@ -38,50 +44,30 @@ export interface EnvelopeContext {
   correlationId: string;
 }
 
-export function toDomainEvent(event: CertificateStatusEvent, context: EnvelopeContext): StatusDomainEvent {
-  if (event.type === 'CertificateRevoked') {
+/** A status with its envelope: the event id says what it states, so re-stating it is a duplicate. */
+export function toDomainEvent(status: CertificateStatusDraft, context: EnvelopeContext): StatusDomainEvent {
+  if (status.type === 'CertificateRevoked') {
+    const { issuer, serialNumber, revokedAt } = status.data;
     return {
-      type: 'CertificateRevoked',
-      envelope: {
-        eventId: revocationEventId(event.issuer, event.serialNumber),
-        occurredAt: event.revokedAt,
-        ...context,
-      },
-      data: {
-        issuer: event.issuer,
-        serialNumber: event.serialNumber,
-        revokedAt: event.revokedAt,
-        reason: toWireReason(event.reason),
-        source: event.source,
-      },
+      ...status,
+      envelope: { eventId: revocationEventId(issuer, serialNumber), occurredAt: revokedAt, ...context },
     };
   }
+  const { issuer, thisUpdate } = status.data;
   return {
-    type: 'RevocationListIngested',
-    envelope: {
-      eventId: crlMarkerEventId(event.issuer, event.thisUpdate),
-      occurredAt: event.thisUpdate,
-      ...context,
-    },
-    data: { issuer: event.issuer, thisUpdate: event.thisUpdate, nextUpdate: event.nextUpdate },
+    ...status,
+    envelope: { eventId: crlMarkerEventId(issuer, thisUpdate), occurredAt: thisUpdate, ...context },
   };
 }
 
-/** The jpki event a domain event states, or undefined for events of other types. */
-export function fromDomainEvent(event: TsunagiEvent): CertificateStatusEvent | undefined {
-  switch (event.type) {
-    case 'CertificateRevoked':
-      return {
-        type: 'CertificateRevoked',
-        issuer: event.data.issuer,
-        serialNumber: event.data.serialNumber,
-        revokedAt: event.data.revokedAt,
-        reason: fromWireReason(event.data.reason),
-        source: event.data.source,
-      };
-    case 'RevocationListIngested':
-      return { type: 'RevocationListIngested', ...event.data };
-    default:
-      return undefined;
-  }
-}
+/** What a CRL entry or an OCSP answer states about one certificate, as a status to publish. */
+export const revokedStatus = (revocation: Revocation, source: RevocationSource): CertificateStatusDraft => ({
+  type: 'CertificateRevoked',
+  data: {
+    issuer: revocation.issuer,
+    serialNumber: revocation.serialNumber,
+    revokedAt: revocation.revokedAt,
+    reason: toWireReason(revocation.reason),
+    source,
+  },
+});

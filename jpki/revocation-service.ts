@@ -1,9 +1,8 @@
-import type { Kafka } from 'kafkajs';
 import type { Clock } from '../core/clock.js';
-import type { EventWire } from '../platform/event-wire.js';
+import { CONSUMER_GROUPS } from '../platform/consumer-groups.js';
+import type { EventStore, Following } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
-import { createEventPublisher } from '../producers/publisher.js';
-import { Topics, topicName } from '../schemas/topics.js';
+import { followInMemory, memoryView } from '../platform/memory-view.js';
 import {
   createKafkaRevocationPublisher,
   type KafkaRevocationPublisher,
@@ -11,50 +10,43 @@ import {
 import type { OcspClient } from './ocsp-client.js';
 import type { RevocationChecker } from './revocation.js';
 import { createRevocationChecker } from './revocation-checker.js';
-import { createRevocationFeed, type RevocationFeed } from './revocation-feed.js';
+import { type RevocationRows, revocationsView } from './revocation-view.js';
 
 export interface RevocationService {
-  feed: RevocationFeed;
-  /** Publishes to `certificate-status`, skipping what the feed's view already holds. */
+  /** The revocations view (revocationsView, in memory), kept current from `certificate-status`. */
+  revocations: RevocationRows;
+  /** Resolves when every record on the topic now is in the view (BROKER_UNAVAILABLE after the timeout). */
+  catchUp(timeoutMs?: number): Promise<void>;
+  /** Publishes to `certificate-status`, skipping what the view already holds. */
   publisher: KafkaRevocationPublisher;
-  /** OCSP first (when given), then the feed's view; OCSP revocations are published back to the topic. */
+  /** OCSP first (when given), then the view; OCSP revocations are published back to the topic. */
   checker(ocsp?: OcspClient): RevocationChecker;
   close(): Promise<void>;
 }
 
 /**
- * The Kafka side of revocation in one place, for the CLI, the gateway and tests: the view fed from
- * the `certificate-status` topic (loaded before this resolves), and a publisher onto it.
+ * The Kafka side of revocation in one place, for the CLI, the gateway and tests: the revocations view
+ * run in memory from the `certificate-status` topic (loaded from its start before this resolves: the
+ * topic is compacted, one record per certificate and one marker per issuer, so that is small), and a
+ * publisher onto it. A corrupt record is logged and skipped; a registry outage stops the view until it
+ * can read again.
  */
 export async function startRevocationService(deps: {
-  kafka: Kafka;
-  wire: EventWire;
-  topicPrefix: string;
+  store: EventStore;
   clock: Clock;
   logger: Logger;
 }): Promise<RevocationService> {
-  const { kafka, wire, topicPrefix, clock, logger } = deps;
-  const events = createEventPublisher({ kafka, wire, topicPrefix, logger });
-  const feed = createRevocationFeed({
-    kafka,
-    wire,
-    topic: topicName(topicPrefix, Topics.certificateStatus),
-    logger,
-  });
-  try {
-    await feed.start();
-  } catch (error) {
-    await Promise.allSettled([feed.stop(), events.close()]);
-    throw error;
-  }
-  const publisher = createKafkaRevocationPublisher({ events, clock, logger, knownRevocations: feed.view });
+  const { store, clock, logger } = deps;
+  const view = memoryView(revocationsView);
+  const following: Following = await followInMemory(store, view, CONSUMER_GROUPS.revocationFeed.prefix);
+  logger.info({ component: 'revocation-feed' }, 'revocation view loaded');
+  const publisher = createKafkaRevocationPublisher({ events: store, clock, logger, knownRevocations: view });
   return {
-    feed,
+    revocations: view,
+    catchUp: (timeoutMs) => following.catchUp(timeoutMs),
     publisher,
     checker: (ocsp) =>
-      createRevocationChecker({ clock, logger, crlView: feed.view, publisher, ...(ocsp ? { ocsp } : {}) }),
-    async close() {
-      await Promise.allSettled([feed.stop(), events.close()]);
-    },
+      createRevocationChecker({ clock, logger, revocations: view, publisher, ...(ocsp ? { ocsp } : {}) }),
+    close: () => following.stop(),
   };
 }

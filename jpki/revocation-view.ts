@@ -1,55 +1,79 @@
-import { assertNever } from '../core/errors.js';
+import type { ViewDefinition, ViewReader } from '../platform/view.js';
+import type { TsunagiEvent, RevocationReason as WireReason } from '../schemas/events.js';
+import { Topics } from '../schemas/topics.js';
 import { revocationKey } from './pki.js';
-import type { CertificateStatusEvent, RevocationReason, RevocationSource } from './revocation.js';
+import type { RevocationReason, RevocationSource } from './revocation.js';
+import { fromWireReason } from './revocation-events.js';
+
+/** A revoked certificate: since when (the earliest revocation time seen), why, who said so. */
+export interface RevokedRow {
+  kind: 'revoked';
+  since: Date;
+  reason: WireReason;
+  source: RevocationSource;
+}
+
+/** Per issuer: the validity window of the newest CRL ingested, until when "not listed" means "good". */
+export interface CoverageRow {
+  kind: 'coverage';
+  thisUpdate: Date;
+  nextUpdate: Date;
+}
+
+export type RevocationRow = RevokedRow | CoverageRow;
+
+/** What certificate checks read: the revocations view, in memory or the projector's lmdb copy. */
+export type RevocationRows = ViewReader<RevocationRow>;
+
+export const revokedKey = (issuer: string, serialNumber: string): string =>
+  `revoked|${revocationKey(issuer, serialNumber)}`;
+export const coverageKey = (issuer: string): string => `coverage|${issuer}`;
+
+function keyOf(event: TsunagiEvent): string | undefined {
+  if (event.type === 'CertificateRevoked') return revokedKey(event.data.issuer, event.data.serialNumber);
+  if (event.type === 'RevocationListIngested') return coverageKey(event.data.issuer);
+  return undefined;
+}
 
 /**
- * The revocation view: a projection of the `certificate-status` topic. Immutable; `evolve`
- * returns a new view. Guarantees: applying the same event twice changes nothing, and a
- * revocation, once seen, is kept with its earliest revocation time (a later re-publication
- * cannot move it).
+ * A revocation, once seen, stays with its earliest revocation time (a later re-publication cannot
+ * move it); a CRL marker replaces the coverage only when its list is newer. So applying an event
+ * twice, or in any order (the topic is compacted and its partitions interleave), gives the same rows.
  */
-export interface RevocationView {
-  readonly revoked: ReadonlyMap<string, { since: Date; reason: RevocationReason; source: RevocationSource }>;
-  /** Per issuer: the validity window of the newest CRL ingested. */
-  readonly coverage: ReadonlyMap<string, { thisUpdate: Date; nextUpdate: Date }>;
-}
-
-export const emptyRevocationView: RevocationView = { revoked: new Map(), coverage: new Map() };
-
-export function evolve(view: RevocationView, event: CertificateStatusEvent): RevocationView {
-  switch (event.type) {
-    case 'CertificateRevoked': {
-      const key = revocationKey(event.issuer, event.serialNumber);
-      const known = view.revoked.get(key);
-      if (known && known.since.getTime() <= event.revokedAt.getTime()) return view;
-      const revoked = new Map(view.revoked);
-      revoked.set(key, { since: event.revokedAt, reason: event.reason, source: event.source });
-      return { ...view, revoked };
-    }
-    case 'RevocationListIngested': {
-      const known = view.coverage.get(event.issuer);
-      if (known && known.thisUpdate.getTime() >= event.thisUpdate.getTime()) return view;
-      const coverage = new Map(view.coverage);
-      coverage.set(event.issuer, { thisUpdate: event.thisUpdate, nextUpdate: event.nextUpdate });
-      return { ...view, coverage };
-    }
-    default:
-      return assertNever(event, 'certificate status event');
+function evolve(row: RevocationRow | undefined, event: TsunagiEvent): RevocationRow | undefined {
+  if (event.type === 'CertificateRevoked') {
+    const { revokedAt, reason, source } = event.data;
+    if (row?.kind === 'revoked' && row.since.getTime() <= revokedAt.getTime()) return row;
+    return { kind: 'revoked', since: revokedAt, reason, source };
   }
+  if (event.type === 'RevocationListIngested') {
+    const { thisUpdate, nextUpdate } = event.data;
+    if (row?.kind === 'coverage' && row.thisUpdate.getTime() >= thisUpdate.getTime()) return row;
+    return { kind: 'coverage', thisUpdate, nextUpdate };
+  }
+  return row;
 }
 
-export const evolveAll = (view: RevocationView, events: readonly CertificateStatusEvent[]): RevocationView =>
-  events.reduce(evolve, view);
+/** THE revocations view of the `certificate-status` topic: one row per revoked certificate, one per CRL issuer. */
+export const revocationsView: ViewDefinition<RevocationRow> = {
+  name: 'revocations',
+  version: 1,
+  topics: [Topics.certificateStatus],
+  keyOf,
+  evolve,
+};
 
 export type RevokedStatus = { revoked: false } | { revoked: true; since: Date; reason: RevocationReason };
 
-export function isRevoked(view: RevocationView, issuer: string, serialNumber: string): RevokedStatus {
-  const found = view.revoked.get(revocationKey(issuer, serialNumber));
-  return found ? { revoked: true, since: found.since, reason: found.reason } : { revoked: false };
+export function isRevoked(rows: RevocationRows, issuer: string, serialNumber: string): RevokedStatus {
+  const row = rows.get(revokedKey(issuer, serialNumber));
+  return row?.kind === 'revoked'
+    ? { revoked: true, since: row.since, reason: fromWireReason(row.reason) }
+    : { revoked: false };
 }
 
 /** Whether the view holds an unexpired CRL for the issuer, so absence from it means "good". */
-export function isCovered(view: RevocationView, issuer: string, at: Date): boolean {
-  const window = view.coverage.get(issuer);
-  return window !== undefined && window.nextUpdate.getTime() >= at.getTime();
+export function isCovered(rows: RevocationRows, issuer: string, at: Date): boolean {
+  const row = rows.get(coverageKey(issuer));
+  return row?.kind === 'coverage' && row.nextUpdate.getTime() >= at.getTime();
 }

@@ -1,4 +1,5 @@
 import type * as pkijs from 'pkijs';
+import type { EventDraft } from '../schemas/events.js';
 
 /** CRLReason (RFC 5280 §5.3.1) by name; 7 is unused in the standard. */
 export const RevocationReasonCode = {
@@ -33,26 +34,12 @@ export interface Revocation {
 }
 
 /**
- * The event on the compacted `certificate-status` topic, keyed `issuer|serialNumber`.
- * Carries no personal data: a certificate serial identifies a card certificate, not a person's record.
+ * What a CRL ingest or an OCSP answer states about certificate status, as the schemas' own events
+ * (`CertificateRevoked`, `RevocationListIngested` on the compacted `certificate-status` topic) without
+ * their envelope, which the publisher adds. No personal data: a certificate serial identifies a card
+ * certificate, not a person's record.
  */
-export interface CertificateRevoked extends Revocation {
-  type: 'CertificateRevoked';
-  source: RevocationSource;
-}
-
-/**
- * Recorded after a CRL was ingested and verified, keyed by issuer: tells the revocation view
- * until when "not in the list" means "good" for that issuer.
- */
-export interface RevocationListIngested {
-  type: 'RevocationListIngested';
-  issuer: string;
-  thisUpdate: Date;
-  nextUpdate: Date;
-}
-
-export type CertificateStatusEvent = CertificateRevoked | RevocationListIngested;
+export type CertificateStatusDraft = EventDraft<'CertificateRevoked'> | EventDraft<'RevocationListIngested'>;
 
 export type RevocationAnswer =
   | { status: 'good'; source: RevocationSource; fallbackReason?: string }
@@ -80,5 +67,5 @@ export interface RevocationChecker {
 /** Port to the `certificate-status` topic; the Kafka adapter is wired elsewhere. */
 export interface RevocationPublisher {
   /** Must be idempotent per issuer + serial: a re-ingest may publish a revocation again. */
-  publish(revocations: readonly CertificateStatusEvent[]): Promise<void>;
+  publish(statuses: readonly CertificateStatusDraft[]): Promise<void>;
 }

@@ -3,9 +3,9 @@ import { isTsunagiError } from '../core/errors.js';
 import { toPem } from './pki.js';
 import type { RevocationChecker } from './revocation.js';
 import { createRevocationChecker } from './revocation-checker.js';
-import { emptyRevocationView, evolveAll } from './revocation-view.js';
 import { createTestPki, type TestPki } from './testing/pki/index.js';
 import { answering, silentLogger } from './testing/pki/support.js';
+import { revocationRows, revokedDraft } from './testing/revocations.js';
 import { type ValidationOptions, validateCertificate } from './validate.js';
 
 let pki: TestPki;
@@ -112,20 +112,13 @@ describe('validateCertificate', () => {
   it('refuses a certificate revoked in the CRL view, with when and why', async () => {
     const card = await pki.issueUserIdentification({ serialNumber: '0badc0de' });
     const revokedAt = new Date('2026-03-20T09:00:00Z');
-    const view = evolveAll(emptyRevocationView, [
-      {
-        type: 'CertificateRevoked',
-        source: 'CRL',
-        issuer: 'C=JP,O=Tsunagi Test JPKI,CN=Test Issuing CA',
-        serialNumber: '0badc0de',
-        revokedAt,
-        reason: 'keyCompromise',
-      },
+    const view = revocationRows([
+      revokedDraft('C=JP,O=Tsunagi Test JPKI,CN=Test Issuing CA', '0badc0de', revokedAt),
     ]);
     const revocation = createRevocationChecker({
       clock: { now: () => pki.now },
       logger: silentLogger(),
-      crlView: () => view,
+      revocations: view,
     });
     const result = await validateCertificate(card.der, { ...options, revocation });
     expect(result).toEqual({

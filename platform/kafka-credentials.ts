@@ -22,6 +22,7 @@ export const HUB_PRINCIPALS = [
   'trail-log',
   'notices',
   'operator',
+  'reconcile',
   'registry',
 ] as const;
 export type HubPrincipal = (typeof HUB_PRINCIPALS)[number];

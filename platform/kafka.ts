@@ -2,21 +2,24 @@ import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
 import { type KafkaPrincipal, type KafkaTlsSettings, tlsOptions } from './kafka-credentials.js';
 import type { Logger } from './logger.js';
 
-const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
-
-/** kafkajs logs through our pino logger (its entries carry no record contents). */
+/**
+ * kafkajs logs through our pino logger at `warn` (its entries carry no record contents). kafkajs
+ * calls many transient conditions errors (a retried connection, a leader moving); whether one
+ * matters is decided by the caller's own typed error, so none of its lines is above `warn`. A test
+ * that expects failures gives its client a silent logger (tests/support/infra.ts, `quietLogger`).
+ */
 const pinoLogCreator =
   (logger: Logger): logCreator =>
   () =>
   ({ level, log }) => {
     const { message, ...extra } = log;
-    logger[LEVELS[level] ?? 'info']({ kafkajs: extra }, message);
+    // Retries are bounded on purpose; platform/log-producer.ts says why that keeps idempotence.
+    if (message === BOUNDED_RETRIES_NOTICE) return;
+    if (level <= logLevel.WARN) logger.warn({ kafkajs: extra }, message);
+    else if (level === logLevel.INFO) logger.info({ kafkajs: extra }, message);
+    else logger.debug({ kafkajs: extra }, message);
   };
+const BOUNDED_RETRIES_NOTICE = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 
 // We choose partitioners explicitly where it matters; silence kafkajs's v2 migration notice.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';

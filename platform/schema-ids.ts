@@ -15,7 +15,8 @@ export interface CatalogueEntry {
  * Schema ids ↔ catalogue entries, through the registry's Confluent-compatible API. Both directions are
  * decided by content, never by registry version numbers: `idOf` looks the version file's text up under
  * its RecordNameStrategy subject; `writerOf` fetches the id's schema and matches it against schemas/.
- * Answers are cached for the process; ids are global and immutable, so a cache never goes stale.
+ * Answers are cached for the process (failures are not); ids are global and immutable, so a cache never
+ * goes stale.
  */
 export interface SchemaIds {
   idOf(subject: string, version: number): Promise<number>;
@@ -24,56 +25,58 @@ export interface SchemaIds {
 
 export function registrySchemaIds(config: Pick<InfraConfig, 'registryCcompatUrl'>): SchemaIds {
   const base = config.registryCcompatUrl;
-  const ids = new Map<string, number>();
-  const entries = new Map<number, CatalogueEntry>();
+  // Promises are cached, so concurrent encodings of a new subject ask the registry once.
+  const ids = new Map<string, Promise<number>>();
+  const entries = new Map<number, Promise<CatalogueEntry>>();
+  const remember = <K, V>(cache: Map<K, Promise<V>>, key: K, lookup: () => Promise<V>): Promise<V> => {
+    const known = cache.get(key);
+    if (known) return known;
+    const found = lookup();
+    cache.set(key, found);
+    found.catch(() => cache.delete(key));
+    return found;
+  };
 
   return {
-    async idOf(subject, version) {
-      const key = `${subject}@${version}`;
-      const cached = ids.get(key);
-      if (cached !== undefined) return cached;
-      const registered = registrySubject(subject);
-      const what = `schema ${subject} v${version} under subject ${registered}`;
-      const { id } = await registryJson<{ id: number }>(
-        base,
-        `/subjects/${encodeURIComponent(registered)}`,
-        what,
-        {
-          schema: readFileSync(schemaPath(subject, version), 'utf8'),
-        },
-      );
-      ids.set(key, id);
-      entries.set(id, { subject, version });
-      return id;
-    },
-
-    async writerOf(id) {
-      const cached = entries.get(id);
-      if (cached) return cached;
-      const { schema } = await registryJson<{ schema: string }>(
-        base,
-        `/schemas/ids/${id}`,
-        `schema id ${id}`,
-      );
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(schema);
-      } catch {
-        parsed = undefined;
-      }
-      const entry = catalogueEntryOf(parsed);
-      if (!entry.ok) {
-        throw new TsunagiError(
-          'SCHEMA_NOT_FOUND',
-          entry.reason === 'NOT_OURS'
-            ? `schema id ${id} (${entry.detail}) is not one of Tsunagi's schemas`
-            : `schema id ${id} is a version of ${entry.detail} that schemas/ does not hold`,
-          { path: 'value' },
+    idOf: (subject, version) =>
+      remember(ids, `${subject}@${version}`, async () => {
+        const registered = registrySubject(subject);
+        const what = `schema ${subject} v${version} under subject ${registered}`;
+        const { id } = await registryJson<{ id: number }>(
+          base,
+          `/subjects/${encodeURIComponent(registered)}`,
+          what,
+          { schema: readFileSync(schemaPath(subject, version), 'utf8') },
         );
-      }
-      entries.set(id, { subject: entry.subject, version: entry.version });
-      return { subject: entry.subject, version: entry.version };
-    },
+        entries.set(id, Promise.resolve({ subject, version }));
+        return id;
+      }),
+
+    writerOf: (id) =>
+      remember(entries, id, async () => {
+        const { schema } = await registryJson<{ schema: string }>(
+          base,
+          `/schemas/ids/${id}`,
+          `schema id ${id}`,
+        );
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(schema);
+        } catch {
+          parsed = undefined;
+        }
+        const entry = catalogueEntryOf(parsed);
+        if (!entry.ok) {
+          throw new TsunagiError(
+            'SCHEMA_NOT_FOUND',
+            entry.reason === 'NOT_OURS'
+              ? `schema id ${id} (${entry.detail}) is not one of Tsunagi's schemas`
+              : `schema id ${id} is a version of ${entry.detail} that schemas/ does not hold`,
+            { path: 'value' },
+          );
+        }
+        return { subject: entry.subject, version: entry.version };
+      }),
   };
 }
 

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
 import { isTsunagiError } from '../core/errors.js';
-import { infraPaths } from '../infra/paths.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
+import { infraPaths } from '../platform/paths.js';
 import { checkpointStore } from './checkpoint.js';
 import { checkExportColumns } from './exports/read-export.js';
 import { EXPORT_COLUMNS, EXPORT_SYSTEMS, isExportSystem } from './exports/systems.js';

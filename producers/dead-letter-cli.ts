@@ -1,16 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Kafka } from 'kafkajs';
 import { TsunagiError } from '../core/errors.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { runIfMain } from '../platform/cli-main.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { createEventWire, type EventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { CONSUMER_GROUPS } from '../platform/consumer-groups.js';
+import { type EventStore, openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
-import { readToEnd } from '../platform/read-to-end.js';
 import type { DeadLetterRecorded } from '../schemas/events.js';
-import { Topics, topicName } from '../schemas/topics.js';
+import { Topics } from '../schemas/topics.js';
 import { recoverOriginalBytes } from './dead-letter.js';
 
 /** Which dead letters: by event id, or by source (`juki.csv:17`, or a base name for all its lines). */
@@ -23,20 +21,22 @@ const matches = (letter: DeadLetterRecorded, filter: DeadLetterFilter): boolean 
 
 /** Reads the dead-letter topic to its current end and keeps the letters that match (all without a filter). */
 export async function findDeadLetters(
-  deps: { kafka: Kafka; wire: EventWire; topicPrefix: string },
+  store: Pick<EventStore, 'follow'>,
   filter?: DeadLetterFilter,
 ): Promise<DeadLetterRecorded[]> {
   const found: DeadLetterRecorded[] = [];
-  await readToEnd(
-    deps.kafka,
-    topicName(deps.topicPrefix, Topics.deadLetters),
-    async (message) => {
-      if (!message.value) return;
-      const event = await deps.wire.decode(message.value);
-      if (event.type === 'DeadLetterRecorded' && (!filter || matches(event, filter))) found.push(event);
+  const reading = await store.follow(
+    [Topics.deadLetters],
+    { kind: 'earliest', groupPrefix: `${CONSUMER_GROUPS.operator.prefix}dead-letters-` },
+    (batch) => {
+      for (const record of batch.records) {
+        if (record.kind !== 'event' || record.event.type !== 'DeadLetterRecorded') continue;
+        if (!filter || matches(record.event, filter)) found.push(record.event);
+      }
     },
-    'operator-dead-letters',
+    { until: 'caught-up' },
   );
+  await reading.done;
   return found;
 }
 
@@ -80,16 +80,12 @@ async function main(): Promise<number> {
   }
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'dead-letters', level: process.env.LOG_LEVEL ?? 'warn' });
-  const deps = {
-    kafka: createKafka(config, logger, { principal: 'operator', clientId: 'tsunagi-dead-letters' }),
-    wire: createEventWire(config),
-    topicPrefix: config.TOPIC_PREFIX,
-  };
+  const store = openEventStore(config, logger, { principal: 'operator', clientId: 'tsunagi-dead-letters' });
+  const letters = await findDeadLetters(store, filter).finally(() => store.close());
   if (command === 'list') {
-    for (const letter of await findDeadLetters(deps, filter)) console.log(describeDeadLetter(letter));
+    for (const letter of letters) console.log(describeDeadLetter(letter));
     return 0;
   }
-  const letters = await findDeadLetters(deps, filter as DeadLetterFilter);
   if (letters.length === 0) throw new TsunagiError('NOT_FOUND', 'no dead letter matches');
   if (letters.length > 1) {
     console.error(`${letters.length} dead letters match; choose one with --event-id:`);

@@ -3,49 +3,34 @@ import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub, type IdentityHub } from '../identity/identity-hub.js';
 import type { KeyRing } from '../identity/keys.js';
 import type { InfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { type EventStore, openEventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
-import { createEventPublisher, type EventPublisher } from './publisher.js';
 
 export interface ProducerHub {
   identity: IdentityHub;
-  publisher: EventPublisher;
+  /** Where the events go: the event store (idempotent producer, acks=all). */
+  publisher: Pick<EventStore, 'append'>;
   /** TSUNAGI_VAULT_KEYS, which seal dead letters. */
   vaultKeys: KeyRing;
   close(): Promise<void>;
 }
 
-/** What a producer process needs: the identity hub (My Number → linkage id), a publisher, the vault keys. */
+/** What a producer process needs: the identity hub (My Number → linkage id), the event store, the vault keys. */
 export async function openProducerHub(
   config: InfraConfig,
   logger: Logger,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProducerHub> {
-  const kafka = createKafka(config, logger, { principal: 'ingest' });
-  const wire = createEventWire(config);
+  const store = openEventStore(config, logger, { principal: 'ingest' });
   const identityConfig = identityConfigFor(config, env);
-  const identity = await createIdentityHub({
-    wire,
-    config: identityConfig,
-    kafka,
-    topicPrefix: config.TOPIC_PREFIX,
-    clock: systemClock,
-    logger,
-  });
-  const publisher = createEventPublisher({
-    kafka,
-    wire,
-    topicPrefix: config.TOPIC_PREFIX,
-    logger,
-  });
+  const identity = await createIdentityHub({ config: identityConfig, store, clock: systemClock, logger });
   return {
     identity,
-    publisher,
+    publisher: store,
     vaultKeys: identityConfig.vaultKeys,
     async close() {
-      await publisher.close();
       await identity.close();
+      await store.close();
     },
   };
 }

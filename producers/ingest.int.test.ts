@@ -8,18 +8,18 @@ import { TsunagiError } from '../core/errors.js';
 import { generateDevKeys } from '../identity/dev-keys.js';
 import { scanForMyNumbers } from '../identity/privacy-scan.js';
 import type { InfraConfig } from '../platform/config.js';
+import { createEventStore } from '../platform/event-store.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import type { DeadLetterRecorded, TsunagiEvent } from '../schemas/events.js';
 import { Topics, topicName } from '../schemas/topics.js';
-import { testKafka, testLogger } from '../tests/support/infra.js';
+import { quietLogger, testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { recoverOriginalBytes } from './dead-letter.js';
 import { EXPORT_COLUMNS } from './exports/systems.js';
 import { openProducerHub, type ProducerHub } from './hub-wiring.js';
 import { ingestExport } from './ingest.js';
-import { createEventPublisher } from './publisher.js';
 import { generateExports, type Manifest } from './synthetic/generate.js';
 
 const logger = testLogger();
@@ -36,7 +36,8 @@ describe('ingesting a core-system export into Kafka', () => {
     publisher: hub.publisher,
     resolveLinkageId: (n: string) => hub.identity.vault.enrol(n),
     clock: systemClock,
-    logger,
+    // The exports hold invalid rows on purpose: each rejection would log a warning (quietLogger).
+    logger: quietLogger(),
     producer: 'producer-juki-test',
     vaultKeys: hub.vaultKeys,
   });
@@ -170,16 +171,17 @@ describe('ingesting a core-system export into Kafka', () => {
 
   it('fails clearly when the broker is unreachable, and a re-run completes the file', async () => {
     const file = join(dir, 'exports', 'local-tax.csv');
-    const deadBroker = createKafka({ ...config, kafkaBrokers: ['127.0.0.1:1'] }, logger, {
+    // The broker is not there on purpose: its clients log nothing (tests/support/infra.ts, quietLogger).
+    const deadBroker = createKafka({ ...config, kafkaBrokers: ['127.0.0.1:1'] }, quietLogger(), {
       principal: 'ingest',
       retry: { retries: 0 },
       connectionTimeout: 300,
     });
-    const publisher = createEventPublisher({
+    const publisher = createEventStore({
       kafka: deadBroker,
       wire: wire(),
       topicPrefix: config.TOPIC_PREFIX,
-      logger,
+      logger: quietLogger(),
     });
     let acknowledgedLine = 0;
     const failed = ingestExport(

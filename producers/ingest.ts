@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { type ErrorCode, isTsunagiError } from '../core/errors.js';
 import type { KeyRing } from '../identity/keys.js';
+import type { EventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
 import type { TsunagiEvent } from '../schemas/events.js';
 import { type DeadLetterInput, deadLetterEvent } from './dead-letter.js';
@@ -11,8 +12,6 @@ import { type IngestProgress, ingestRunCompleted } from './ingest-run.js';
 
 export type { IngestProgress } from './ingest-run.js';
 
-import type { EventPublisher } from './publisher.js';
-
 export interface IngestSummary extends IngestProgress {
   file: string;
   system: ExportSystem;
@@ -20,7 +19,8 @@ export interface IngestSummary extends IngestProgress {
 }
 
 export interface IngestDeps {
-  publisher: EventPublisher;
+  /** The event store (or anything that appends as it does: acknowledged with acks=all). */
+  publisher: Pick<EventStore, 'append'>;
   /** My Number → linkage id through the identity vault (enrols on first sight). */
   resolveLinkageId(myNumber: string): Promise<string>;
   clock: Clock;
@@ -70,7 +70,7 @@ export async function ingestExport(
     if (pending.length === 0) return;
     const outcomes = await Promise.all(pending);
     pending = [];
-    await deps.publisher.publish(outcomes.map((o) => o.event));
+    await deps.publisher.append(outcomes.map((o) => o.event));
     for (const o of outcomes) o.rejected ? progress.rejected++ : progress.published++;
     await options.onBatchAcknowledged?.(lastLine, { ...progress });
   };
@@ -117,7 +117,7 @@ export async function ingestExport(
   await flush();
   // The run's summary goes last, after every batch was acknowledged (analytics' ingest facts).
   const run = { file, system, producer: deps.producer, startedAt, finishedAt: deps.clock.now() };
-  await deps.publisher.publish([ingestRunCompleted(run, progress)]);
+  await deps.publisher.append([ingestRunCompleted(run, progress)]);
   const summary = { file, system, ...progress, elapsedMs: Date.now() - began };
   deps.logger.info({ file, system, ...progress, elapsedMs: summary.elapsedMs }, 'export ingested');
   return summary;

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TsunagiError } from '../core/errors.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
 import { serveMetrics } from '../platform/metrics-server.js';
 import {
@@ -10,13 +9,12 @@ import {
   PROJECTION_NAMES,
   type ProjectionName,
   projectionStoreRoot,
-  projectionsFor,
-  projectionTopics,
   readProjectionSettings,
+  VIEWS,
 } from './catalogue.js';
+import { createLmdbRunner } from './lmdb-runner.js';
 import { createProjectionMetrics } from './metrics.js';
-import { replayProjection } from './replay.js';
-import { createProjectionRunner } from './runner.js';
+import { replayView } from './replay.js';
 
 /**
  * `tsx projections/cli.ts run [--only <view>]... [--store DIR]` runs the projections until SIGTERM/SIGINT.
@@ -38,18 +36,17 @@ async function main(argv: string[]): Promise<void> {
   const settings = readProjectionSettings();
   const logger = createLogger({ name: 'projections', level: config.LOG_LEVEL });
   const storeRoot = values.store ?? projectionStoreRoot(config, settings);
-  const kafka = createKafka(config, logger, { principal: 'projector', clientId: 'tsunagi-projections' });
-  const wire = createEventWire(config);
-  const projections = projectionsFor(projectionTopics(config.TOPIC_PREFIX));
+  const store = openEventStore(config, logger, { principal: 'projector', clientId: 'tsunagi-projections' });
 
   if (command === 'replay') {
     if (!view || !isProjectionName(view)) throw new TsunagiError('INPUT_INVALID', USAGE, { path: 'view' });
-    const result = await replayProjection({ projection: projections[view], kafka, storeRoot, wire, logger });
+    const result = await replayView({ view: VIEWS[view], store, storeRoot, logger });
     const rate = Math.round(result.records / (result.elapsedMs / 1000));
     logger.info(
       { view, records: result.records, elapsedMs: Math.round(result.elapsedMs), rate },
       'replayed and promoted',
     );
+    await store.close();
     return;
   }
   if (command !== 'run') throw new TsunagiError('INPUT_INVALID', USAGE, { path: 'command' });
@@ -59,11 +56,10 @@ async function main(argv: string[]): Promise<void> {
   if (unknown !== undefined) throw new TsunagiError('INPUT_INVALID', USAGE, { path: 'only' });
   const metrics = createProjectionMetrics();
   const runners = (only as ProjectionName[]).map((name) =>
-    createProjectionRunner({
-      projection: projections[name],
-      kafka,
+    createLmdbRunner({
+      view: VIEWS[name],
+      store,
       storeRoot,
-      wire,
       logger,
       metrics,
       fetchMaxBytes: settings.PROJECTION_FETCH_MAX_BYTES,
@@ -75,6 +71,7 @@ async function main(argv: string[]): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping projections');
     await Promise.allSettled(runners.map((runner) => runner.stop()));
+    await store.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,9 +1,7 @@
 import { type Consent, type ConsentEvent, evolve as evolveConsent } from '../core/consent/index.js';
+import { key, type ViewDefinition, type ViewReader } from '../platform/view.js';
 import type { TsunagiEvent } from '../schemas/events.js';
-import { type ApplyOutcome, key, type Projection, type StoreTx } from './projection.js';
-
-/** One row per (resident, consent id): the consent's state folded by core/consent's `evolve`. */
-export const CONSENTS = 'consents';
+import { Topics } from '../schemas/topics.js';
 
 export const consentKey = (linkageId: string, consentId: string): string => key(linkageId, consentId);
 
@@ -22,25 +20,60 @@ export function toConsentEvent(event: TsunagiEvent): ConsentEvent | undefined {
 }
 
 /**
- * Folds ConsentGranted / ConsentRevoked / ConsentUsed with the consent decider's own `evolve` (first
+ * THE consents view: one row per (resident, consent id), folded by core/consent's own `evolve` (first
  * grant and first revocation win; uses count by number), so the view and the decider can never
- * disagree. Rows are keyed by the event's linkage id: a revocation or use naming another resident's
- * consent finds nothing and changes nothing.
+ * disagree and a repeated event changes nothing. Rows are keyed by the event's linkage id: a
+ * revocation or use naming another resident's consent finds nothing and changes nothing. The
+ * projector keeps it in lmdb; the gateway runs it in memory (read-your-writes after its own append).
  */
-export function applyConsent(event: TsunagiEvent, tx: StoreTx): ApplyOutcome {
-  const consentEvent = toConsentEvent(event);
-  if (consentEvent === undefined) return { outcome: 'ignored' };
-  const rowKey = consentKey(consentEvent.data.linkageId, consentEvent.data.consentId);
-  const before = tx.get<Consent>(CONSENTS, rowKey) ?? null;
-  const after = evolveConsent(before, consentEvent);
-  if (after === before || after === null) return { outcome: 'duplicate' };
-  tx.put(CONSENTS, rowKey, after);
-  return { outcome: 'applied' };
-}
-
-export const consentProjection = (topic: string): Projection<TsunagiEvent> => ({
+export const consentsView: ViewDefinition<Consent> = {
   name: 'consents',
-  topics: [topic],
-  tables: [CONSENTS],
-  apply: (event, tx) => applyConsent(event, tx),
-});
+  version: 1,
+  topics: [Topics.consents],
+  keyOf(event) {
+    const consent = toConsentEvent(event);
+    return consent && consentKey(consent.data.linkageId, consent.data.consentId);
+  },
+  evolve(row, event) {
+    const consent = toConsentEvent(event);
+    return consent ? (evolveConsent(row ?? null, consent) ?? undefined) : row;
+  },
+};
+
+/** Every consent the resident ever granted (any status), in grant order. */
+export const consentsOf = (rows: ViewReader<Consent>, linkageId: string): Consent[] =>
+  rows
+    .range({ prefix: key(linkageId, '') })
+    .map((entry) => entry.value)
+    .sort((a, b) => a.grantedAt.getTime() - b.grantedAt.getTime() || a.consentId.localeCompare(b.consentId));
+
+/**
+ * A consent's stream as the view knows it, compacted: its grant, its revocation, its latest use.
+ * Folding it with `evolve` gives the row back (what `handleCommand` decides on).
+ */
+export function consentStream(consent: Consent | undefined): ConsentEvent[] {
+  if (!consent) return [];
+  const { grantedAt, uses, revoked, ...granted } = consent;
+  const { consentId, linkageId } = consent;
+  return [
+    { type: 'ConsentGranted', data: granted, envelope: { occurredAt: grantedAt } },
+    ...(revoked
+      ? [
+          {
+            type: 'ConsentRevoked' as const,
+            data: { consentId, linkageId, reason: revoked.reason },
+            envelope: { occurredAt: revoked.at },
+          },
+        ]
+      : []),
+    ...(uses > 0
+      ? [
+          {
+            type: 'ConsentUsed' as const,
+            data: { consentId, linkageId, useNumber: uses },
+            envelope: { occurredAt: grantedAt },
+          },
+        ]
+      : []),
+  ];
+}

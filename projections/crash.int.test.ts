@@ -4,17 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventWire } from '../platform/event-wire.js';
+import type { EventStore } from '../platform/event-store.js';
+import { ROWS } from '../platform/view.js';
 import type { TsunagiEvent } from '../schemas/events.js';
-import { testConfig, testKafka, testLogger, uniqueName } from '../tests/support/infra.js';
-import { type ProjectionTopics, projectionsFor } from './catalogue.js';
+import { anEvent } from '../schemas/testing/events.js';
+import { Topics } from '../schemas/topics.js';
+import { testConfig, testKafka, testLogger, testStore, uniqueName } from '../tests/support/infra.js';
+import { VIEWS } from './catalogue.js';
 import { currentGeneration } from './generations.js';
-import { endOffsets, replayProjection } from './replay.js';
+import { replayView } from './replay.js';
 import { openStoreAt } from './store.js';
-import { careLevelPublished, itemPublished, itemWithdrawn } from './testing/events.js';
 import {
   comparable,
-  createProjectionTopics,
+  createViewTopics,
+  endOffsets,
   produceEvents,
   reached,
   storedOffsets,
@@ -23,8 +26,31 @@ import {
 
 const config = testConfig();
 const kafka = testKafka(config);
-const wire = createEventWire(config);
 const EVENTS = 20_000;
+
+const itemPublished = (linkageId: string, provider: string, sequence: number, municipalTax: bigint) =>
+  anEvent('InformationItemPublished', {
+    data: {
+      linkageId,
+      provider,
+      sequence,
+      payload: { fiscalYear: 2024, taxableIncome: 1n, municipalTax, prefecturalTax: 1n },
+    },
+  });
+const careLevelPublished = (linkageId: string, provider: string, sequence: number) =>
+  anEvent('InformationItemPublished', {
+    data: {
+      linkageId,
+      provider,
+      sequence,
+      itemKind: 'CARE_LEVEL',
+      payload: { level: 'CARE_2', certifiedOn: '2024-05-01', validUntil: '2026-04-30' },
+    },
+  });
+const itemWithdrawn = (linkageId: string, provider: string, sequence: number) =>
+  anEvent('InformationItemWithdrawn', {
+    data: { linkageId, provider, sequence, itemKind: 'LOCAL_TAX_INCOME' },
+  });
 
 /** 1000 residents × 2 providers × 10 sequence numbers: publications, some withdrawals. */
 function largeStream(): TsunagiEvent[] {
@@ -47,7 +73,8 @@ const sum = (offsets: ReadonlyMap<string, string>) =>
 
 describe('a projector killed with SIGKILL mid-batch', () => {
   let admin: Admin;
-  let topics: ProjectionTopics;
+  let topics: string[];
+  let store: EventStore;
   let prefix: string;
   const roots: string[] = [];
   const temp = (name: string) => {
@@ -60,11 +87,13 @@ describe('a projector killed with SIGKILL mid-batch', () => {
     admin = kafka.admin();
     await admin.connect();
     prefix = `${uniqueName('projection-crash')}.`;
-    topics = await createProjectionTopics(admin, prefix);
-    await produceEvents(kafka, wire, topics.informationItems, largeStream());
+    topics = await createViewTopics(admin, prefix);
+    store = testStore({ ...config, TOPIC_PREFIX: prefix });
+    await produceEvents(store, largeStream());
   });
   afterAll(async () => {
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+    await store?.close();
+    await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
     for (const root of roots) rmSync(root, { recursive: true, force: true });
   });
@@ -92,7 +121,7 @@ describe('a projector killed with SIGKILL mid-batch', () => {
 
   it('ends with views identical to a clean rebuild', async () => {
     const root = temp('crash-live');
-    const ends = await endOffsets(kafka, [topics.informationItems]);
+    const ends = await endOffsets(store, [Topics.informationItems]);
     expect(sum(ends)).toBe(EVENTS);
     const killedAt: number[] = [];
     for (const fetchMaxBytes of [1_048_576, 16_384, 16_384]) {
@@ -121,27 +150,21 @@ describe('a projector killed with SIGKILL mid-batch', () => {
     last.kill('SIGTERM');
     expect(await exited(last)).toBe(0);
 
-    const projection = projectionsFor(topics)['information-items'];
+    const view = VIEWS['information-items'];
     const rebuildRoot = temp('crash-rebuild');
-    const replay = await replayProjection({
-      projection,
-      kafka,
-      storeRoot: rebuildRoot,
-      wire,
-      logger: testLogger(),
-    });
+    const replay = await replayView({ view, store, storeRoot: rebuildRoot, logger: testLogger() });
     const dump = async (storeRoot: string) => {
-      const store = openStoreAt(currentGeneration(storeRoot, projection.name) as string, {
-        tables: projection.tables,
-        readOnly: true,
-      });
-      const all = store.dump();
-      await store.close();
+      const opened = openStoreAt(currentGeneration(storeRoot, view.name) as string, { readOnly: true });
+      const all = opened.dump();
+      await opened.close();
       return all;
     };
     const [live, rebuilt] = [await dump(root), await dump(rebuildRoot)];
-    expect(live.items?.length).toBe(4000 - 2 * 143); // 2 kinds per resident and provider; 143 withdrew tax at seq 10
-    expect(live['item-history']?.length).toBe(EVENTS);
+    // One row per resident, provider and item kind (2 kinds); each holds its latest item and its history.
+    const rows = (live[ROWS] ?? []).map(([, row]) => row as { latest: unknown; history: unknown[] });
+    expect(rows.length).toBe(4000);
+    expect(rows.filter((row) => row.latest !== null).length).toBe(4000 - 2 * 143); // 143 withdrew tax at seq 10
+    expect(rows.reduce((n, row) => n + row.history.length, 0)).toBe(EVENTS);
     expect(comparable(live)).toBe(comparable(rebuilt));
     console.log(
       `projection figures: killed at ${killedAt.join(', ')} of ${EVENTS}; ` +

@@ -1,23 +1,12 @@
+import type { LogPosition } from '../platform/positions.js';
+import { key, type ViewDefinition, type ViewReader } from '../platform/view.js';
 import type {
   InformationItemPublished,
   InformationItemWithdrawn,
   ItemKind,
   TsunagiEvent,
 } from '../schemas/events.js';
-import {
-  type ApplyOutcome,
-  key,
-  ordinal,
-  type Projection,
-  type RecordPosition,
-  type StoreTx,
-} from './projection.js';
-import { inSequence } from './sequence.js';
-
-/** Latest published item per (resident, provider, item kind); withdrawn items are removed here. */
-export const LATEST_ITEMS = 'items';
-/** Every publication and withdrawal per (resident, provider, item kind, sequence); never removed. */
-export const ITEM_HISTORY = 'item-history';
+import { Topics } from '../schemas/topics.js';
 
 export interface StoredItem {
   provider: string;
@@ -30,7 +19,7 @@ export interface StoredItem {
 }
 
 export type ItemHistoryEntry =
-  | ({ action: 'PUBLISHED' } & StoredItem & { position: RecordPosition })
+  | ({ action: 'PUBLISHED' } & StoredItem & { position: LogPosition })
   | {
       action: 'WITHDRAWN';
       provider: string;
@@ -39,71 +28,102 @@ export type ItemHistoryEntry =
       reason: string;
       withdrawnAt: Date;
       eventId: string;
-      position: RecordPosition;
+      position: LogPosition;
     };
+
+/** One row per (resident, provider, item kind): the latest publication (null once withdrawn) and every change. */
+export interface ItemRow {
+  latest: StoredItem | null;
+  history: ItemHistoryEntry[];
+}
 
 export const latestItemKey = (linkageId: string, provider: string, itemKind: string): string =>
   key(linkageId, provider, itemKind);
-const historyKey = (linkageId: string, provider: string, itemKind: string, sequence: number): string =>
-  key(linkageId, provider, itemKind, ordinal(sequence, 16));
 
-function published(event: InformationItemPublished, tx: StoreTx, at: RecordPosition): void {
-  const { linkageId, provider, itemKind, sequence, validAsOf, payload } = event.data;
+type ItemEvent = InformationItemPublished | InformationItemWithdrawn;
+const itemEvent = (event: TsunagiEvent): ItemEvent | undefined =>
+  event.type === 'InformationItemPublished' || event.type === 'InformationItemWithdrawn' ? event : undefined;
+
+function evolveItem(row: ItemRow | undefined, event: ItemEvent, at: LogPosition): ItemRow {
+  const history = row?.history ?? [];
+  const { provider, itemKind, sequence } = event.data;
+  const { eventId, occurredAt } = event.envelope;
+  if (event.type === 'InformationItemWithdrawn') {
+    const { reason } = event.data;
+    return {
+      latest: null,
+      history: [
+        ...history,
+        {
+          action: 'WITHDRAWN',
+          provider,
+          itemKind,
+          sequence,
+          reason,
+          withdrawnAt: occurredAt,
+          eventId,
+          position: at,
+        },
+      ],
+    };
+  }
+  const { validAsOf, payload } = event.data;
   const item: StoredItem = {
     provider,
     itemKind,
     sequence,
     validAsOf,
     payload,
-    publishedAt: event.envelope.occurredAt,
-    eventId: event.envelope.eventId,
+    publishedAt: occurredAt,
+    eventId,
   };
-  tx.put(LATEST_ITEMS, latestItemKey(linkageId, provider, itemKind), item);
-  tx.put(ITEM_HISTORY, historyKey(linkageId, provider, itemKind, sequence), {
-    action: 'PUBLISHED',
-    ...item,
-    position: at,
-  });
-}
-
-function withdrawn(event: InformationItemWithdrawn, tx: StoreTx, at: RecordPosition): void {
-  const { linkageId, provider, itemKind, sequence, reason } = event.data;
-  tx.remove(LATEST_ITEMS, latestItemKey(linkageId, provider, itemKind));
-  tx.put(ITEM_HISTORY, historyKey(linkageId, provider, itemKind, sequence), {
-    action: 'WITHDRAWN',
-    provider,
-    itemKind,
-    sequence,
-    reason,
-    withdrawnAt: event.envelope.occurredAt,
-    eventId: event.envelope.eventId,
-    position: at,
-  } satisfies ItemHistoryEntry);
+  return { latest: item, history: [...history, { action: 'PUBLISHED', ...item, position: at }] };
 }
 
 /**
- * The duplicate store (the hub's copy of what providers hold). Sequences run per resident and
+ * THE duplicate store (the hub's copy of what providers hold). Sequences run per resident and
  * provider across item kinds, so one provider's publications and withdrawals for a resident are
  * checked as one stream.
  */
-export function applyInformationItem(event: TsunagiEvent, tx: StoreTx, at: RecordPosition): ApplyOutcome {
-  switch (event.type) {
-    case 'InformationItemPublished':
-      return inSequence(tx, key('item', event.data.linkageId, event.data.provider), event.data.sequence, () =>
-        published(event, tx, at),
-      );
-    case 'InformationItemWithdrawn':
-      return inSequence(tx, key('item', event.data.linkageId, event.data.provider), event.data.sequence, () =>
-        withdrawn(event, tx, at),
-      );
-    default:
-      return { outcome: 'ignored' };
-  }
-}
-
-export const duplicateStoreProjection = (topic: string): Projection<TsunagiEvent> => ({
+export const duplicateStoreView: ViewDefinition<ItemRow> = {
   name: 'information-items',
-  topics: [topic],
-  tables: [LATEST_ITEMS, ITEM_HISTORY],
-  apply: applyInformationItem,
-});
+  version: 1,
+  topics: [Topics.informationItems],
+  once: {
+    by: 'sequence',
+    streamOf(event) {
+      const item = itemEvent(event);
+      return (
+        item && { stream: key('item', item.data.linkageId, item.data.provider), sequence: item.data.sequence }
+      );
+    },
+  },
+  keyOf(event) {
+    const item = itemEvent(event);
+    return item && latestItemKey(item.data.linkageId, item.data.provider, item.data.itemKind);
+  },
+  evolve(row, event, at) {
+    const item = itemEvent(event);
+    return item ? evolveItem(row, item, at) : row;
+  },
+};
+
+/** The latest item a provider published for a resident; undefined if none or withdrawn. */
+export const latestItem = (
+  rows: ViewReader<ItemRow>,
+  linkageId: string,
+  provider: string,
+  itemKind: string,
+): StoredItem | undefined => rows.get(latestItemKey(linkageId, provider, itemKind))?.latest ?? undefined;
+
+/** A resident's latest items and every publication and withdrawal, by provider, item kind, sequence. */
+export function itemsOf(
+  rows: ViewReader<ItemRow>,
+  linkageId: string,
+): { latest: StoredItem[]; history: ItemHistoryEntry[] } {
+  const found = rows.range({ prefix: key(linkageId, '') }).map((entry) => entry.value);
+  return {
+    latest: found.flatMap((row) => (row.latest ? [row.latest] : [])),
+    history: found.flatMap((row) => row.history),
+  };
+}

@@ -5,26 +5,20 @@ import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgencyCodeIssued } from '../identity/event-log.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { testConfig, testKafka, testLogger, uniqueName } from '../tests/support/infra.js';
-import { PROJECTION_NAMES, type ProjectionName, type ProjectionTopics, projectionsFor } from './catalogue.js';
+import type { EventStore } from '../platform/event-store.js';
+import { anEvent } from '../schemas/testing/events.js';
+import { Topics } from '../schemas/topics.js';
+import { testConfig, testKafka, testLogger, testStore, uniqueName } from '../tests/support/infra.js';
+import { PROJECTION_NAMES, type ProjectionName, VIEWS } from './catalogue.js';
 import { currentGeneration } from './generations.js';
+import { createLmdbRunner, type LmdbRunner } from './lmdb-runner.js';
 import { createProjectionMetrics } from './metrics.js';
-import { endOffsets, replayProjection } from './replay.js';
-import { createProjectionRunner, type ProjectionRunner } from './runner.js';
+import { replayView } from './replay.js';
 import { openStoreAt } from './store.js';
 import {
-  certificateRevoked,
-  consentGranted,
-  consentRevoked,
-  disclosureRecorded,
-  itemPublished,
-  itemWithdrawn,
-  residentChanged,
-} from './testing/events.js';
-import {
   comparable,
-  createProjectionTopics,
+  createViewTopics,
+  endOffsets,
   produceAgencyCodes,
   produceEvents,
   reached,
@@ -35,8 +29,32 @@ import { openProjectionViews, type ProjectionViews } from './views.js';
 
 const config = testConfig();
 const kafka = testKafka(config);
-const wire = createEventWire(config);
 const logger = testLogger();
+const ISSUER = 'CN=Test JPKI CA,O=Tsunagi Test,C=JP';
+const residentChanged = (linkageId: string, sequence: number, data: object = {}) =>
+  anEvent('ResidentRecordChanged', { data: { linkageId, sequence, changeType: 'REGISTRATION', ...data } });
+const itemPublished = (linkageId: string, provider: string, sequence: number, municipalTax: bigint) =>
+  anEvent('InformationItemPublished', {
+    data: {
+      linkageId,
+      provider,
+      sequence,
+      payload: { fiscalYear: 2024, taxableIncome: 1n, municipalTax, prefecturalTax: 1n },
+    },
+  });
+const itemWithdrawn = (linkageId: string, provider: string, sequence: number) =>
+  anEvent('InformationItemWithdrawn', {
+    data: { linkageId, provider, sequence, itemKind: 'LOCAL_TAX_INCOME' },
+  });
+const consent = (type: 'ConsentGranted' | 'ConsentRevoked', linkageId: string, consentId: string) =>
+  anEvent(type, { data: { linkageId, consentId } });
+const certificateRevoked = (serialNumber: string, revokedAt: string) =>
+  anEvent('CertificateRevoked', { data: { issuer: ISSUER, serialNumber, revokedAt: new Date(revokedAt) } });
+const disclosureRecorded = (linkageId: string, n: number) =>
+  anEvent('DisclosureRecorded', {
+    data: { linkageId },
+    envelope: { eventId: `dr-${linkageId}-${n}`, recordedAt: new Date(Date.UTC(2025, 3, 1, 0, n)) },
+  });
 const metrics = createProjectionMetrics();
 const residents = Array.from({ length: 20 }, (_, i) => `lk_int_${String(i).padStart(4, '0')}`);
 
@@ -53,15 +71,16 @@ const agencyCode = (n: number): AgencyCodeIssued => ({
 
 describe('projections on real Kafka', () => {
   let admin: Admin;
-  let topics: ProjectionTopics;
+  let topics: string[];
+  let store: EventStore;
   let root: string;
-  let runners: ProjectionRunner[];
+  let runners: LmdbRunner[];
   let views: ProjectionViews;
   const codes = [0, 1, 2].map(agencyCode);
+  const full = (topic: Parameters<EventStore['topic']>[0]) => store.topic(topic);
 
-  const projections = () => projectionsFor(topics);
   const waitCaughtUp = async (name: ProjectionName, storeRoot = root) => {
-    const ends = await endOffsets(kafka, projections()[name].topics);
+    const ends = await endOffsets(store, VIEWS[name].topics);
     await waitUntil(
       async () => reached(await storedOffsets(storeRoot, name), ends),
       60_000,
@@ -71,18 +90,20 @@ describe('projections on real Kafka', () => {
   const dumpOf = async (storeRoot: string, name: ProjectionName) => {
     const generation = currentGeneration(storeRoot, name);
     if (!generation) throw new Error(`no store for ${name}`);
-    const store = openStoreAt(generation, { tables: projections()[name].tables, readOnly: true });
-    const dump = store.dump();
-    await store.close();
+    const opened = openStoreAt(generation, { readOnly: true });
+    const dump = opened.dump();
+    await opened.close();
     return dump;
   };
 
   beforeAll(async () => {
     admin = kafka.admin();
     await admin.connect();
-    topics = await createProjectionTopics(admin, `${uniqueName('projections')}.`);
+    const prefix = `${uniqueName('projections')}.`;
+    topics = await createViewTopics(admin, prefix);
+    store = testStore({ ...config, TOPIC_PREFIX: prefix });
     root = mkdtempSync(join(tmpdir(), 'tsunagi-projections-live-'));
-    await produceEvents(kafka, wire, topics.residentRecords, [
+    await produceEvents(store, [
       ...residents.map((id) => residentChanged(id, 1)),
       ...residents.map((id) =>
         residentChanged(id, 2, {
@@ -91,31 +112,29 @@ describe('projections on real Kafka', () => {
         }),
       ),
     ]);
-    await produceEvents(kafka, wire, topics.informationItems, [
+    await produceEvents(store, [
       ...residents.flatMap((id) =>
         [1, 2, 3].map((seq) => itemPublished(id, '131016', seq, BigInt(seq * 1000))),
       ),
       itemWithdrawn(residents[0] as string, '131016', 4),
     ]);
-    await produceEvents(kafka, wire, topics.consents, [
-      consentGranted(residents[1] as string, 'consent-int-1'),
-      consentGranted(residents[1] as string, 'consent-int-2'),
-      consentRevoked(residents[1] as string, 'consent-int-2'),
+    await produceEvents(store, [
+      consent('ConsentGranted', residents[1] as string, 'consent-int-1'),
+      consent('ConsentGranted', residents[1] as string, 'consent-int-2'),
+      consent('ConsentRevoked', residents[1] as string, 'consent-int-2'),
     ]);
-    await produceEvents(kafka, wire, topics.certificateStatus, [
+    await produceEvents(store, [
       certificateRevoked('0a1b', '2025-03-01T00:00:00.000Z'),
       certificateRevoked('0a1b', '2025-03-05T00:00:00.000Z'),
     ]);
     await produceEvents(
-      kafka,
-      wire,
-      topics.accessTrail,
+      store,
       Array.from({ length: 30 }, (_, n) => disclosureRecorded(residents[n % 3] as string, n)),
     );
-    await produceAgencyCodes(kafka, wire, topics.agencyCodes, [...codes, codes[0] as AgencyCodeIssued]);
+    await produceAgencyCodes(store, [...codes, codes[0] as AgencyCodeIssued]);
 
-    runners = Object.values(projections()).map((projection) =>
-      createProjectionRunner({ projection, kafka, storeRoot: root, wire, logger, metrics }),
+    runners = PROJECTION_NAMES.map((name) =>
+      createLmdbRunner({ view: VIEWS[name], store, storeRoot: root, logger, metrics }),
     );
     for (const runner of runners) await runner.start();
     for (const name of PROJECTION_NAMES) await waitCaughtUp(name);
@@ -125,7 +144,8 @@ describe('projections on real Kafka', () => {
   afterAll(async () => {
     await views?.close();
     await Promise.allSettled((runners ?? []).map((runner) => runner.stop()));
-    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+    await store?.close();
+    await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
     rmSync(root, { recursive: true, force: true });
   });
@@ -153,15 +173,15 @@ describe('projections on real Kafka', () => {
       ['consent-int-1', true],
       ['consent-int-2', false],
     ]);
-    expect(views.isRevoked('CN=Test JPKI CA,O=Tsunagi Test,C=JP', '0a1b')).toEqual({
+    expect(views.isRevoked(ISSUER, '0a1b')).toEqual({
       revoked: true,
       since: new Date('2025-03-01T00:00:00.000Z'),
       reason: 'keyCompromise',
     });
-    expect(views.isRevoked('CN=Test JPKI CA,O=Tsunagi Test,C=JP', 'ffff')).toEqual({ revoked: false });
+    expect(views.isRevoked(ISSUER, 'ffff')).toEqual({ revoked: false });
     const trail = views.trailOf(first, { limit: 4 });
     expect(trail.entries.map((e) => e.eventId)).toEqual([27, 24, 21, 18].map((n) => `dr-${first}-${n}`));
-    expect(trail.entries[0]?.position.topic).toBe(topics.accessTrail);
+    expect(trail.entries[0]?.position.topic).toBe(full(Topics.accessTrail));
     expect(views.trailOf(first, { limit: 100, before: trail.nextBefore ?? undefined }).entries).toHaveLength(
       6,
     );
@@ -174,8 +194,7 @@ describe('projections on real Kafka', () => {
     const replayRoot = mkdtempSync(join(tmpdir(), 'tsunagi-projections-replay-'));
     try {
       for (const name of PROJECTION_NAMES) {
-        const projection = projections()[name];
-        await replayProjection({ projection, kafka, storeRoot: replayRoot, wire, logger });
+        await replayView({ view: VIEWS[name], store, storeRoot: replayRoot, logger });
         expect(comparable(await dumpOf(replayRoot, name))).toBe(comparable(await dumpOf(root, name)));
       }
     } finally {
@@ -188,9 +207,7 @@ describe('projections on real Kafka', () => {
       (await metrics.duplicates.get()).values.find((v) => v.labels.projection === 'information-items')
         ?.value ?? 0;
     const before = await dumpOf(root, 'information-items');
-    await produceEvents(kafka, wire, topics.informationItems, [
-      itemPublished(residents[5] as string, '131016', 3, 999n),
-    ]);
+    await produceEvents(store, [itemPublished(residents[5] as string, '131016', 3, 999n)]);
     await waitCaughtUp('information-items');
     const after = await dumpOf(root, 'information-items');
     expect(comparable({ ...after, offsets: [] })).toBe(comparable({ ...before, offsets: [] }));
@@ -202,7 +219,7 @@ describe('projections on real Kafka', () => {
 
   it('a sequence gap is listed and counted, and other residents go on', async () => {
     const [gapped, other] = ['lk_int_gap_a', 'lk_int_gap_b'];
-    await produceEvents(kafka, wire, topics.residentRecords, [
+    await produceEvents(store, [
       residentChanged(gapped, 1),
       residentChanged(other, 1),
       residentChanged(gapped, 2),
@@ -219,7 +236,7 @@ describe('projections on real Kafka', () => {
         got: 4,
       }),
     ]);
-    expect(views.gaps()[0]?.at.topic).toBe(topics.residentRecords);
+    expect(views.gaps()[0]?.at.topic).toBe(full(Topics.residentRecords));
     const gapCount = (await metrics.gaps.get()).values.find(
       (v) => v.labels.projection === 'resident-records',
     );
@@ -229,12 +246,11 @@ describe('projections on real Kafka', () => {
   });
 
   it('a replay promoted under a live runner is picked up by the runner and by readers', async () => {
-    const projection = projections()['information-items'];
     const before = currentGeneration(root, 'information-items');
-    await replayProjection({ projection, kafka, storeRoot: root, wire, logger });
+    await replayView({ view: VIEWS['information-items'], store, storeRoot: root, logger });
     expect(currentGeneration(root, 'information-items')).not.toBe(before);
     const id = residents[7] as string;
-    await produceEvents(kafka, wire, topics.informationItems, [itemPublished(id, '131016', 4, 4000n)]);
+    await produceEvents(store, [itemPublished(id, '131016', 4, 4000n)]);
     await waitUntil(
       () => views.latestItem(id, '131016', 'LOCAL_TAX_INCOME')?.sequence === 4,
       30_000,

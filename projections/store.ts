@@ -1,23 +1,20 @@
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { TsunagiError } from '../core/errors.js';
+import { OFFSETS, type RangeQuery, type StoreTx, VIEW_TABLES } from '../platform/view.js';
 import { createGeneration, currentGeneration, promoteGeneration } from './generations.js';
-import type { RangeQuery, StoreTx } from './projection.js';
-import { SEQUENCES } from './sequence.js';
 
-/** Runner tables present in every projection store. */
-export const OFFSETS = 'offsets';
-export const GAPS = 'gaps';
-export const REJECTS = 'rejects';
-export const RUNNER_TABLES = [OFFSETS, SEQUENCES, GAPS, REJECTS] as const;
-
-export const offsetKey = (topic: string, partition: number): string => `${topic}/${partition}`;
+/** The view definition's version the rows were written with (`version` → number). */
+const META = 'meta';
 
 /**
- * One projection's lmdb environment (one generation). lmdb allows one writer process and any
- * number of reader processes on the same host; readers open it with `readOnly`.
+ * One view's lmdb environment (one generation): its rows and the runner's tables (platform/view.ts).
+ * lmdb allows one writer process and any number of reader processes on the same host; readers open
+ * it with `readOnly`.
  */
 export interface ProjectionStore {
   readonly generation: string;
+  /** The view definition's version its rows were written with; undefined for a store made before versions. */
+  readonly version: number | undefined;
   /** Runs `work` in one synchronous write transaction: all its writes commit together or not at all. */
   transaction<T>(work: (tx: StoreTx) => T): T;
   /** Reads outside a write transaction (a consistent snapshot per call). */
@@ -30,12 +27,13 @@ export interface ProjectionStore {
 }
 
 export interface OpenStoreOptions {
-  tables: readonly string[];
   readOnly?: boolean;
+  /** A new (empty) store records it as the version of the rows it will hold. */
+  version?: number;
 }
 
-export function openStoreAt(generation: string, options: OpenStoreOptions): ProjectionStore {
-  const names = [...RUNNER_TABLES, ...options.tables];
+export function openStoreAt(generation: string, options: OpenStoreOptions = {}): ProjectionStore {
+  const names = [...VIEW_TABLES, META];
   let root: RootDatabase;
   try {
     root = open({ path: generation, maxDbs: names.length + 2, readOnly: options.readOnly ?? false });
@@ -61,8 +59,13 @@ export function openStoreAt(generation: string, options: OpenStoreOptions): Proj
     put: (table, key, value) => void db(table).putSync(key, value),
     remove: (table, key) => void db(table).removeSync(key),
   };
+  if (options.version !== undefined && !options.readOnly && get(META, 'version') === undefined)
+    dbs.get(META)?.putSync('version', options.version);
   return {
     generation,
+    get version() {
+      return get<number>(META, 'version');
+    },
     transaction: (work) => root.transactionSync(() => work(tx)),
     read: { get, range },
     offsets: () => new Map(rangeOf<string>(db(OFFSETS), { prefix: '' }).map((e) => [e.key, e.value])),
@@ -98,16 +101,23 @@ function rangeOf<T>(db: Database<unknown, string>, query: RangeQuery): Array<{ k
   return out;
 }
 
-/** Opens the current generation of a projection for writing, creating and promoting one on first run. */
+/**
+ * Opens the current generation of a view for writing. On first run, or when the current generation
+ * holds rows of another version of the view's definition, a fresh generation is created and promoted:
+ * the view is then rebuilt from offset zero (`rebuilt` says so).
+ */
 export function openCurrentStore(
   root: string,
-  projection: string,
-  tables: readonly string[],
-): ProjectionStore {
-  const generation = currentGeneration(root, projection);
-  if (generation) return openStoreAt(generation, { tables });
-  const created = createGeneration(root, projection);
-  const store = openStoreAt(created, { tables });
-  promoteGeneration(root, projection, created);
-  return store;
+  view: { name: string; version: number },
+): { store: ProjectionStore; rebuilt: boolean } {
+  const generation = currentGeneration(root, view.name);
+  if (generation) {
+    const store = openStoreAt(generation);
+    if (store.version === view.version) return { store, rebuilt: false };
+    void store.close();
+  }
+  const created = createGeneration(root, view.name);
+  const store = openStoreAt(created, { version: view.version });
+  promoteGeneration(root, view.name, created);
+  return { store, rebuilt: generation !== undefined };
 }

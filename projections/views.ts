@@ -4,31 +4,28 @@ import type { Consent } from '../core/consent/index.js';
 import { codeKey } from '../identity/code-view.js';
 import type { CodeKind } from '../identity/event-log.js';
 import type { CodeRecord } from '../identity/identity-store.js';
-import { revocationKey } from '../jpki/pki.js';
-import type { RevokedStatus } from '../jpki/revocation-view.js';
-import { readTrailPage, type TrailPage } from './access-trail.js';
-import type { GapRow } from './apply-batch.js';
-import { PROJECTION_NAMES, type ProjectionName, projectionsFor, projectionTopics } from './catalogue.js';
-import { CODES } from './code-map.js';
-import { CONSENTS } from './consents.js';
+import { isRevoked, type RevocationRow, type RevokedStatus } from '../jpki/revocation-view.js';
+import { GAPS, OFFSETS, rowsOf, type ViewReader } from '../platform/view.js';
+import type { GapRow } from '../platform/view-apply.js';
+import { readTrailPage, type TrailEntry, type TrailPage } from './access-trail.js';
+import { PROJECTION_NAMES, type ProjectionName } from './catalogue.js';
+import { consentsOf } from './consents.js';
 import {
-  ITEM_HISTORY,
   type ItemHistoryEntry,
-  LATEST_ITEMS,
-  latestItemKey,
+  type ItemRow,
+  itemsOf,
+  latestItem,
   type StoredItem,
 } from './duplicate-store.js';
 import { CURRENT, projectionDir } from './generations.js';
-import { key, type RangeQuery } from './projection.js';
-import { RESIDENTS, type ResidentRecord } from './resident-record.js';
-import { REVOCATIONS, type RevocationRow } from './revocations.js';
-import { GAPS, OFFSETS, openStoreAt, type ProjectionStore } from './store.js';
+import type { ResidentRecord } from './resident-record.js';
+import { openStoreAt, type ProjectionStore } from './store.js';
 
 /**
- * Read side for the gateway and other consumers: opens each projection's `current` generation
- * read-only (lmdb: many reader processes beside the one writer). A replay's promotion is picked up
- * on the first read after `refreshMs` has passed (the `current` symlink is re-read then). Reads of a
- * projection that has never run return nothing.
+ * Read side for the gateway and other consumers: opens each view's `current` generation read-only
+ * (lmdb: many reader processes beside the one writer) and reads it with the same functions a memory
+ * view is read with. A replay's promotion is picked up on the first read after `refreshMs` has passed
+ * (the `current` symlink is re-read then). Reads of a view that has never run return nothing.
  */
 export interface ProjectionViews {
   latestItem(linkageId: string, provider: string, itemKind: string): StoredItem | undefined;
@@ -40,14 +37,12 @@ export interface ProjectionViews {
   consentsOf(linkageId: string): Consent[];
   isRevoked(issuer: string, serialNumber: string): RevokedStatus;
   codeRecord(kind: CodeKind, holderId: string, code: string): CodeRecord | undefined;
-  /** Next offset per `topic/partition` committed with a projection's state (for health and tests). */
+  /** One view's rows, for readers written over ViewReader (e.g. jpki's revocation checks). */
+  rows<Row>(projection: ProjectionName): ViewReader<Row>;
+  /** Next offset per `topic/partition` committed with a view's state (for health and tests). */
   positions(projection: ProjectionName): Map<string, string>;
   close(): Promise<void>;
 }
-
-const TABLES = Object.fromEntries(
-  Object.entries(projectionsFor(projectionTopics(''))).map(([name, p]) => [name, p.tables]),
-) as Record<ProjectionName, readonly string[]>;
 
 export interface ProjectionViewsOptions {
   storeRoot: string;
@@ -59,6 +54,8 @@ export interface ProjectionViewsOptions {
    */
   readOnly?: boolean;
 }
+
+const NOTHING = { get: () => undefined, range: () => [] };
 
 export function openProjectionViews(options: ProjectionViewsOptions): ProjectionViews {
   const refreshMs = options.refreshMs ?? 1000;
@@ -79,43 +76,40 @@ export function openProjectionViews(options: ProjectionViewsOptions): Projection
       return known.store;
     }
     const store = openStoreAt(join(projectionDir(options.storeRoot, name), target), {
-      tables: TABLES[name],
       readOnly: options.readOnly ?? true,
     });
     if (known) void known.store.close();
     open.set(name, { store, target, checkedAt: now });
     return store;
   }
-  const get = <T>(name: ProjectionName, table: string, k: string) => storeOf(name)?.read.get<T>(table, k);
-  const range = <T>(name: ProjectionName, table: string, query: RangeQuery) =>
-    storeOf(name)?.read.range<T>(table, query) ?? [];
+  const tables = (name: ProjectionName) => storeOf(name)?.read ?? NOTHING;
+  const rows = <Row>(name: ProjectionName): ViewReader<Row> => ({
+    get: (k) => rowsOf<Row>(tables(name)).get(k),
+    range: (query) => rowsOf<Row>(tables(name)).range(query),
+  });
 
   return {
     latestItem: (linkageId, provider, itemKind) =>
-      get<StoredItem>('information-items', LATEST_ITEMS, latestItemKey(linkageId, provider, itemKind)),
-    itemsOf: (linkageId) => ({
-      latest: range<StoredItem>('information-items', LATEST_ITEMS, { prefix: key(linkageId, '') }).map(
-        (e) => e.value,
-      ),
-      history: range<ItemHistoryEntry>('information-items', ITEM_HISTORY, { prefix: key(linkageId, '') }).map(
-        (e) => e.value,
-      ),
-    }),
-    residentRecord: (linkageId) => get<ResidentRecord>('resident-records', RESIDENTS, linkageId),
-    trailOf: (linkageId, page = {}) =>
-      readTrailPage({ range: (table, query) => range('access-trail', table, query) }, linkageId, page),
+      latestItem(rows<ItemRow>('information-items'), linkageId, provider, itemKind),
+    itemsOf: (linkageId) => itemsOf(rows<ItemRow>('information-items'), linkageId),
+    residentRecord: (linkageId) => rows<ResidentRecord>('resident-records').get(linkageId),
+    trailOf: (linkageId, page = {}) => readTrailPage(rows<TrailEntry>('access-trail'), linkageId, page),
     gaps: () =>
       PROJECTION_NAMES.flatMap((name) =>
-        range<GapRow>(name, GAPS, { prefix: '' }).map((e) => ({ ...e.value, projection: name })),
+        tables(name)
+          .range<GapRow>(GAPS, { prefix: '' })
+          .map((e) => ({ ...e.value, projection: name })),
       ),
-    consentsOf: (linkageId) =>
-      range<Consent>('consents', CONSENTS, { prefix: key(linkageId, '') }).map((e) => e.value),
-    isRevoked: (issuer, serialNumber) => {
-      const row = get<RevocationRow>('revocations', REVOCATIONS, revocationKey(issuer, serialNumber));
-      return row ? { revoked: true, since: row.since, reason: row.reason } : { revoked: false };
-    },
-    codeRecord: (kind, holderId, code) => get<CodeRecord>('code-map', CODES, codeKey(kind, holderId, code)),
-    positions: (name) => new Map(range<string>(name, OFFSETS, { prefix: '' }).map((e) => [e.key, e.value])),
+    consentsOf: (linkageId) => consentsOf(rows<Consent>('consents'), linkageId),
+    isRevoked: (issuer, serialNumber) => isRevoked(rows<RevocationRow>('revocations'), issuer, serialNumber),
+    codeRecord: (kind, holderId, code) => rows<CodeRecord>('code-map').get(codeKey(kind, holderId, code)),
+    rows,
+    positions: (name) =>
+      new Map(
+        tables(name)
+          .range<string>(OFFSETS, { prefix: '' })
+          .map((e) => [e.key, e.value]),
+      ),
     async close() {
       await Promise.all([...open.values()].map((o) => o.store.close()));
       open.clear();

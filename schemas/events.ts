@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { TsunagiError } from '../core/errors.js';
 import { buildEventSchemas } from './event-schemas.js';
 import { domainPrimitives, jsonPrimitives, toHex } from './primitives.js';
-import { type TopicName, Topics } from './topics.js';
+import { agencyNotificationTopic, type TopicName, type TopicRef, Topics } from './topics.js';
 
 export { NON_DISCLOSURE_REASONS } from '../core/policy/non-disclosure.js';
 /**
@@ -48,6 +48,8 @@ export type TsunagiEvent = z.output<typeof EventSchemas.TsunagiEvent>;
 export type EventType = TsunagiEvent['type'];
 export type EventOf<T extends EventType> = Extract<TsunagiEvent, { type: T }>;
 export type EventEnvelope = z.output<typeof EventSchemas.Envelope>;
+/** An event as a decider states it; the edge that appends it adds the envelope. */
+export type EventDraft<T extends EventType> = Omit<EventOf<T>, 'envelope'>;
 export type Address = z.output<typeof EventSchemas.Address>;
 
 export type ResidentRecordChanged = EventOf<'ResidentRecordChanged'>;
@@ -122,6 +124,13 @@ export const EVENT_SUBJECTS = {
 
 export type EventSubjectName = (typeof EVENT_SUBJECTS)[EventType]['subject'];
 export const EVENT_TYPES = Object.keys(EVENT_SUBJECTS) as EventType[];
+
+/** The topic an event is appended to: its subject's, or for a notification its recipient's own. */
+export function topicOf(event: TsunagiEvent): TopicRef {
+  return event.type === 'AgencyNotified'
+    ? agencyNotificationTopic(event.data.recipient)
+    : EVENT_SUBJECTS[event.type].topic;
+}
 
 /**
  * The Kafka key of an event. Keys decide partitions, so one resident's events stay in order:

@@ -141,7 +141,12 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
 ];
 
 /** Per-agency notification topics carry agency codes only. */
-export const agencyNotificationTopic = (agencyId: string): string => `agency.${agencyId}.notifications`;
+export type AgencyTopicName = `agency.${string}.notifications`;
+export const agencyNotificationTopic = (agencyId: string): AgencyTopicName =>
+  `agency.${agencyId}.notifications`;
+
+/** What can be appended to or read from: one of the topics above, or an agency's own topic (suffixes). */
+export type TopicRef = TopicName | AgencyTopicName;
 
 export const AGENCY_NOTIFICATION_SPEC: Omit<TopicSpec, 'name'> = {
   partitions: 3,

@@ -11,8 +11,7 @@ import { issueCrl } from '../jpki/testing/pki/crl-builder.js';
 import { createTestPki, randomSerial } from '../jpki/testing/pki/index.js';
 import { exportPrivateKeyDer, generateRsaKeys } from '../jpki/testing/pki/keys.js';
 import type { InfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { openEventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
 
 /**
@@ -114,24 +113,21 @@ export async function refreshDemoCrl(
     crlNumber: Math.floor(now.getTime() / 1000),
   });
   write(jpki.crlFile, toPem(crl, 'X509 CRL'));
-  const revocations = await startRevocationService({
-    kafka: createKafka(config, logger, { principal: 'jpki-revocations' }),
-    wire: createEventWire(config),
-    topicPrefix: config.TOPIC_PREFIX,
-    clock: systemClock,
-    logger,
-  });
+  const store = openEventStore(config, logger, { principal: 'jpki-revocations' });
   try {
+    const revocations = await startRevocationService({ store, clock: systemClock, logger });
     return await createCrlIngest({
       logger,
       clock: systemClock,
       fetcher: createCrlFetcher(),
       publisher: revocations.publisher,
-      knownRevocations: revocations.feed.view,
+      knownRevocations: revocations.revocations,
       issuerCertificate: certificate,
-    }).ingest(jpki.crlFile);
+    })
+      .ingest(jpki.crlFile)
+      .finally(() => revocations.close());
   } finally {
-    await revocations.close();
+    await store.close();
   }
 }
 

@@ -6,20 +6,26 @@ import { createIdentityHub, type IdentityHub } from '../identity/identity-hub.js
 import type { LinkageId } from '../identity/linkage-id.js';
 import { infraPaths } from '../infra/paths.js';
 import type { InfraConfig } from '../platform/config.js';
-import { createEventWire } from '../platform/event-wire.js';
-import { createKafka } from '../platform/kafka.js';
+import { openEventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
 
 /** The identity hub as the demo steps use it: this home's store and keys, the configured topics. */
-export const openDemoIdentity = (config: InfraConfig, logger: Logger): Promise<IdentityHub> =>
-  createIdentityHub({
+export async function openDemoIdentity(config: InfraConfig, logger: Logger): Promise<IdentityHub> {
+  const store = openEventStore(config, logger, { principal: 'ingest' });
+  const hub = await createIdentityHub({
     config: identityConfigFor(config),
-    kafka: createKafka(config, logger, { principal: 'ingest' }),
-    wire: createEventWire(config),
-    topicPrefix: config.TOPIC_PREFIX,
+    store,
     clock: systemClock,
     logger,
   });
+  return {
+    ...hub,
+    async close() {
+      await hub.close();
+      await store.close();
+    },
+  };
+}
 
 /** The linkage id of the first resident in the demo's resident-registry export, if enrolled. */
 export async function firstDemoResident(

@@ -9,7 +9,7 @@ import { runStep, say, seconds } from './run-step.js';
 /**
  * The test command (`npm test`, and `.ci/run`): style and type checks, the unit tier (no servers), then the
  * integration and e2e tiers against real Kafka, registry and ClickHouse brought up by
- * infra/. Servers that were already running are reused and left running; servers this
+ * infra/, then the fault tier on its own three-broker cluster (TSUNAGI_SKIP_FAULT=1 leaves it out). Servers that were already running are reused and left running; servers this
  * run started are stopped at the end (KEEP_INFRA=1 keeps them).
  */
 const config = loadInfraConfig();
@@ -73,17 +73,23 @@ async function main(): Promise<number> {
       await infraDown(config, logger);
     }
   }
-  const unit = counts('unit.json');
-  const servers = counts('servers.json');
-  const passed = unit.passed + servers.passed;
+  // The fault tier brings up and stops its own three-broker cluster and registry (tests/fault/support/).
+  let faultCode = 0;
+  if (process.env.TSUNAGI_SKIP_FAULT === '1') say('fault tier skipped (TSUNAGI_SKIP_FAULT=1)');
+  else {
+    say('fault tier (its own three-broker cluster: brokers and services SIGKILLed, docs/RELIABILITY.md)');
+    faultCode = await vitest(['fault'], 'fault.json');
+  }
+  const reports = [counts('unit.json'), counts('servers.json')];
+  if (process.env.TSUNAGI_SKIP_FAULT !== '1') reports.push(counts('fault.json'));
+  const codes = [unitCode, serverCode, faultCode];
+  const passed = reports.reduce((n, r) => n + r.passed, 0);
   const failed =
-    unit.failed +
-    servers.failed +
-    (unitCode !== 0 && unit.failed === 0 ? 1 : 0) +
-    (serverCode !== 0 && servers.failed === 0 ? 1 : 0);
+    reports.reduce((n, r) => n + r.failed, 0) +
+    reports.filter((r, i) => codes[i] !== 0 && r.failed === 0).length;
   console.log(`\nall tiers in ${seconds(Date.now() - began)}`);
-  console.log(`${passed} passed, ${failed} failed, ${unit.skipped + servers.skipped} skipped`);
-  return unitCode === 0 && serverCode === 0 ? 0 : 1;
+  console.log(`${passed} passed, ${failed} failed, ${reports.reduce((n, r) => n + r.skipped, 0)} skipped`);
+  return codes.every((c) => c === 0) ? 0 : 1;
 }
 
 main().then(

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsunagiError } from '../../core/errors.js';
-import { infraPaths } from '../../infra/paths.js';
+import { infraPaths } from '../../platform/paths.js';
 
 /**
  * A current ClickHouse engine in-process, for testing that our SQL does not depend on 18.16: the

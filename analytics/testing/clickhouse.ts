@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClickhouse } from '../../platform/clickhouse.js';
 import type { InfraConfig } from '../../platform/config.js';
-import { createEventWire } from '../../platform/event-wire.js';
-import { createEventPublisher } from '../../producers/publisher.js';
 import type { TsunagiEvent } from '../../schemas/events.js';
-import { testKafka, testLogger } from '../../tests/support/infra.js';
+import { testLogger, testStore } from '../../tests/support/infra.js';
 import { isolatedTopics } from '../../tests/support/topics.js';
 import { analyticsDatabases } from '../ddl.js';
 import { createSinkMetrics } from '../metrics.js';
@@ -32,32 +30,34 @@ export async function dropAnalytics(config: InfraConfig): Promise<void> {
 }
 
 export async function publish(config: InfraConfig, events: readonly TsunagiEvent[]): Promise<void> {
-  const publisher = createEventPublisher({
-    kafka: testKafka(config),
-    wire: createEventWire(config),
-    topicPrefix: config.TOPIC_PREFIX,
-    logger: testLogger(),
-  });
+  const store = testStore(config);
   try {
-    for (let i = 0; i < events.length; i += 500) await publisher.publish(events.slice(i, i + 500));
+    for (let i = 0; i < events.length; i += 2000) await store.append(events.slice(i, i + 2000));
   } finally {
-    await publisher.close();
+    await store.close();
   }
 }
 
 /** A sink as the local admin (the test's unique database is not in users.xml), fast retries. */
 export function testSink(config: InfraConfig) {
   const metrics = createSinkMetrics();
-  const sink = wireSink({
+  const store = testStore(config);
+  const wired = wireSink({
     config,
     settings: { ...readAnalyticsSettings(), ANALYTICS_RETRY_MAX_MS: 1000 },
-    kafka: testKafka(config),
-    wire: createEventWire(config),
+    store,
     logger: testLogger(),
     metrics,
     login: 'admin',
     retryInitialMs: 100,
   });
+  const sink = {
+    start: () => wired.start(),
+    async stop() {
+      await wired.stop();
+      await store.close();
+    },
+  };
   return { sink, metrics };
 }
 

@@ -1,5 +1,4 @@
-import type { Kafka } from 'kafkajs';
-import type { EventWire } from '../../platform/event-wire.js';
+import type { EventStore } from '../../platform/event-store.js';
 import type { Logger } from '../../platform/logger.js';
 import { testDisclosure } from '../../trail/log/testdata/disclosures.js';
 import { createDisclosureRecorder } from '../../trail/recorder.js';
@@ -12,7 +11,7 @@ import { latencySummary, perSecond } from '../harness/stats.js';
  * where the time goes: the client library, the recorder's batching, or the rest of the gateway.
  */
 export async function recorderAlone(
-  deps: { kafka: Kafka; wire: EventWire; topic: string; logger: Logger },
+  deps: { store: Pick<EventStore, 'append'>; logger: Logger },
   concurrency: number,
   seconds: number,
 ) {

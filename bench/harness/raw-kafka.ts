@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kafka, Message } from 'kafkajs';
 import type { EventWire } from '../../platform/event-wire.js';
-import { endOffsets } from '../../projections/replay.js';
+import { partitionKey } from '../../platform/positions.js';
 
 /**
  * The raw kafkajs baselines of B2 and B3: the client library alone, same TLS and consumer settings
@@ -103,6 +103,21 @@ export async function rawProduceConsume(
   } finally {
     await Promise.allSettled([consumer.disconnect(), producer.disconnect()]);
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+/** `topic/partition` → end offset of the partitions that hold records (kafkajs admin, as the baselines read). */
+export async function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<Map<string, string>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = new Map<string, string>();
+    for (const topic of topics)
+      for (const p of await admin.fetchTopicOffsets(topic))
+        if (BigInt(p.high) > BigInt(p.low)) ends.set(partitionKey(topic, p.partition), p.high);
+    return ends;
+  } finally {
     await admin.disconnect();
   }
 }

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import type { ProjectionName } from '../../projections/catalogue.js';
-import { endOffsets } from '../../projections/replay.js';
 import type { ProjectionViews } from '../../projections/views.js';
+import { endOffsets } from './raw-kafka.js';
 
 /**
  * Waits until each named view has committed, with its state, every record its topic held at the

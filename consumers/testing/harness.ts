@@ -6,9 +6,8 @@ import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
 import type { InfraConfig } from '../../platform/config.js';
 import { createEventWire, type EventWire } from '../../platform/event-wire.js';
 import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../../policy/index.js';
-import { createEventPublisher } from '../../producers/publisher.js';
 import type { TsunagiEvent } from '../../schemas/events.js';
-import { testKafka, testLogger } from '../../tests/support/infra.js';
+import { testKafka, testLogger, testStore } from '../../tests/support/infra.js';
 import { isolatedTopics } from '../../tests/support/topics.js';
 import { createNotificationOutputs, type NotificationOutputs } from '../outputs.js';
 import { type NotifyDeps, startSubscriptionService } from '../subscription-service.js';
@@ -36,20 +35,12 @@ export async function startSubscriptionHarness(options: {
   const kafka = testKafka(config);
   const wire = createEventWire(config);
   const hub = createTestHub();
-  const outputs = createNotificationOutputs({
-    kafka,
-    wire,
-    topicPrefix: config.TOPIC_PREFIX,
-    replicationFactor: 1,
-    logger,
-  });
-  const source = createEventPublisher({ kafka, wire, topicPrefix: config.TOPIC_PREFIX, logger });
-  await source.publish(options.sources);
-  await source.close();
+  const store = testStore(config);
+  const outputs = createNotificationOutputs({ store, replicationFactor: 1, logger });
+  await store.append(options.sources);
   const policy = await loadPolicyFile(BUNDLED_POLICY_PATH);
   const service = await startSubscriptionService({
-    kafka,
-    wire,
+    store,
     topicPrefix: config.TOPIC_PREFIX,
     groupId: `test-${options.name}-${randomUUID()}`,
     fromBeginning: true,
@@ -70,6 +61,7 @@ export async function startSubscriptionHarness(options: {
     async close() {
       await service.stop().catch(() => undefined);
       await outputs.close();
+      await store.close();
       await hub.close();
     },
   };

@@ -16,9 +16,9 @@ import type { IssuedCertificate } from '../../jpki/testing/pki/certificate-build
 import { createTestPki, type TestPki } from '../../jpki/testing/pki/index.js';
 import { answering } from '../../jpki/testing/pki/support.js';
 import type { InfraConfig } from '../../platform/config.js';
-import { createEventWire } from '../../platform/event-wire.js';
+import type { EventStore } from '../../platform/event-store.js';
 import { Topics, topicName } from '../../schemas/topics.js';
-import { testKafka, testLogger } from '../../tests/support/infra.js';
+import { testKafka, testLogger, testStore } from '../../tests/support/infra.js';
 import { readTopic } from '../../tests/support/read-topic.js';
 import { isolatedTopics } from '../../tests/support/topics.js';
 import { residentSignIn } from '../routes/resident-sign-in.js';
@@ -38,14 +38,13 @@ let pki: TestPki;
 let card: IssuedCertificate;
 let storeDir: string;
 let linkageId: LinkageId;
+let events: EventStore;
 const keys = generateDevKeys();
 
 const openHub = (rebuild: boolean) =>
   createIdentityHub({
     config: loadIdentityConfig({ ...keys, TSUNAGI_IDENTITY_DIR: storeDir }),
-    kafka: testKafka(config),
-    wire: createEventWire(config),
-    topicPrefix: config.TOPIC_PREFIX,
+    store: events,
     clock: systemClock,
     logger,
     rebuild,
@@ -85,8 +84,12 @@ beforeAll(async () => {
   [config, pki] = await Promise.all([isolatedTopics('bindings'), createTestPki()]);
   card = await pki.issueUserIdentification();
   storeDir = mkdtempSync(join(tmpdir(), 'tsunagi-binding-rebuild-'));
+  events = testStore(config);
 });
-afterAll(() => rmSync(storeDir, { recursive: true, force: true }));
+afterAll(async () => {
+  await events.close();
+  rmSync(storeDir, { recursive: true, force: true });
+});
 
 describe('certificate bindings on the certificate-bindings topic', () => {
   let ppid: unknown;

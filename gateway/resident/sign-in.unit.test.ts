@@ -6,10 +6,11 @@ import { type LinkageId, newLinkageId } from '../../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
 import { formatName, serialHex } from '../../jpki/pki.js';
 import { createRevocationChecker } from '../../jpki/revocation-checker.js';
-import { emptyRevocationView, evolveAll, type RevocationView } from '../../jpki/revocation-view.js';
+import type { RevocationRows } from '../../jpki/revocation-view.js';
 import type { IssuedCertificate } from '../../jpki/testing/pki/certificate-builder.js';
 import { createTestPki, type TestPki } from '../../jpki/testing/pki/index.js';
 import { type ManualClock, manualClock, silentLogger } from '../../jpki/testing/pki/support.js';
+import { ingestedDraft, revocationRows, revokedDraft } from '../../jpki/testing/revocations.js';
 import { residentSignIn } from '../routes/resident-sign-in.js';
 import { pluginTestApp } from '../testing/test-gateway.js';
 import { bindCertificateForResident } from './certificate-enrolment.js';
@@ -27,7 +28,7 @@ let clock: ManualClock;
 let hub: TestHub;
 let app: FastifyInstance;
 let sessions: SessionTokens;
-let view: RevocationView;
+let view: RevocationRows;
 let linkageId: LinkageId;
 let enrolled: IssuedCertificate;
 let revokedCard: IssuedCertificate;
@@ -45,21 +46,9 @@ beforeAll(async () => {
       linkageId,
     });
   const issuer = formatName(pki.intermediate.certificate.subject);
-  view = evolveAll(emptyRevocationView, [
-    {
-      type: 'RevocationListIngested',
-      issuer,
-      thisUpdate: pki.now,
-      nextUpdate: new Date(pki.now.getTime() + 24 * HOUR),
-    },
-    {
-      type: 'CertificateRevoked',
-      source: 'CRL',
-      issuer,
-      serialNumber: serialHex(revokedCard.certificate.serialNumber),
-      revokedAt: pki.now,
-      reason: 'keyCompromise',
-    },
+  view = revocationRows([
+    ingestedDraft(issuer, pki.now, new Date(pki.now.getTime() + 24 * HOUR)),
+    revokedDraft(issuer, serialHex(revokedCard.certificate.serialNumber), pki.now, 'keyCompromise', 'CRL'),
   ]);
   sessions = createSessionTokens({ key: randomBytes(32), clock });
   app = pluginTestApp();
@@ -67,7 +56,7 @@ beforeAll(async () => {
     clock,
     trustAnchors: pki.trustAnchors,
     intermediates: pki.intermediates,
-    revocation: createRevocationChecker({ clock, logger: silentLogger(), crlView: () => view }),
+    revocation: createRevocationChecker({ clock, logger: silentLogger(), revocations: view }),
     certificates,
     codes: hub.codes,
     sessions,

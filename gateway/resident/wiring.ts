@@ -1,9 +1,8 @@
-import type { Kafka } from 'kafkajs';
 import type { Clock } from '../../core/clock.js';
 import type { IdentityHub } from '../../identity/identity-hub.js';
 import { createOcspClient } from '../../jpki/ocsp-client.js';
 import { startRevocationService } from '../../jpki/revocation-service.js';
-import type { EventWire } from '../../platform/event-wire.js';
+import type { EventStore } from '../../platform/event-store.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ResidentSignInOptions } from '../routes/resident-sign-in.js';
 import { revocableSessions, type SessionRevocations } from './session-revocations.js';
@@ -16,9 +15,7 @@ import { loadResidentSignInSettings } from './settings.js';
  * tokens bound to the portal PPID. Undefined when no JPKI trust anchor is configured.
  */
 export async function residentSignInFromEnv(deps: {
-  kafka: Kafka;
-  wire: EventWire;
-  topicPrefix: string;
+  store: EventStore;
   identity: IdentityHub;
   clock: Clock;
   logger: Logger;
@@ -28,9 +25,9 @@ export async function residentSignInFromEnv(deps: {
 }): Promise<{ options: ResidentSignInOptions; close(): Promise<void> } | undefined> {
   const env = deps.env ?? process.env;
   if (!env.JPKI_TRUST_ANCHORS) return undefined;
-  const { kafka, wire, topicPrefix, identity, clock, logger } = deps;
+  const { store, identity, clock, logger } = deps;
   const settings = await loadResidentSignInSettings(env);
-  const revocations = await startRevocationService({ kafka, wire, topicPrefix, clock, logger });
+  const revocations = await startRevocationService({ store, clock, logger });
   const ocsp = settings.ocsp ? createOcspClient({ ...settings.ocsp, clock, logger }) : undefined;
   logger.info(
     {

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { fixedClock } from '../../core/clock.js';
 import type { LegalBasisPolicy } from '../../core/policy/table.js';
+import { memoryView } from '../../platform/memory-view.js';
+import { consentsOf, consentsView } from '../../projections/consents.js';
 import { testLogger } from '../../tests/support/infra.js';
 import { createConsentCommands } from '../consent-commands.js';
-import { createConsentView } from '../consent-view.js';
 import { createGatewayMetrics } from '../metrics.js';
 import type { InquiryReadModel } from '../ports.js';
 import type { ReadinessCheck } from '../readiness.js';
@@ -21,7 +22,7 @@ export async function offlineGateway(
   options: { broker?: ReadinessCheck; inquiries?: Partial<InquiryReadModel> } = {},
 ): Promise<FastifyInstance> {
   const clock = fixedClock('2026-04-01T03:00:00Z');
-  const view = createConsentView();
+  const view = memoryView(consentsView);
   const unused = async () => {
     throw new Error('offline gateway: no Kafka here');
   };
@@ -36,7 +37,7 @@ export async function offlineGateway(
       trail: { record: unused, close: async () => undefined },
       consentCommands: createConsentCommands({
         view,
-        log: { append: unused, close: async () => undefined },
+        store: { append: unused },
         clock,
         ids: () => 'id',
       }),
@@ -46,7 +47,7 @@ export async function offlineGateway(
     readModels: {
       policy: { current: (): LegalBasisPolicy => ({ version: 1, revision: 'offline', rows: [] }) },
       inquiries: { latestItem: () => undefined, residentRecord: () => undefined, ...options.inquiries },
-      consents: view,
+      consents: { consentsOf: (linkageId) => consentsOf(view, linkageId) },
       isRevoked: () => false,
     },
     portalAgencies: ['resident-portal'],

@@ -10,24 +10,23 @@ import type { Kafka } from 'kafkajs';
 import { systemClock } from '../../core/clock.js';
 import { type LinkageId, newLinkageId } from '../../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
+import { CONSUMER_GROUPS } from '../../platform/consumer-groups.js';
+import { createEventStore } from '../../platform/event-store.js';
 import { createEventWire, type EventWire } from '../../platform/event-wire.js';
 import type { Logger } from '../../platform/logger.js';
+import { followInMemory, memoryView } from '../../platform/memory-view.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../../policy/index.js';
-import { applyInformationItem } from '../../projections/duplicate-store.js';
-import { memoryTx } from '../../projections/memory-tx.js';
-import { applyResidentRecord } from '../../projections/resident-record.js';
-import type { DisclosureRecorded, TsunagiEvent } from '../../schemas/events.js';
-import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
+import { consentsOf, consentsView } from '../../projections/consents.js';
+import type { DisclosureRecorded } from '../../schemas/events.js';
+import { anEvent } from '../../schemas/testing/events.js';
 import { createTestTopic, testConfig, testKafka, testLogger } from '../../tests/support/infra.js';
 import { readTopic } from '../../tests/support/read-topic.js';
 import { createDisclosureRecorder } from '../../trail/recorder.js';
 import { createConsentCommands } from '../consent-commands.js';
-import { createKafkaConsentLog } from '../consent-log.js';
-import { createConsentView, followConsents } from '../consent-view.js';
 import { installErrorHandling } from '../errors.js';
 import { createGatewayMetrics } from '../metrics.js';
 import type { InquiryReadModel, ResidentResolver } from '../ports.js';
-import { storeReadModel } from '../read-model.js';
+import { memoryReadModel } from '../read-model.js';
 import { kafkaReadiness } from '../readiness.js';
 import type { SessionTokens } from '../resident/session-token.js';
 import type { ResidentSignInOptions } from '../routes/resident-sign-in.js';
@@ -36,38 +35,19 @@ import { buildGateway, type GatewayLimits, type GatewayOptions } from '../server
 import { type AgencyPki, type ClientIdentity, createAgencyPki } from './tls.js';
 
 /**
- * Test-only: the duplicate store and resident view of one resident, folded by projections/' own
- * apply functions. The resident lived in Osaka (271004) and moved to Chiyoda (131016); both
+ * Test-only: the duplicate store and resident view of one resident, folded in memory by the views'
+ * own definitions. The resident lived in Osaka (271004) and moved to Chiyoda (131016); both
  * municipalities published a local-tax income item.
  */
 export function seededReadModel(linkageId: string) {
-  const tx = memoryTx();
-  const base = SAMPLE_EVENTS['resident-record-changed']?.[1] as TsunagiEvent & {
-    type: 'ResidentRecordChanged';
-  };
-  applyResidentRecord(
-    {
-      ...base,
-      data: {
-        ...base.data,
-        linkageId,
-        sequence: 1,
-        address: { ...base.data.address, municipalityCode: '271004' },
-      },
-    },
-    tx,
+  const moved = anEvent('ResidentRecordChanged', {
+    data: { linkageId, sequence: 1, address: { municipalityCode: '271004' } },
+  });
+  const now = anEvent('ResidentRecordChanged', { data: { linkageId, sequence: 2 } });
+  const items = ['271004', '131016'].map((provider) =>
+    anEvent('InformationItemPublished', { data: { linkageId, provider } }),
   );
-  applyResidentRecord({ ...base, data: { ...base.data, linkageId, sequence: 2 } }, tx);
-  const item = SAMPLE_EVENTS['information-item-published']?.[1] as TsunagiEvent & {
-    type: 'InformationItemPublished';
-  };
-  for (const provider of ['271004', '131016'])
-    applyInformationItem({ ...item, data: { ...item.data, linkageId, provider } }, tx, {
-      topic: 't',
-      partition: 0,
-      offset: '0',
-    });
-  return storeReadModel((table, key) => tx.get(table, key));
+  return memoryReadModel([moved, now, ...items]);
 }
 
 export interface TestGateway {
@@ -85,7 +65,7 @@ export interface TestGatewayOptions {
   trailTopic: string;
   consentsTopic: string;
   residents: ResidentResolver;
-  /** The duplicate store and resident records (e.g. `seededReadModel`, or over a memoryTx). */
+  /** The duplicate store and resident records (e.g. `seededReadModel`, or `memoryReadModel`). */
   readModel: InquiryReadModel;
   portalAgencies?: string[];
   isRevoked?: (serial: string) => boolean;
@@ -111,25 +91,25 @@ export interface TestGatewayOptions {
  */
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
   const { kafka, wire, logger, pki } = options;
-  const view = createConsentView();
+  const store = createEventStore({
+    kafka,
+    wire,
+    topicPrefix: '',
+    topicNames: { 'access-trail': options.trailTopic, consents: options.consentsTopic },
+    logger,
+    ...(options.trailTimeoutMs ? { requestTimeoutMs: options.trailTimeoutMs } : {}),
+  });
+  const view = memoryView(consentsView);
   const following =
     options.follow === false
       ? undefined
-      : await followConsents({ kafka, wire, topic: options.consentsTopic, view, logger });
+      : await followInMemory(store, view, CONSUMER_GROUPS.gatewayConsents.prefix);
   const recorder = createDisclosureRecorder({
-    kafka,
-    wire,
-    topic: options.trailTopic,
+    store,
     logger,
     ...(options.trailTimeoutMs ? { timeoutMs: options.trailTimeoutMs } : {}),
   });
-  const consentLog = createKafkaConsentLog({ kafka, wire, topic: options.consentsTopic });
-  const consentCommands = createConsentCommands({
-    view,
-    log: consentLog,
-    clock: systemClock,
-    ids: randomUUID,
-  });
+  const consentCommands = createConsentCommands({ view, store, clock: systemClock, ids: randomUUID });
   const app = await buildGateway({
     tls: { cert: pki.server.cert, key: pki.server.key, agencyCa: pki.caPem },
     logger,
@@ -146,7 +126,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     readModels: {
       policy: await createPolicyStore({ path: BUNDLED_POLICY_PATH, logger }),
       inquiries: options.readModel,
-      consents: view,
+      consents: { consentsOf: (linkageId) => consentsOf(view, linkageId) },
       isRevoked: options.isRevoked ?? (() => false),
     },
     portalAgencies: options.portalAgencies ?? ['resident-portal'],
@@ -162,7 +142,8 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     url: `https://127.0.0.1:${port}`,
     async close() {
       await app.close();
-      await Promise.allSettled([recorder.close(), consentLog.close(), following?.stop()]);
+      await Promise.allSettled([recorder.close(), following?.stop()]);
+      await store.close();
     },
   };
 }

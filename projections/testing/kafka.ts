@@ -1,78 +1,72 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { AgencyCodeIssued } from '../../identity/event-log.js';
 import { agencyCodeIssuedCodec } from '../../identity/identity-codecs.js';
 import { kafkaAclTable } from '../../infra/provision.js';
 import { provisionAcls } from '../../infra/provision-acls.js';
-import type { EventWire } from '../../platform/event-wire.js';
+import type { EventStore } from '../../platform/event-store.js';
 import { createLogger } from '../../platform/logger.js';
-import { eventKey, type TsunagiEvent } from '../../schemas/events.js';
-import { type ProjectionTopics, projectionTopics } from '../catalogue.js';
+import { partitionKey } from '../../platform/positions.js';
+import { OFFSETS } from '../../platform/view.js';
+import type { TsunagiEvent } from '../../schemas/events.js';
+import { type TopicRef, Topics, topicName } from '../../schemas/topics.js';
+import { PROJECTION_NAMES, VIEWS } from '../catalogue.js';
 import { currentGeneration } from '../generations.js';
-import { OFFSETS, openStoreAt } from '../store.js';
+import { openStoreAt } from '../store.js';
+
+/** Every topic a view reads. */
+export const VIEW_TOPICS = [...new Set(PROJECTION_NAMES.flatMap((name) => VIEWS[name].topics))];
 
 /**
- * Helpers for the projection integration tests (real Kafka and registry). The topics get the ACL
- * table's grants, so a projector child process runs under its own principal as in production.
+ * Helpers for the projection integration tests (real Kafka and registry). The views' topics are
+ * created under `prefix` with the ACL table's grants, so a projector child process runs under its
+ * own principal as in production. Returns the full topic names.
  */
-export async function createProjectionTopics(
-  admin: Admin,
-  prefix: string,
-  partitions = 3,
-): Promise<ProjectionTopics> {
-  const topics = projectionTopics(prefix);
+export async function createViewTopics(admin: Admin, prefix: string, partitions = 3): Promise<string[]> {
+  const topics = VIEW_TOPICS.map((topic) => topicName(prefix, topic));
   await admin.createTopics({
     waitForLeaders: true,
-    topics: Object.values(topics).map((topic) => ({
-      topic,
-      numPartitions: partitions,
-      replicationFactor: 1,
-    })),
+    topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
   });
   await provisionAcls(admin, await kafkaAclTable(), prefix, createLogger({ level: 'silent' }));
   return topics;
 }
 
-export async function produceEvents(
-  kafka: Kafka,
-  wire: EventWire,
-  topic: string,
-  events: readonly TsunagiEvent[],
-) {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  try {
-    for (let i = 0; i < events.length; i += 2000) {
-      const chunk = events.slice(i, i + 2000);
-      const messages = [];
-      // Sequential: the first encode per subject looks its schema id up; the rest hit the cache.
-      for (const event of chunk) messages.push({ key: eventKey(event), value: await wire.encode(event) });
-      await producer.send({ topic, acks: -1, messages });
-    }
-  } finally {
-    await producer.disconnect();
-  }
+/** Appends events through the event store, in chunks (the store batches them further). */
+export async function produceEvents(store: Pick<EventStore, 'append'>, events: readonly TsunagiEvent[]) {
+  for (let i = 0; i < events.length; i += 2000) await store.append(events.slice(i, i + 2000));
 }
 
+/** Appends AgencyCodeIssued records to `agency-codes`, framed by identity's codec. */
 export async function produceAgencyCodes(
-  kafka: Kafka,
-  wire: EventWire,
-  topic: string,
+  store: Pick<EventStore, 'append'>,
   events: readonly AgencyCodeIssued[],
 ) {
-  const codec = agencyCodeIssuedCodec(wire);
-  const messages = [];
-  for (const event of events) messages.push({ key: event.agencyId, value: await codec.encode(event) });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  await producer.send({ topic, acks: -1, messages });
-  await producer.disconnect();
+  await store.append(
+    events.map((event) => ({
+      topic: Topics.agencyCodes,
+      key: event.agencyId,
+      value: (wire) => agencyCodeIssuedCodec(wire).encode(event),
+    })),
+  );
+}
+
+/** `topic/partition` → end offset, for the partitions of these topics that hold records. */
+export async function endOffsets(
+  store: Pick<EventStore, 'offsets' | 'topic'>,
+  topics: readonly TopicRef[],
+): Promise<Map<string, string>> {
+  const ends = new Map<string, string>();
+  for (const topic of topics)
+    for (const p of await store.offsets(topic))
+      if (BigInt(p.high) > BigInt(p.low)) ends.set(partitionKey(store.topic(topic), p.partition), p.high);
+  return ends;
 }
 
 /** Offsets committed with the current generation's state, read as another process would (read-only). */
 export async function storedOffsets(storeRoot: string, projection: string): Promise<Map<string, string>> {
   const generation = currentGeneration(storeRoot, projection);
   if (!generation) return new Map();
-  const store = openStoreAt(generation, { tables: [], readOnly: true });
+  const store = openStoreAt(generation, { readOnly: true });
   try {
     return new Map(store.read.range<string>(OFFSETS, { prefix: '' }).map((e) => [e.key, e.value]));
   } finally {

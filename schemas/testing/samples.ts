@@ -1,8 +1,9 @@
 import type { EventOf, EventType, TsunagiEvent } from '../events.js';
 
 /**
- * One fictional event per subject version: the source of the golden fixtures (fixtures.ts) and
- * handy test data for other modules. No real person; no My Number anywhere.
+ * One fictional event per subject version: the source of the golden fixtures (fixtures.ts) and of
+ * the one fixture builder, `anEvent` (./events.ts), which other modules' tests use. No real person;
+ * no My Number anywhere.
  */
 const envelope = (n: number) => ({
   eventId: `evt-0000000${n}`,

@@ -8,7 +8,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionKafka } from '../../infra/provision.js';
-import { createEventWire } from '../../platform/event-wire.js';
 import { Topics, topicName } from '../../schemas/topics.js';
 import { demoKeyFiles } from '../../trail/log/config.js';
 import { createTrailLogProver } from '../../trail/log/prover.js';
@@ -17,7 +16,7 @@ import { testDisclosure } from '../../trail/log/testdata/disclosures.js';
 import { parseVerifierKey } from '../../trail/log/verifier/note.js';
 import { verifyLogConsistency } from '../../trail/log/verifier/verify.js';
 import { createDisclosureRecorder } from '../../trail/recorder.js';
-import { testConfig, testKafka, testLogger } from '../support/infra.js';
+import { testConfig, testKafka, testLogger, testStore } from '../support/infra.js';
 import { readTopic } from '../support/read-topic.js';
 
 /**
@@ -78,14 +77,11 @@ async function until(done: () => Promise<boolean>, what: string): Promise<void> 
   }
 }
 async function record(from: number, to: number): Promise<void> {
-  const recorder = createDisclosureRecorder({
-    kafka,
-    wire: createEventWire(config),
-    topic: trailTopic,
-    logger,
-  });
+  const store = testStore(config, { topicNames: { 'access-trail': trailTopic } });
+  const recorder = createDisclosureRecorder({ store, logger });
   await Promise.all(Array.from({ length: to - from }, (_, i) => recorder.record(testDisclosure(from + i))));
   await recorder.close();
+  await store.close();
 }
 const checkpointsPublished = async () =>
   (await readTopic(kafka, checkpointTopic)).map((m) => m.value?.toString('utf8') ?? '');

@@ -4,12 +4,11 @@ import type { InfraConfig } from '../../platform/config.js';
 import { createEventWire } from '../../platform/event-wire.js';
 import { schemaRegistryClientProperties } from '../../platform/kafka-client-properties.js';
 import { librdkafkaProperties } from '../../platform/kafka-credentials.js';
-import { createEventPublisher } from '../../producers/publisher.js';
 import { registrySubject, schemaPath } from '../../schemas/catalogue.js';
 import type { ConsentGranted, TsunagiEvent } from '../../schemas/events.js';
 import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
 import { Topics, topicName } from '../../schemas/topics.js';
-import { testConfig, testKafka, testLogger } from '../support/infra.js';
+import { testConfig, testKafka, testStore } from '../support/infra.js';
 import { runPythonJson, stockPythonClient } from '../support/python-venv.js';
 import { readTopic } from '../support/read-topic.js';
 import { isolatedTopics } from '../support/topics.js';
@@ -75,16 +74,11 @@ describe('a stock Python confluent-kafka client reads and writes Tsunagi topics'
   beforeAll(async () => {
     python = await stockPythonClient(testConfig().home);
     config = await isolatedTopics('interop');
-    const publisher = createEventPublisher({
-      kafka,
-      wire: createEventWire(config),
-      topicPrefix: config.TOPIC_PREFIX,
-      logger: testLogger(),
-    });
+    const store = testStore(config);
     try {
-      await publisher.publish([granted, revoked, item]);
+      await store.append([granted, revoked, item]);
     } finally {
-      await publisher.close();
+      await store.close();
     }
     const consents = topicName(config.TOPIC_PREFIX, Topics.consents);
     result = (await runPythonJson(python, SCRIPT, {

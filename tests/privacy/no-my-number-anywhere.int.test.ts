@@ -18,7 +18,7 @@ import { ingestExport } from '../../producers/ingest.js';
 import { generateExports, type Manifest } from '../../producers/synthetic/generate.js';
 import type { DeadLetterRecorded } from '../../schemas/events.js';
 import { Topics, topicName } from '../../schemas/topics.js';
-import { testKafka } from '../support/infra.js';
+import { testKafka, testStore } from '../support/infra.js';
 import { readTopic } from '../support/read-topic.js';
 import { isolatedTopics } from '../support/topics.js';
 
@@ -151,9 +151,8 @@ describe('privacy scan: no My Number on any topic, store or log line', () => {
   it('gives every rejected row back, My Numbers masked, through the recovery command and the vault key', async () => {
     const rows = rejectedRows();
     const masked = (raw: string) => raw.replace(/\d{12}/g, '*'.repeat(12));
-    const wire = createEventWire(config);
-    const deps = { kafka: testKafka(config), wire, topicPrefix: config.TOPIC_PREFIX };
-    const letters = await findDeadLetters(deps);
+    const store = testStore(config);
+    const letters = await findDeadLetters(store).finally(() => store.close());
     for (const row of rows) {
       const letter = letters.find((l) => l.data.source === `${row.file}:${row.line}`);
       expect(letter && recoverOriginalBytes(letter, hub.vaultKeys).toString('utf8')).toBe(masked(row.raw));

@@ -2,10 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isTsunagiError } from '../../core/errors.js';
 import { loadInfraConfig } from '../../platform/config.js';
-import { createEventWire } from '../../platform/event-wire.js';
-import { createKafka } from '../../platform/kafka.js';
+import { openEventStore } from '../../platform/event-store.js';
 import { createLogger } from '../../platform/logger.js';
-import { Topics, topicName } from '../../schemas/topics.js';
 import { loadTrailLogConfig } from './config.js';
 import { readTrailEntry, sequencedSizeOf } from './kafka-entries.js';
 import { createTrailLogProver } from './prover.js';
@@ -61,29 +59,29 @@ async function main(argv: string[]): Promise<void> {
   const infra = loadInfraConfig();
   const logger = createLogger({ name: 'trail-log-cli', level: 'warn' });
   const config = loadTrailLogConfig(infra.home);
-  const trailTopic = topicName(infra.TOPIC_PREFIX, Topics.accessTrail);
-  const kafka = () =>
-    createKafka(infra, logger, { principal: 'trail-log', clientId: 'tsunagi-trail-log-cli' });
+  const log = () =>
+    openEventStore(infra, logger, { principal: 'trail-log', clientId: 'tsunagi-trail-log-cli' });
   if (command === 'verifier-key') return void emit(`${config.signer.verifierKey}\n`);
   if (command === 'entry') {
-    const index = Number(a);
-    const wire = createEventWire(infra);
-    const subjects = config.subjects;
-    return void emit(
-      await readTrailEntry({ kafka: kafka(), wire, topic: trailTopic, subjects, index, logger }),
-    );
+    const reader = log();
+    const entry = await readTrailEntry({
+      store: reader,
+      subjects: config.subjects,
+      index: Number(a),
+      logger,
+    }).finally(() => reader.close());
+    return void emit(entry);
   }
   const store = openTrailLogStore(config.storeDir, { readOnly: true });
   try {
     const prover = createTrailLogProver(store);
     switch (command) {
       case 'status': {
-        const admin = kafka().admin();
-        await admin.connect();
+        const reader = log();
         try {
-          return json(await trailLogStatus(store, () => sequencedSizeOf(admin, trailTopic)));
+          return json(await trailLogStatus(store, () => sequencedSizeOf(reader)));
         } finally {
-          await admin.disconnect();
+          await reader.close();
         }
       }
       case 'checkpoint':

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TsunagiError } from '../../core/errors.js';
-import { infraPaths } from '../../infra/paths.js';
 import { readEnv } from '../../platform/env.js';
+import { infraPaths } from '../../platform/paths.js';
 import { createTrailSubjectKeys, MIN_SUBJECT_KEY_BYTES, type TrailSubjectKeys } from './public-entry.js';
 import { createNoteSigner, generateSignerKey, type NoteSigner } from './signer.js';
 

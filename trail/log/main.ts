@@ -1,9 +1,7 @@
 import { loadInfraConfig } from '../../platform/config.js';
-import { createEventWire } from '../../platform/event-wire.js';
-import { createKafka } from '../../platform/kafka.js';
+import { openEventStore } from '../../platform/event-store.js';
 import { createLogger } from '../../platform/logger.js';
 import { serveMetrics } from '../../platform/metrics-server.js';
-import { Topics, topicName } from '../../schemas/topics.js';
 import { demoKeyFiles, loadTrailLogConfig } from './config.js';
 import { startTrailLogService } from './service.js';
 import { openTrailLogStore } from './store.js';
@@ -17,15 +15,12 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'trail-log', level: infra.LOG_LEVEL });
   const config = loadTrailLogConfig(infra.home);
   const store = openTrailLogStore(config.storeDir);
-  const kafka = createKafka(infra, logger, { principal: 'trail-log', clientId: 'tsunagi-trail-log' });
+  const log = openEventStore(infra, logger, { principal: 'trail-log', clientId: 'tsunagi-trail-log' });
   const service = await startTrailLogService({
-    kafka,
-    wire: createEventWire(infra),
+    log,
     store,
     signer: config.signer,
     subjects: config.subjects,
-    trailTopic: topicName(infra.TOPIC_PREFIX, Topics.accessTrail),
-    checkpointTopic: topicName(infra.TOPIC_PREFIX, Topics.trailCheckpoints),
     checkpointIntervalMs: config.checkpointIntervalMs,
     logger,
   });
@@ -44,6 +39,7 @@ async function main(): Promise<void> {
   const stop = async (code: number) => {
     server.close();
     await service.stop();
+    await log.close();
     await store.close();
     process.exit(code);
   };

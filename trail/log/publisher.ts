@@ -1,6 +1,6 @@
-import type { Producer } from 'kafkajs';
-import { TsunagiError } from '../../core/errors.js';
+import type { EventStore } from '../../platform/event-store.js';
 import type { Logger } from '../../platform/logger.js';
+import { Topics } from '../../schemas/topics.js';
 import { type NoteSigner, signCheckpoint } from './signer.js';
 import type { PublishedCheckpoint, TrailLogStore } from './store.js';
 
@@ -19,10 +19,8 @@ export interface CheckpointPublisher {
 export interface PublisherDeps {
   store: TrailLogStore;
   signer: NoteSigner;
-  /** A connected producer; the publisher does not own it. */
-  producer: Producer;
-  /** The checkpoint topic, e.g. `tsunagi.trail-checkpoints`. */
-  topic: string;
+  /** The event store: appends to `trail-checkpoints` (BROKER_UNAVAILABLE: not published). */
+  log: Pick<EventStore, 'append'>;
   intervalMs: number;
   logger: Logger;
 }
@@ -36,7 +34,7 @@ export interface PublisherDeps {
  * publication is acknowledged (acks=all) it is also saved in the store for local readers.
  */
 export function startCheckpointPublisher(deps: PublisherDeps): CheckpointPublisher {
-  const { store, signer, producer, topic } = deps;
+  const { store, signer } = deps;
   const logger = deps.logger.child({ component: 'checkpoint-publisher' });
   let running: Promise<PublishedCheckpoint | undefined> = Promise.resolve(undefined);
 
@@ -45,23 +43,14 @@ export function startCheckpointPublisher(deps: PublisherDeps): CheckpointPublish
     const { size } = store.integrated();
     if (last !== undefined && last.size >= size) return undefined;
     const checkpoint = signLatestCheckpoint(store, signer);
-    try {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: [
-          {
-            key: signer.name,
-            value: checkpoint.note,
-            headers: { 'content-type': 'text/plain; charset=utf-8' },
-          },
-        ],
-      });
-    } catch (cause) {
-      throw new TsunagiError('BROKER_UNAVAILABLE', `checkpoint ${checkpoint.size} was not published`, {
-        cause,
-      });
-    }
+    await deps.log.append([
+      {
+        topic: Topics.trailCheckpoints,
+        key: signer.name,
+        value: checkpoint.note,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      },
+    ]);
     store.saveCheckpoint(checkpoint);
     logger.info({ size: checkpoint.size }, 'checkpoint published');
     return checkpoint;

@@ -1,6 +1,5 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import type { EventWire } from '../../platform/event-wire.js';
+import type { EventStore } from '../../platform/event-store.js';
 import type { Logger } from '../../platform/logger.js';
 import { followTrail } from './follower.js';
 import { kafkaTrailEntries, sequencedSizeOf } from './kafka-entries.js';
@@ -11,15 +10,12 @@ import { createTrailLogMetrics, type TrailLogStatus, trailLogStatus } from './st
 import type { TrailLogStore } from './store.js';
 
 export interface TrailLogServiceDeps {
-  kafka: Kafka;
-  wire: EventWire;
+  /** The event store: reads the single-partition trail topic, appends to the checkpoint topic. */
+  log: Pick<EventStore, 'follow' | 'append' | 'offsets' | 'topic'>;
   store: TrailLogStore;
   signer: NoteSigner;
   /** The hub's trail subject key: entries commit to residents under it (public-entry.ts). */
   subjects: TrailSubjectKeys;
-  /** The single-partition trail topic and the checkpoint topic (full names). */
-  trailTopic: string;
-  checkpointTopic: string;
   checkpointIntervalMs: number;
   logger: Logger;
 }
@@ -35,20 +31,14 @@ export interface TrailLogService {
 
 /**
  * The Merkle log as a running service: follows the trail topic from the stored integrated size,
- * integrates, publishes signed checkpoints periodically, and reports both states. It owns the Kafka
- * clients it creates, not the store.
+ * integrates, publishes signed checkpoints periodically, and reports both states. It owns neither
+ * the event store nor the Merkle store.
  */
 export async function startTrailLogService(deps: TrailLogServiceDeps): Promise<TrailLogService> {
-  const { kafka, store, logger } = deps;
-  const admin: Admin = kafka.admin();
-  await admin.connect();
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const sequencedSize = () => sequencedSizeOf(admin, deps.trailTopic);
+  const { log, store, logger } = deps;
+  const sequencedSize = () => sequencedSizeOf(log);
   const source = await kafkaTrailEntries({
-    kafka,
-    wire: deps.wire,
-    topic: deps.trailTopic,
+    store: log,
     subjects: deps.subjects,
     fromIndex: store.integrated().size,
     logger,
@@ -56,8 +46,7 @@ export async function startTrailLogService(deps: TrailLogServiceDeps): Promise<T
   const publisher = startCheckpointPublisher({
     store,
     signer: deps.signer,
-    producer,
-    topic: deps.checkpointTopic,
+    log,
     intervalMs: deps.checkpointIntervalMs,
     logger,
   });
@@ -72,8 +61,6 @@ export async function startTrailLogService(deps: TrailLogServiceDeps): Promise<T
       await source.stop();
       await following.catch(() => undefined);
       await publisher.stop();
-      await producer.disconnect();
-      await admin.disconnect();
     },
   };
 }

@@ -3,10 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventWire } from '../../platform/event-wire.js';
-import type { DisclosureRecorded, TsunagiEvent } from '../../schemas/events.js';
-import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
-import { createTestTopic, testConfig, testKafka, testLogger } from '../../tests/support/infra.js';
+import type { EventStore } from '../../platform/event-store.js';
+import type { DisclosureRecorded } from '../../schemas/events.js';
+import { anEvent } from '../../schemas/testing/events.js';
+import {
+  createTestTopic,
+  quietLogger,
+  quietStore,
+  testConfig,
+  testKafka,
+  testStore,
+} from '../../tests/support/infra.js';
 import { readTopic } from '../../tests/support/read-topic.js';
 import { createDisclosureRecorder } from '../recorder.js';
 import { leafHash } from './hashing.js';
@@ -22,9 +29,10 @@ import { parseVerifierKey, type VerifierKey } from './verifier/note.js';
 import { verifyCheckpoint, verifyEntryInclusion, verifyLogConsistency } from './verifier/verify.js';
 
 const config = testConfig();
-const wire = createEventWire(config);
 const kafka = testKafka(config);
-const logger = testLogger();
+// The last test stops the service on purpose (a record that is not a disclosure): this file's
+// clients and the service log nothing (tests/support/infra.ts, quietLogger).
+const logger = quietLogger();
 const keys = generateSignerKey('test.tsunagi.localhost/access-trail');
 const signer = createNoteSigner(keys.signerKey);
 const subjects = createTrailSubjectKeys(new Uint8Array(32).fill(7));
@@ -49,7 +57,8 @@ describe('the Merkle log over a real single-partition trail topic', () => {
   let service: TrailLogService;
   let key: VerifierKey;
   const recorded: DisclosureRecorded[] = [];
-  const recorder = () => createDisclosureRecorder({ kafka, wire, topic: trailTopic, logger, lingerMs: 5 });
+  let log: EventStore;
+  const recorder = () => createDisclosureRecorder({ store: log, logger });
 
   const record = async (from: number, to: number) => {
     const rec = recorder();
@@ -62,13 +71,10 @@ describe('the Merkle log over a real single-partition trail topic', () => {
   const start = async () => {
     store = openTrailLogStore(dir);
     service = await startTrailLogService({
-      kafka,
-      wire,
+      log,
       store,
       signer,
       subjects,
-      trailTopic,
-      checkpointTopic,
       checkpointIntervalMs: 60_000,
       logger,
     });
@@ -85,6 +91,10 @@ describe('the Merkle log over a real single-partition trail topic', () => {
     await admin.connect();
     trailTopic = await createTestTopic(admin, 'merkle-trail', 1);
     checkpointTopic = await createTestTopic(admin, 'merkle-checkpoints', 1);
+    log = quietStore(config, {
+      topicNames: { 'access-trail': trailTopic, 'trail-checkpoints': checkpointTopic },
+      lingerMs: 5,
+    });
     dir = mkdtempSync(join(tmpdir(), 'tsunagi-trail-log-int-'));
     const parsed = await parseVerifierKey(signer.verifierKey);
     if (!parsed.ok) throw new Error(parsed.detail);
@@ -94,6 +104,7 @@ describe('the Merkle log over a real single-partition trail topic', () => {
   afterAll(async () => {
     await service?.stop();
     await store?.close();
+    await log?.close();
     await admin.deleteTopics({ topics: [trailTopic, checkpointTopic] }).catch(() => undefined);
     await admin.disconnect();
     rmSync(dir, { recursive: true, force: true });
@@ -114,7 +125,7 @@ describe('the Merkle log over a real single-partition trail topic', () => {
       checkpoint: { size: 50 },
     });
 
-    const entry = await readTrailEntry({ kafka, wire, topic: trailTopic, subjects, index: 17, logger });
+    const entry = await readTrailEntry({ store: log, subjects, index: 17, logger });
     expect(entry).toEqual(entryOf(recorded[17] as DisclosureRecorded));
     // The store keeps each integrated entry's bytes beside its tiles, for the gateway's readers.
     expect(store.entry(17)).toEqual(entry);
@@ -153,17 +164,17 @@ describe('the Merkle log over a real single-partition trail topic', () => {
 
   it('refuses a trail topic with several partitions, and stops at a record that is not a disclosure', async () => {
     const wide = await createTestTopic(admin, 'merkle-wide', 3);
-    await expect(
-      kafkaTrailEntries({ kafka, wire, topic: wide, subjects, fromIndex: 0, logger }),
-    ).rejects.toMatchObject({
-      code: 'CONFIG_INVALID',
-      message: `the trail topic ${wide} has 3 partitions; the Merkle log needs exactly one (its offsets are the log's indices)`,
-    });
-    const producer = kafka.producer();
-    await producer.connect();
-    const consent = SAMPLE_EVENTS['consent-revoked']?.[1] as TsunagiEvent;
-    await producer.send({ topic: trailTopic, messages: [{ value: await wire.encode(consent) }] });
-    await producer.disconnect();
+    const wideLog = testStore(config, { topicNames: { 'access-trail': wide } });
+    await expect(kafkaTrailEntries({ store: wideLog, subjects, fromIndex: 0, logger })).rejects.toMatchObject(
+      {
+        code: 'CONFIG_INVALID',
+        message: `the trail topic ${wide} has 3 partitions; the Merkle log needs exactly one (its offsets are the log's indices)`,
+      },
+    );
+    await wideLog.close();
+    // A record that is not a disclosure, put on the trail topic behind the event store's back.
+    const consent = anEvent('ConsentRevoked');
+    await log.append([{ topic: 'access-trail', key: 'k', value: (w) => w.encode(consent) }]);
     await expect(service.following).rejects.toMatchObject({
       code: 'INPUT_INVALID',
       message: `trail record 70 of ${trailTopic} is a ConsentRevoked, not a DisclosureRecorded`,

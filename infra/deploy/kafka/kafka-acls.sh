@@ -75,6 +75,10 @@ acl --allow-principal User:operator --operation Read --operation Describe --topi
 acl --allow-principal User:operator --operation Read --operation Describe --topic "${PREFIX}security-audit" --resource-pattern-type literal
 acl --allow-principal User:operator --operation Read --operation Describe --group 'operator-' --resource-pattern-type prefixed
 
+# reconcile: reconciliation: reads the access trail to compare it with the answers received and the history view
+acl --allow-principal User:reconcile --operation Read --operation Describe --topic "${PREFIX}access-trail" --resource-pattern-type literal
+acl --allow-principal User:reconcile --operation Read --operation Describe --group 'reconcile-' --resource-pattern-type prefixed
+
 # registry: schema registry (deployment): its kafkasql journal, snapshots and events
 acl --allow-principal User:registry --operation Read --operation Write --operation Describe --operation Create --operation DescribeConfigs --topic "${PREFIX}registry-journal" --resource-pattern-type literal
 acl --allow-principal User:registry --operation Read --operation Write --operation Describe --operation Create --operation DescribeConfigs --topic "${PREFIX}registry-snapshots" --resource-pattern-type literal

@@ -1,18 +1,10 @@
 import type { ResidentRecord } from '../../core/resident/index.js';
 import { newLinkageId } from '../../identity/linkage-id.js';
-import type {
-  ChangeType,
-  InformationItemPublished,
-  InformationItemWithdrawn,
-  ResidentRecordChanged,
-} from '../../schemas/events.js';
-import { SAMPLE_EVENTS } from '../../schemas/testing/samples.js';
+import { anEvent } from '../../schemas/testing/events.js';
 import type { Subscription } from '../subscriptions.js';
 
-/** Fictional source events and subscriptions for the consumers' tests. */
-const record = SAMPLE_EVENTS['resident-record-changed']?.[1] as ResidentRecordChanged;
-const published = SAMPLE_EVENTS['information-item-published']?.[1] as InformationItemPublished;
-const withdrawn = SAMPLE_EVENTS['information-item-withdrawn']?.[1] as InformationItemWithdrawn;
+/** A fictional resident and the subscriptions of the consumers' tests (events: schemas/testing/events.ts). */
+const record = anEvent('ResidentRecordChanged');
 
 export const resident = (linkageId = newLinkageId()) => ({
   linkageId,
@@ -31,37 +23,6 @@ export const resident = (linkageId = newLinkageId()) => ({
     sequence: 7,
     occurredAt: record.envelope.occurredAt,
   } satisfies ResidentRecord,
-});
-
-export const recordChanged = (
-  linkageId: string,
-  eventId: string,
-  changeType: ChangeType = 'ADDRESS_CHANGE',
-  sequence = 8,
-): ResidentRecordChanged => ({
-  ...record,
-  envelope: { ...record.envelope, eventId },
-  data: { ...record.data, linkageId, changeType, sequence },
-});
-
-export const itemPublished = (
-  linkageId: string,
-  eventId: string,
-  provider = '271004',
-): InformationItemPublished => ({
-  ...published,
-  envelope: { ...published.envelope, eventId },
-  data: { ...published.data, linkageId, provider },
-});
-
-export const itemWithdrawn = (
-  linkageId: string,
-  eventId: string,
-  provider = 'jps',
-): InformationItemWithdrawn => ({
-  ...withdrawn,
-  envelope: { ...withdrawn.envelope, eventId },
-  data: { ...withdrawn.data, linkageId, provider },
 });
 
 export const SUBSCRIPTIONS: Subscription[] = [

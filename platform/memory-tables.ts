@@ -1,7 +1,7 @@
-import type { RangeQuery, StoreTx } from './projection.js';
+import type { RangeQuery, StoreTx } from './view.js';
 
 /**
- * A StoreTx over plain maps, for unit tests of the apply functions and for tools. Values are
+ * A StoreTx over plain maps: the tables of a view kept in memory (platform/memory-view.ts). Values are
  * copied on the way in and out, as the lmdb store (de)serialises them, so a test cannot pass by
  * mutating a shared object. Key order is string order, which for our ASCII keys is lmdb's order.
  */

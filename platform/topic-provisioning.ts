@@ -1,6 +1,6 @@
 import kafkajs, { type Admin } from 'kafkajs';
-import type { Logger } from '../platform/logger.js';
 import { type TopicSpec, topicName } from '../schemas/topics.js';
+import type { Logger } from './logger.js';
 import { waitForTopicLeaders } from './topic-leaders.js';
 
 const topicConfig = (spec: Pick<TopicSpec, 'cleanupPolicy' | 'retentionMs'>) => [
