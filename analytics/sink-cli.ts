@@ -15,7 +15,11 @@ async function main(): Promise<void> {
   const config = loadInfraConfig();
   const settings = readAnalyticsSettings();
   const logger = createLogger({ name: 'analytics', level: config.LOG_LEVEL });
-  const store = openEventStore(config, logger, { principal: 'analytics', clientId: 'tsunagi-analytics' });
+  const store = openEventStore(config, logger, {
+    principal: 'analytics',
+    clientId: 'tsunagi-analytics',
+    deadLetterProducer: 'analytics',
+  });
   const metrics = createSinkMetrics();
   const sink = wireSink({ config, settings, store, logger, metrics });
   let stopping = false;

@@ -39,6 +39,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   const store = openEventStore(config, logger, {
     principal: 'subscriptions',
     clientId: 'tsunagi-subscriptions',
+    deadLetterProducer: 'subscriptions',
   });
   const identity = await createIdentityHub({
     config: identityConfigFor(config),

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { TsunagiError } from '../core/errors.js';
 import { type AgencyAuthentication, authenticateRequest } from './agency-auth.js';
 import { connectionIdentity } from './connection-identity.js';
-import { refusal } from './errors.js';
+import { refusal, shownPath } from './errors.js';
 import type { GatewayMetrics } from './metrics.js';
 
 export interface AuthenticatedAgency {
@@ -74,9 +74,10 @@ export function installRequestGate(
     await limit(request, reply);
     if (result.ok || isOpen(route)) return;
     deps.metrics.authRefusals.inc({ reason: result.reason });
-    const path = request.url.split('?')[0] ?? request.url;
     throw refusal(
-      new TsunagiError('UNAUTHENTICATED', `client certificate refused: ${result.reason}`, { path }),
+      new TsunagiError('UNAUTHENTICATED', `client certificate refused: ${result.reason}`, {
+        path: shownPath(request),
+      }),
       { reason: result.reason },
     );
   });

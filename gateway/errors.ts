@@ -93,7 +93,21 @@ function validationError(error: Error): TsunagiError | undefined {
   return new TsunagiError(code, `${path}: ${issue?.message ?? 'invalid'}`, { path });
 }
 
-const urlPath = (request: FastifyRequest): string => request.url.split('?')[0] ?? request.url;
+/**
+ * The path an error body names: the matched route's template, never the URL as sent, whose
+ * parameters may be a My Number or a PPID (found by fuzzing). An unmatched URL shows only the
+ * segments shaped like our route words; any other segment is `:segment`.
+ */
+export function shownPath(request: FastifyRequest): string {
+  const template = request.routeOptions?.url;
+  if (template) return template;
+  const path = request.url.split('?')[0] ?? '';
+  return path
+    .split('/')
+    .map((segment) => (segment === '' || ROUTE_WORD.test(segment) ? segment : ':segment'))
+    .join('/');
+}
+const ROUTE_WORD = /^[a-z][a-z0-9-]{0,39}$/;
 
 /**
  * The one place HTTP error answers are built (client-errors.ts answers below HTTP with `refusalBody`
@@ -106,7 +120,7 @@ export function installErrorHandling(
   onRefusal: RefusalListener = () => undefined,
 ): void {
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send(refusalBody('NOT_FOUND', 'no such route', urlPath(request)));
+    void reply.code(404).send(refusalBody('NOT_FOUND', 'no such route', shownPath(request)));
     onRefusal(request, { status: 404, code: 'NOT_FOUND', reason: 'NO_SUCH_ROUTE' });
   });
 
@@ -120,7 +134,7 @@ export function installErrorHandling(
     }
     const detail = error as RefusalDetail;
     const code = tsunagi?.code ?? CODE_FOR_STATUS[status] ?? 'INPUT_INVALID';
-    const path = tsunagi?.path ?? FIXED_PATH[status] ?? urlPath(request);
+    const path = tsunagi?.path ?? FIXED_PATH[status] ?? shownPath(request);
     const message = tsunagi ? error.message : (FIXED_MESSAGE[status] ?? error.message);
     void reply.code(status).send(refusalBody(code, message, path, detail));
     if (!detail.suppressAudit)

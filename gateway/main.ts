@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     topicPrefix: infra.TOPIC_PREFIX,
     topicNames: { 'access-trail': trailTopic, consents: consentsTopic },
     requestTimeoutMs: settings.GATEWAY_TRAIL_TIMEOUT_MS,
+    deadLetterProducer: 'gateway',
     logger,
   });
   const identityConfig = identityConfigFor(infra);

@@ -88,6 +88,7 @@ export const HUB_ROWS: readonly HubRow[] = [
         T.accessTrail,
         T.agencyCodes,
       ),
+      ...writes(T.deadLetters),
       ...groups('tsunagi-projection-'),
     ],
   },
@@ -96,7 +97,7 @@ export const HUB_ROWS: readonly HubRow[] = [
     what: 'subscription service: agency notifications, recorded in the trail first',
     grants: [
       ...reads(T.residentRecords, T.informationItems),
-      ...writes(T.accessTrail, T.agencyCodes),
+      ...writes(T.accessTrail, T.agencyCodes, T.deadLetters),
       agencyTopics(['CREATE', 'WRITE', 'DESCRIBE', 'ALTER_CONFIGS']),
       ...groups('tsunagi-subscriptions'),
     ],
@@ -105,7 +106,7 @@ export const HUB_ROWS: readonly HubRow[] = [
     principal: 'gateway',
     what: 'gateway: inquiries, links, consents, resident sign-in, ledger and notice inbox; writes the trail',
     grants: [
-      ...writes(T.accessTrail, T.agencyCodes, T.securityAudit),
+      ...writes(T.accessTrail, T.agencyCodes, T.securityAudit, T.deadLetters),
       ...topics(['READ', 'WRITE', 'DESCRIBE'], T.consents, T.residentLedger, T.notices),
       ...reads(T.certificateStatus),
       ...groups('gateway-consents-', 'gateway-ledger-', 'gateway-notices-', 'tsunagi-jpki-revocation-feed-'),
@@ -122,13 +123,18 @@ export const HUB_ROWS: readonly HubRow[] = [
   {
     principal: 'analytics',
     what: 'analytics loader: pseudonymous aggregates into ClickHouse',
-    grants: [...reads(T.accessTrail, T.residentRecords, T.consents, T.ingestRuns), ...groups('analytics')],
+    grants: [
+      ...reads(T.accessTrail, T.residentRecords, T.consents, T.ingestRuns),
+      ...writes(T.deadLetters),
+      ...groups('analytics'),
+    ],
   },
   {
     principal: 'trail-log',
     what: 'trail Merkle log: signed checkpoints of the access trail',
     grants: [
       ...reads(T.accessTrail),
+      ...writes(T.deadLetters),
       ...topics(['READ', 'WRITE', 'DESCRIBE'], T.trailCheckpoints),
       ...groups('trail-log'),
     ],

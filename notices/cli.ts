@@ -40,7 +40,11 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     logger,
     watch: true,
   });
-  const log = openEventStore(config, logger, { principal: 'notices', clientId: 'tsunagi-notices' });
+  const log = openEventStore(config, logger, {
+    principal: 'notices',
+    clientId: 'tsunagi-notices',
+    deadLetterProducer: 'notices',
+  });
   const identityConfig = identityConfigFor(config);
   const identity = await createIdentityHub({
     config: identityConfig,

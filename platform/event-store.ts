@@ -17,6 +17,7 @@ import {
 import type { Logger } from './logger.js';
 import type { LogPosition } from './positions.js';
 import { provisionTopics } from './topic-provisioning.js';
+import { undecodableRecordLetter } from './undecodable-letter.js';
 
 export type {
   BatchContext,
@@ -105,6 +106,12 @@ export interface EventStoreDeps extends LogProducerOptions {
   logger: Logger;
   /** Default deadline of an append; default 30 s. */
   appendTimeoutMs?: number;
+  /**
+   * When set, a record a reader of this store cannot decode is dead-lettered under this producer name
+   * (platform/undecodable-letter.ts) before its batch's position advances; unset (agencies' own
+   * readers, tools), it is only logged. The principal needs WRITE on the dead-letter topic.
+   */
+  deadLetterProducer?: string;
   /** How long entries are collected before one produce request; default 2 ms. */
   lingerMs?: number;
   /** At most this many entries, and about this many bytes, per produce request; defaults 500, 900 kB. */
@@ -182,7 +189,20 @@ export function createEventStore(deps: EventStoreDeps): EventStore {
       const { decode, ...rest } = options;
       // Without a decoder of the caller's, records are domain events.
       const decoder = decode ? (value: Buffer) => decode(value, wire) : (value: Buffer) => wire.decode(value);
-      return follow({ kafka, logger, decode: decoder as never }, topics.map(topic), from, handler, rest);
+      const producer = deps.deadLetterProducer;
+      const handled: typeof handler = producer
+        ? async (batch, context) => {
+            const letters = batch.records.flatMap((r) =>
+              r.kind === 'rejected'
+                ? [undecodableRecordLetter(r.position, r.code, producer, new Date())]
+                : [],
+            );
+            // Before the batch's position advances: nothing read is lost, even what could not be read.
+            if (letters.length > 0) await queue.add(letters.map(prepare), { timeoutMs: 30_000 });
+            await handler(batch, context);
+          }
+        : handler;
+      return follow({ kafka, logger, decode: decoder as never }, topics.map(topic), from, handled, rest);
     },
     topic,
     async offsets(ref) {

@@ -36,7 +36,11 @@ async function main(argv: string[]): Promise<void> {
   const settings = readProjectionSettings();
   const logger = createLogger({ name: 'projections', level: config.LOG_LEVEL });
   const storeRoot = values.store ?? projectionStoreRoot(config, settings);
-  const store = openEventStore(config, logger, { principal: 'projector', clientId: 'tsunagi-projections' });
+  const store = openEventStore(config, logger, {
+    principal: 'projector',
+    clientId: 'tsunagi-projections',
+    deadLetterProducer: 'projector',
+  });
 
   if (command === 'replay') {
     if (!view || !isProjectionName(view)) throw new TsunagiError('INPUT_INVALID', USAGE, { path: 'view' });

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { TsunagiError } from '../../core/errors.js';
 import { type InquiryAnswer, RecordedRefusal } from '../api-schemas.js';
 import type { DisclosureRequest, ItemAnswer } from '../disclosure-service.js';
-import { ErrorBody, refusal } from '../errors.js';
+import { ErrorBody, refusal, shownPath } from '../errors.js';
 import type { CodeRefusal } from '../ports.js';
 
 /** The answers of both disclosure routes (/v1/inquiries, /v1/self-information) beside the 200. */
@@ -23,8 +23,6 @@ export function unresolved(reason: CodeRefusal, path: string): TsunagiError {
     ? new TsunagiError('INPUT_INVALID', `${path} is not a code issued to this agency`, { path })
     : new TsunagiError('IDENTITY_UNKNOWN', `no resident is known under this ${path}`, { path });
 }
-
-const urlPath = (request: FastifyRequest) => request.url.split('?')[0] ?? request.url;
 
 /**
  * Runs the disclosure and answers: 200 if anything was disclosed; else a 403 refusal if anything
@@ -52,7 +50,7 @@ export async function answerDisclosure(
   if (refused) {
     throw refusal(
       new TsunagiError('FORBIDDEN', 'disclosure refused; the refusal was recorded', {
-        path: urlPath(request),
+        path: shownPath(request),
       }),
       {
         reason: refused.reason ?? 'REFUSED',
@@ -60,7 +58,10 @@ export async function answerDisclosure(
       },
     );
   }
-  throw refusal(new TsunagiError('NOT_FOUND', 'no such item is held; recorded', { path: urlPath(request) }), {
-    answer,
-  });
+  throw refusal(
+    new TsunagiError('NOT_FOUND', 'no such item is held; recorded', { path: shownPath(request) }),
+    {
+      answer,
+    },
+  );
 }

@@ -31,7 +31,7 @@ export function checkColumns(
   const unexpected: string[] = [];
   found.forEach((cell, index) => {
     if (!wanted.has(cell) || seen.has(cell))
-      unexpected.push(seen.has(cell) ? `${cell} (twice)` : shown(cell, index));
+      unexpected.push(seen.has(cell) ? `${shown(cell, index)} (twice)` : shown(cell, index));
     seen.add(cell);
   });
   const missing = expected.columns.filter((c) => !seen.has(c));

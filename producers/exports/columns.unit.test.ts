@@ -11,7 +11,7 @@ const juki = { system: 'juki', columns: EXPORT_COLUMNS.juki };
 const localTax = EXPORT_COLUMNS['local-tax'];
 const where = { file: '/srv/exports/2025-04/local-tax.csv', line: 1 };
 
-async function file(name: string, content: string): Promise<string> {
+async function file(name: string, content: string | Buffer): Promise<string> {
   const path = join(await mkdtemp(join(tmpdir(), 'columns-')), name);
   await writeFile(path, content);
   return path;
@@ -40,6 +40,13 @@ describe('checkColumns: an export must have exactly its system’s columns', () 
   it('refuses a missing column and a column given twice', () => {
     const header = [...EXPORT_COLUMNS.juki.filter((c) => c !== 'gender'), 'street'];
     expect(() => checkColumns(header, juki, where)).toThrow(/missing gender; unexpected street \(twice\)$/);
+  });
+
+  it('never quotes a repeated cell that is not shaped like a column name (found by fuzzing)', () => {
+    const myNumber = testMyNumber('columns-twice');
+    expect(() => checkColumns([...EXPORT_COLUMNS.juki, myNumber, myNumber], juki, where)).toThrow(
+      /unexpected \(column \d+: not a column name\), \(column \d+: not a column name\) \(twice\)$/,
+    );
   });
 
   it('never quotes a cell that is not shaped like a column name: a headerless file starts with data', () => {
@@ -92,6 +99,19 @@ describe('readExport with expected columns', () => {
       code: 'EXPORT_COLUMNS_MISMATCH',
       message:
         'juki.jsonl cannot be checked for its columns: its first line is not a JSON object (not valid JSON)',
+    });
+  });
+
+  it('refuses a file whose header is not UTF-8 (a Shift_JIS export), naming what to do', async () => {
+    const header = Buffer.concat([
+      Buffer.from('code,'),
+      Buffer.from([0x96, 0xbc, 0x91, 0x4f]),
+      Buffer.from('\n'),
+    ]);
+    await expect(checkExportColumns(await file('sjis.csv', header), juki)).rejects.toMatchObject({
+      code: 'EXPORT_COLUMNS_MISMATCH',
+      message:
+        'sjis.csv cannot be checked for its columns: its first line is not UTF-8 text (a Shift_JIS export must be converted to UTF-8)',
     });
   });
 

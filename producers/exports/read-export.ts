@@ -33,6 +33,7 @@ export function formatOfPath(path: string): ExportFormat {
 /**
  * Reads an export file as a stream: memory stays bounded by the longest line, whatever the
  * file size. Items come in file order. A UTF-8 BOM, CRLF endings and blank lines are accepted;
+ * a line that is not UTF-8 is an error item (a file whose first line is not is refused);
  * a malformed line yields an error item and reading goes on with the next line. A CSV file's
  * first non-blank line is its header; the header itself is not yielded. Messages never quote
  * the line's content.
@@ -42,10 +43,12 @@ export async function* readExport(path: string, options: ReadExportOptions = {})
   let header: string[] | undefined;
   let checked = options.expect === undefined;
   const lines = readLines(createReadStream(path), options.maxLineBytes ?? 1024 * 1024);
-  for await (const { line, raw, text, tooLong } of lines) {
+  for await (const { line, raw, text, tooLong, notUtf8 } of lines) {
     if (!checked && tooLong) refuse(path, line, 'its first line is too long to be a header');
-    if (tooLong) {
-      yield { ok: false, line, raw, message: 'line too long' };
+    if (!checked && notUtf8)
+      refuse(path, line, 'its first line is not UTF-8 text (a Shift_JIS export must be converted to UTF-8)');
+    if (tooLong || notUtf8) {
+      yield { ok: false, line, raw, message: tooLong ? 'line too long' : 'not valid UTF-8 text' };
       continue;
     }
     if (text.trim() === '') continue;

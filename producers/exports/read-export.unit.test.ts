@@ -58,6 +58,19 @@ describe('readExport (CSV)', () => {
     expect(item?.ok === false && item.message).not.toContain('123456789018');
   });
 
+  it('reports a line that is not UTF-8 (a Shift_JIS name) and goes on with the next', async () => {
+    const shiftJisName = Buffer.from([0x8d, 0xb2, 0x93, 0xa1]); // 佐藤 in Shift_JIS
+    const path = await file(
+      'sjis.csv',
+      Buffer.concat([Buffer.from('code,name\n131016,'), shiftJisName, Buffer.from('\n1,ok\n')]),
+    );
+    const items = await collect(path);
+    expect(items.map((i) => [i.line, i.ok ? i.record : i.message])).toEqual([
+      [2, 'not valid UTF-8 text'],
+      [3, { code: '1', name: 'ok' }],
+    ]);
+  });
+
   it('reports a line over the limit and goes on with the next', async () => {
     const path = await file('d.csv', `a\n${'x'.repeat(5000)}\nok\n`);
     const items = await collect(path, 1000);

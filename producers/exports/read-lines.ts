@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 
 export interface PhysicalLine {
@@ -8,6 +9,8 @@ export interface PhysicalLine {
   text: string;
   /** The line exceeded the limit: `raw` holds only its first bytes, `text` is empty. */
   tooLong: boolean;
+  /** The line's bytes are not UTF-8 (e.g. a Shift_JIS file): `text` is empty, never a guess. */
+  notUtf8: boolean;
 }
 
 const LF = 0x0a;
@@ -34,8 +37,10 @@ export async function* readLines(stream: Readable, maxLineBytes: number): AsyncG
     overflow = false;
     if (line === 1 && raw.subarray(0, 3).equals(BOM)) raw = raw.subarray(3);
     if (raw.length > 0 && raw[raw.length - 1] === CR) raw = raw.subarray(0, raw.length - 1);
-    if (tooLong) return { line, raw: raw.subarray(0, Math.min(raw.length, 256)), text: '', tooLong };
-    return { line, raw, text: raw.toString('utf8'), tooLong };
+    if (tooLong)
+      return { line, raw: raw.subarray(0, Math.min(raw.length, 256)), text: '', tooLong, notUtf8: false };
+    if (!isUtf8(raw)) return { line, raw, text: '', tooLong, notUtf8: true };
+    return { line, raw, text: raw.toString('utf8'), tooLong, notUtf8: false };
   };
 
   for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -15,7 +15,11 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'trail-log', level: infra.LOG_LEVEL });
   const config = loadTrailLogConfig(infra.home);
   const store = openTrailLogStore(config.storeDir);
-  const log = openEventStore(infra, logger, { principal: 'trail-log', clientId: 'tsunagi-trail-log' });
+  const log = openEventStore(infra, logger, {
+    principal: 'trail-log',
+    clientId: 'tsunagi-trail-log',
+    deadLetterProducer: 'trail-log',
+  });
   const service = await startTrailLogService({
     log,
     store,

@@ -28,6 +28,7 @@ acl --allow-principal User:projector --operation Read --operation Describe --top
 acl --allow-principal User:projector --operation Read --operation Describe --topic "${PREFIX}certificate-status" --resource-pattern-type literal
 acl --allow-principal User:projector --operation Read --operation Describe --topic "${PREFIX}access-trail" --resource-pattern-type literal
 acl --allow-principal User:projector --operation Read --operation Describe --topic "${PREFIX}agency-codes" --resource-pattern-type literal
+acl --allow-principal User:projector --operation Write --operation Describe --topic "${PREFIX}dead-letters" --resource-pattern-type literal
 acl --allow-principal User:projector --operation Read --operation Describe --group 'tsunagi-projection-' --resource-pattern-type prefixed
 
 # subscriptions: subscription service: agency notifications, recorded in the trail first
@@ -35,6 +36,7 @@ acl --allow-principal User:subscriptions --operation Read --operation Describe -
 acl --allow-principal User:subscriptions --operation Read --operation Describe --topic "${PREFIX}information-items" --resource-pattern-type literal
 acl --allow-principal User:subscriptions --operation Write --operation Describe --topic "${PREFIX}access-trail" --resource-pattern-type literal
 acl --allow-principal User:subscriptions --operation Write --operation Describe --topic "${PREFIX}agency-codes" --resource-pattern-type literal
+acl --allow-principal User:subscriptions --operation Write --operation Describe --topic "${PREFIX}dead-letters" --resource-pattern-type literal
 acl --allow-principal User:subscriptions --operation Create --operation Write --operation Describe --operation AlterConfigs --topic "${PREFIX}agency." --resource-pattern-type prefixed
 acl --allow-principal User:subscriptions --operation Read --operation Describe --group 'tsunagi-subscriptions' --resource-pattern-type prefixed
 
@@ -42,6 +44,7 @@ acl --allow-principal User:subscriptions --operation Read --operation Describe -
 acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}access-trail" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}agency-codes" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}security-audit" --resource-pattern-type literal
+acl --allow-principal User:gateway --operation Write --operation Describe --topic "${PREFIX}dead-letters" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}consents" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}resident-ledger" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}notices" --resource-pattern-type literal
@@ -60,10 +63,12 @@ acl --allow-principal User:analytics --operation Read --operation Describe --top
 acl --allow-principal User:analytics --operation Read --operation Describe --topic "${PREFIX}resident-records" --resource-pattern-type literal
 acl --allow-principal User:analytics --operation Read --operation Describe --topic "${PREFIX}consents" --resource-pattern-type literal
 acl --allow-principal User:analytics --operation Read --operation Describe --topic "${PREFIX}ingest-runs" --resource-pattern-type literal
+acl --allow-principal User:analytics --operation Write --operation Describe --topic "${PREFIX}dead-letters" --resource-pattern-type literal
 acl --allow-principal User:analytics --operation Read --operation Describe --group 'analytics' --resource-pattern-type prefixed
 
 # trail-log: trail Merkle log: signed checkpoints of the access trail
 acl --allow-principal User:trail-log --operation Read --operation Describe --topic "${PREFIX}access-trail" --resource-pattern-type literal
+acl --allow-principal User:trail-log --operation Write --operation Describe --topic "${PREFIX}dead-letters" --resource-pattern-type literal
 acl --allow-principal User:trail-log --operation Read --operation Write --operation Describe --topic "${PREFIX}trail-checkpoints" --resource-pattern-type literal
 acl --allow-principal User:trail-log --operation Read --operation Describe --group 'trail-log' --resource-pattern-type prefixed
 
