@@ -7,11 +7,15 @@ import { loadInfraConfig } from '../platform/config.js';
 import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
 import { BUNDLED_POLICY_PATH, createPolicyStore } from '../policy/index.js';
+import {
+  BUNDLED_SUBSCRIPTIONS_PATH,
+  createSubscriptionsStore,
+  itemsWithoutBasis,
+} from '../policy/subscriptions.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
 import { createNotificationOutputs } from './outputs.js';
 import { parseRoundWait, startSubscriptionService } from './subscription-service.js';
-import { BUNDLED_SUBSCRIPTIONS_PATH, createSubscriptionsStore, itemsWithoutBasis } from './subscriptions.js';
 
 const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy FILE] [--group ID] [--from-beginning]
                            [--round-wait-ms MS]

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../core/canonical-json.js';
 import { TsunagiError } from '../core/errors.js';
 import { legalDateOf } from '../core/policy/index.js';
-import { canonicalJson } from '../gateway/disclosed-items.js';
 import {
   type AgencyNotified,
   EventSchemas,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../gateway/disclosed-items.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
 import { decodeEvent, encodeEvent } from '../schemas/codec.js';
 import { eventToJson } from '../schemas/events.js';

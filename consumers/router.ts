@@ -10,8 +10,8 @@ import {
   legalDateOf,
 } from '../core/policy/index.js';
 import type { ResidentRecord } from '../core/resident/index.js';
+import { providerPatternMatches, type Subscription } from '../policy/subscriptions.js';
 import type { TsunagiEvent } from '../schemas/events.js';
-import { providerPatternMatches, type Subscription } from './subscriptions.js';
 
 /** What a source event offers to subscribers: which items, from which provider(s). */
 export interface Offer {

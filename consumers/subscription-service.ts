@@ -7,6 +7,7 @@ import { isLinkageId } from '../identity/linkage-id.js';
 import { CONSUMER_GROUPS } from '../platform/consumer-groups.js';
 import type { EventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
+import type { Subscription } from '../policy/subscriptions.js';
 import type { AgencyNotified, TsunagiEvent } from '../schemas/events.js';
 import { Topics } from '../schemas/topics.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';
@@ -14,7 +15,6 @@ import { deliveryOrder } from './delivery.js';
 import { createDeliveryRounds } from './delivery-round.js';
 import { buildNotification, disclosureFor, type NotifiableEvent } from './notification.js';
 import { routeEvent } from './router.js';
-import type { Subscription } from './subscriptions.js';
 
 export interface NotifyDeps {
   /** Read on every batch, so a reloaded table or subscription file applies from the next batch. */

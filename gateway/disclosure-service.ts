@@ -1,3 +1,4 @@
+import { canonicalJson } from '../core/canonical-json.js';
 import type { Clock } from '../core/clock.js';
 import { checkConsent } from '../core/consent/check.js';
 import type { DisclosableItem } from '../core/items.js';
@@ -14,7 +15,7 @@ import type { ResidentRecord } from '../core/resident/index.js';
 import { type DisclosureFacts, digestOf, disclosureRecorded } from '../trail/disclosure.js';
 import type { TrailPosition } from '../trail/positions.js';
 import type { DisclosureRecorder } from '../trail/recorder.js';
-import { canonicalJson, type DisclosedData, readDisclosable } from './disclosed-items.js';
+import { type DisclosedData, readDisclosable } from './disclosed-items.js';
 import type { ConsentReadModel, ConsentUses, InquiryReadModel } from './ports.js';
 
 export interface DisclosureRequest {

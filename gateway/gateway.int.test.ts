@@ -3,13 +3,13 @@ import { Agent } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import type { Admin, Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../core/canonical-json.js';
 import { newLinkageId } from '../identity/linkage-id.js';
 import { createTestHub, type TestHub } from '../identity/testing/hub.js';
 import { createEventWire } from '../platform/event-wire.js';
 import { createKafka } from '../platform/kafka.js';
 import type { DisclosureRecorded } from '../schemas/events.js';
 import { createTestTopic, quietLogger, testConfig, testKafka, testLogger } from '../tests/support/infra.js';
-import { canonicalJson } from './disclosed-items.js';
 import { seededReadModel, startTestGateway } from './testing/test-gateway.js';
 import { type AgencyPki, type ClientIdentity, call, createAgencyPki } from './testing/tls.js';
 

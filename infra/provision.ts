@@ -1,11 +1,11 @@
 import type { Admin } from 'kafkajs';
 import { provisionAnalytics } from '../analytics/provision.js';
 import { readAnalyticsSettings } from '../analytics/settings.js';
-import { BUNDLED_SUBSCRIPTIONS_PATH, loadSubscriptionsFile } from '../consumers/subscriptions.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
 import { provisionTopics } from '../platform/topic-provisioning.js';
+import { BUNDLED_SUBSCRIPTIONS_PATH, loadSubscriptionsFile } from '../policy/subscriptions.js';
 import { TOPIC_SPECS } from '../schemas/topics.js';
 import { aclTable, type PrincipalRow } from './acls.js';
 import { ensurePrincipalCredentials } from './kafka-secrets.js';

@@ -11,7 +11,7 @@ import { noticeIdOf } from '../core/eligibility/notice-id.js';
 import type { EligibilityRules } from '../core/eligibility/table.js';
 import type { NoticeContact } from '../core/ledger/entries.js';
 import type { LegalBasisPolicy } from '../core/policy/table.js';
-import { SESSION_SERVICE_ID } from '../gateway/resident/session-token.js';
+import { SESSION_SERVICE_ID } from '../core/resident/portal.js';
 import type { CodeRegistry } from '../identity/code-registry.js';
 import { isLinkageId } from '../identity/linkage-id.js';
 import type { EventStore } from '../platform/event-store.js';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { deliveryDay } from '../consumers/delivery.js';
+import { canonicalJson } from '../core/canonical-json.js';
 import type { PlannedNotice, RuleOutcome, TriggerEvent } from '../core/eligibility/evaluate.js';
 import { TsunagiError } from '../core/errors.js';
-import { canonicalJson } from '../gateway/disclosed-items.js';
 import {
   type DeadLetterRecorded,
   type DisclosureRecorded,

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { agencyTopic } from '../consumers/notification-publisher.js';
 import { DEFAULT_DELIVERY } from '../consumers/subscription-service.js';
-import { BUNDLED_SUBSCRIPTIONS_PATH, loadSubscriptionsFile } from '../consumers/subscriptions.js';
 import type { InfraConfig } from '../platform/config.js';
 import { createKafka } from '../platform/kafka.js';
 import type { Logger } from '../platform/logger.js';
+import { BUNDLED_SUBSCRIPTIONS_PATH, loadSubscriptionsFile } from '../policy/subscriptions.js';
 
 /**
  * How many notifications each subscribed agency has on its own topic: the subscription

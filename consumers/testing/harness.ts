@@ -6,12 +6,12 @@ import { createTestHub, type TestHub } from '../../identity/testing/hub.js';
 import type { InfraConfig } from '../../platform/config.js';
 import { createEventWire, type EventWire } from '../../platform/event-wire.js';
 import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../../policy/index.js';
+import type { Subscription } from '../../policy/subscriptions.js';
 import type { TsunagiEvent } from '../../schemas/events.js';
 import { testKafka, testLogger, testStore } from '../../tests/support/infra.js';
 import { isolatedTopics } from '../../tests/support/topics.js';
 import { createNotificationOutputs, type NotificationOutputs } from '../outputs.js';
 import { type NotifyDeps, startSubscriptionService } from '../subscription-service.js';
-import type { Subscription } from '../subscriptions.js';
 
 /** For int tests: source events published on isolated topics, then a subscription service reading them. */
 export interface SubscriptionHarness {

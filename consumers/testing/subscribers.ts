@@ -1,7 +1,7 @@
 import type { ResidentRecord } from '../../core/resident/index.js';
 import { newLinkageId } from '../../identity/linkage-id.js';
+import type { Subscription } from '../../policy/subscriptions.js';
 import { anEvent } from '../../schemas/testing/events.js';
-import type { Subscription } from '../subscriptions.js';
 
 /** A fictional resident and the subscriptions of the consumers' tests (events: schemas/testing/events.ts). */
 const record = anEvent('ResidentRecordChanged');

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../core/canonical-json.js';
 import type { Clock } from '../../core/clock.js';
 import { TsunagiError } from '../../core/errors.js';
 import { decideLinking } from '../../core/linking/decide.js';
@@ -9,7 +10,6 @@ import type { Vault } from '../../identity/vault.js';
 import { digestOf, disclosureRecorded } from '../../trail/disclosure.js';
 import type { TrailPosition } from '../../trail/positions.js';
 import type { DisclosureRecorder } from '../../trail/recorder.js';
-import { canonicalJson } from '../disclosed-items.js';
 import { refusal } from '../errors.js';
 
 /** The provider of a link's trail entry: the hub's identity service converts the code, nobody else. */

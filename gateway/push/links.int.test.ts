@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../core/canonical-json.js';
 import { scanForMyNumbers } from '../../identity/privacy-scan.js';
 import { testMyNumber } from '../../identity/testing/my-numbers.js';
 import type { DisclosureRecorded, SecurityEventRecorded } from '../../schemas/events.js';
 import { Topics } from '../../schemas/topics.js';
 import { readTopic } from '../../tests/support/read-topic.js';
-import { canonicalJson } from '../disclosed-items.js';
 import { startPushGateway, TEST_RESIDENT_MY_NUMBER } from '../testing/push-gateway.js';
 import { type ClientIdentity, call } from '../testing/tls.js';
 

@@ -2,8 +2,11 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import { TsunagiError } from '../../core/errors.js';
+import { SESSION_SERVICE_ID } from '../../core/resident/portal.js';
 import { type Result, refuse } from '../../core/result.js';
 import { readEnv } from '../../platform/env.js';
+
+export { SESSION_SERVICE_ID };
 
 /**
  * Resident session tokens: `v1.<base64url JSON claims>.<base64url HMAC-SHA-256>`, compact and
@@ -12,7 +15,6 @@ import { readEnv } from '../../platform/env.js';
  * and a leaked token names nobody outside the portal. Tokens are short-lived (15 minutes by default);
  * signing out revokes one before it expires (session-revocations.ts).
  */
-export const SESSION_SERVICE_ID = 'resident-portal';
 export const DEFAULT_SESSION_TTL_MS = 15 * 60_000;
 const VERSION = 'v1';
 

@@ -11,7 +11,7 @@ import {
   OfficeWork,
   PREVIOUS_RESIDENCE_MUNICIPALITY,
 } from '../core/policy/index.js';
-import { createTableStore, type TableStore } from '../policy/table-store.js';
+import { createTableStore, type TableStore } from './table-store.js';
 
 /**
  * What each agency subscribes to, as data (docs/subscriptions.md). A subscription is a standing

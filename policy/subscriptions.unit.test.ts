@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_POLICY_PATH, loadPolicyFile } from '../policy/index.js';
+import { SUBSCRIPTIONS } from '../consumers/testing/subscribers.js';
+import { BUNDLED_POLICY_PATH, loadPolicyFile } from './index.js';
 import {
   BUNDLED_SUBSCRIPTIONS_PATH,
   createSubscriptionsStore,
@@ -11,7 +12,6 @@ import {
   loadSubscriptionsFile,
   parseSubscriptions,
 } from './subscriptions.js';
-import { SUBSCRIPTIONS } from './testing/subscribers.js';
 
 describe('subscriptions file', () => {
   it('ships a valid example whose every item has a legal-basis row', async () => {
