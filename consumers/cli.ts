@@ -1,12 +1,10 @@
-import { parseArgs } from 'node:util';
 import { systemClock } from '../core/clock.js';
-import { isTsunagiError } from '../core/errors.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
+import { runIfMain } from '../platform/cli-main.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
-import { BUNDLED_POLICY_PATH, createPolicyStore } from '../policy/index.js';
 import {
   BUNDLED_SUBSCRIPTIONS_PATH,
   createSubscriptionsStore,
@@ -15,7 +13,14 @@ import {
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
 import { createNotificationOutputs } from './outputs.js';
-import { parseRoundWait, startSubscriptionService } from './subscription-service.js';
+import {
+  roundFollowing,
+  roundServiceMain,
+  type ServiceArgs,
+  untilStopSignal,
+  watchedPolicy,
+} from './service-cli.js';
+import { startSubscriptionService } from './subscription-service.js';
 
 const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy FILE] [--group ID] [--from-beginning]
                            [--round-wait-ms MS]
@@ -25,7 +30,7 @@ const USAGE = `usage: tsx consumers/cli.ts run [--subscriptions FILE] [--policy 
   delivered in rounds of up to MS milliseconds (default 5000, below 30000), each in a random
   order (docs/subscriptions.md). SIGINT/SIGTERM stop.`;
 
-async function run(values: Record<string, string | boolean | undefined>): Promise<void> {
+async function run(values: ServiceArgs): Promise<void> {
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'subscriptions', level: config.LOG_LEVEL });
   const subscriptions = await createSubscriptionsStore({
@@ -33,11 +38,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     logger,
     watch: true,
   });
-  const policy = await createPolicyStore({
-    path: String(values.policy ?? BUNDLED_POLICY_PATH.pathname),
-    logger,
-    watch: true,
-  });
+  const policy = await watchedPolicy(values, logger);
   for (const unmet of itemsWithoutBasis(subscriptions.current().subscriptions, policy.current()))
     logger.warn(unmet, 'subscribed item has no legal-basis row; it will never be notified');
   const store = openEventStore(config, logger, {
@@ -60,11 +61,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   const service = await startSubscriptionService({
     store,
     topicPrefix: config.TOPIC_PREFIX,
-    ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
-    fromBeginning: values['from-beginning'] === true,
-    ...(typeof values['round-wait-ms'] === 'string'
-      ? { delivery: { roundWaitMs: parseRoundWait(values['round-wait-ms']) } }
-      : {}),
+    ...roundFollowing(values),
     subscriptions: () => subscriptions.current().subscriptions,
     policy: () => policy.current(),
     residentRecord: (linkageId) => views.residentRecord(linkageId),
@@ -81,10 +78,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     },
     'subscription service running',
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await untilStopSignal();
   await service.stop();
   await Promise.allSettled([outputs.close(), identity.close(), views.close()]);
   await store.close();
@@ -92,30 +86,4 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   subscriptions.close();
 }
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      subscriptions: { type: 'string' },
-      policy: { type: 'string' },
-      group: { type: 'string' },
-      'from-beginning': { type: 'boolean', default: false },
-      'round-wait-ms': { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help || positionals[0] !== 'run') {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
-  }
-  await run(values);
-  return 0;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(isTsunagiError(error) ? `${error.code}: ${error.message}` : String(error));
-    process.exit(1);
-  },
-);
+runIfMain(import.meta.url, () => roundServiceMain(USAGE, { subscriptions: { type: 'string' } }, run));

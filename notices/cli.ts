@@ -1,5 +1,10 @@
-import { parseArgs } from 'node:util';
-import { parseRoundWait } from '../consumers/subscription-service.js';
+import {
+  roundFollowing,
+  roundServiceMain,
+  type ServiceArgs,
+  untilStopSignal,
+  watchedPolicy,
+} from '../consumers/service-cli.js';
 import { systemClock } from '../core/clock.js';
 import { identityConfigFor } from '../identity/hub-config.js';
 import { createIdentityHub } from '../identity/identity-hub.js';
@@ -8,12 +13,7 @@ import { loadInfraConfig } from '../platform/config.js';
 import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
 import { infraPaths } from '../platform/paths.js';
-import {
-  BUNDLED_POLICY_PATH,
-  BUNDLED_RULES_PATH,
-  createEligibilityRulesStore,
-  createPolicyStore,
-} from '../policy/index.js';
+import { BUNDLED_RULES_PATH, createEligibilityRulesStore } from '../policy/index.js';
 import { startNotices } from './wiring.js';
 
 const USAGE = `usage: tsx notices/cli.ts run [--rules FILE] [--policy FILE] [--group ID] [--from-beginning]
@@ -25,15 +25,11 @@ const USAGE = `usage: tsx notices/cli.ts run [--rules FILE] [--policy FILE] [--g
   <TSUNAGI_HOME>/data/notices-outbox/outbox.jsonl). A rule that fails for one resident is
   dead-lettered. The rules and the legal-basis table are reloaded when their files change.`;
 
-async function run(values: Record<string, string | boolean | undefined>): Promise<void> {
+async function run(values: ServiceArgs): Promise<void> {
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'notices', level: config.LOG_LEVEL });
   const paths = infraPaths(config.home);
-  const policy = await createPolicyStore({
-    path: String(values.policy ?? BUNDLED_POLICY_PATH.pathname),
-    logger,
-    watch: true,
-  });
+  const policy = await watchedPolicy(values, logger);
   const rules = await createEligibilityRulesStore({
     path: String(values.rules ?? BUNDLED_RULES_PATH.pathname),
     policy: () => policy.current(),
@@ -59,11 +55,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     vaultKeys: identityConfig.vaultKeys,
     storeDir: paths.data('notices'),
     outboxDir: String(values.outbox ?? paths.data('notices-outbox')),
-    ...(typeof values.group === 'string' ? { groupId: values.group } : {}),
-    fromBeginning: values['from-beginning'] === true,
-    ...(typeof values['round-wait-ms'] === 'string'
-      ? { delivery: { roundWaitMs: parseRoundWait(values['round-wait-ms']) } }
-      : {}),
+    ...roundFollowing(values),
     rules: () => rules.current(),
     policy: () => policy.current(),
     codes: identity.codes,
@@ -74,10 +66,7 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
     { rules: rules.current().rules.length, revision: rules.current().revision, outbox: service.outbox },
     'notices service running',
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await untilStopSignal();
   await service.stop();
   await identity.close();
   await log.close();
@@ -85,25 +74,6 @@ async function run(values: Record<string, string | boolean | undefined>): Promis
   policy.close();
 }
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      rules: { type: 'string' },
-      policy: { type: 'string' },
-      group: { type: 'string' },
-      'from-beginning': { type: 'boolean', default: false },
-      'round-wait-ms': { type: 'string' },
-      outbox: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help || positionals[0] !== 'run') {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
-  }
-  await run(values);
-  return 0;
-}
-
-runIfMain(import.meta.url, main);
+runIfMain(import.meta.url, () =>
+  roundServiceMain(USAGE, { rules: { type: 'string' }, outbox: { type: 'string' } }, run),
+);
