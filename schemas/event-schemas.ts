@@ -293,9 +293,7 @@ export function buildEventSchemas(p: Primitives) {
     }),
   );
 
-  const push = buildPushEventSchemas(p, Envelope);
-
-  const TsunagiEvent = z.discriminatedUnion('type', [
+  const events = {
     ResidentRecordChanged,
     InformationItemPublished,
     InformationItemWithdrawn,
@@ -309,28 +307,13 @@ export function buildEventSchemas(p: Primitives) {
     DeadLetterRecorded,
     SecurityEventRecorded,
     IngestRunCompleted,
-    push.ResidentLedgerChanged,
-    push.EligibilityNoticeIssued,
-    push.EligibilityNoticeDeclined,
-    push.EligibilityNoticeDelivered,
-  ]);
-  return {
-    Envelope,
-    Address,
-    ResidentRecordChanged,
-    InformationItemPublished,
-    InformationItemWithdrawn,
-    ConsentGranted,
-    ConsentRevoked,
-    ConsentUsed,
-    CertificateRevoked,
-    RevocationListIngested,
-    DisclosureRecorded,
-    AgencyNotified,
-    DeadLetterRecorded,
-    SecurityEventRecorded,
-    IngestRunCompleted,
-    ...push,
-    TsunagiEvent,
+    ...buildPushEventSchemas(p, Envelope),
   };
+  return { Envelope, Address, ...events, TsunagiEvent: unionOf(events) };
+}
+
+/** Every event schema of `events` as one union on `type`: named once, so the union cannot miss one. */
+function unionOf<T extends Record<string, z.core.$ZodTypeDiscriminable>>(events: T) {
+  type EventSchema = T[keyof T];
+  return z.discriminatedUnion('type', Object.values(events) as [EventSchema, ...EventSchema[]]);
 }

@@ -11,27 +11,7 @@ export { NON_DISCLOSURE_REASONS } from '../core/policy/non-disclosure.js';
  * `bigint`, bytes `Uint8Array`. On the wire (Avro, see codec.ts) the envelope also carries `type`
  * and the data fields sit beside `envelope` at the top level of the record.
  */
-export {
-  ALLOWANCE_STATUSES,
-  ASSISTANCE_STATUSES,
-  CARE_LEVELS,
-  CHANGE_TYPES,
-  DISABILITY_CERTIFICATE_KINDS,
-  DISCLOSABLE_ITEMS,
-  DISCLOSURE_CHANNELS,
-  DISCLOSURE_OUTCOMES,
-  GENDERS,
-  LEDGER_ACTIONS,
-  LEDGER_ENTRIES,
-  NOTIFICATION_ACTIONS,
-  PENSION_KINDS,
-  PUBLISHED_ITEMS,
-  REVOCATION_REASONS,
-  REVOCATION_SOURCES,
-  revocationReasonFromCode,
-  SECURITY_EVENT_KINDS,
-  TRAIL_ITEMS,
-} from './enums.js';
+export * from './enums.js';
 export {
   AgencyId,
   CalendarDate,
