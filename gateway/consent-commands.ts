@@ -11,11 +11,11 @@ import { type ConsentCommand, type ConsentRefusal, consentDecider } from '../cor
 import { CONSENT_START_TOLERANCE_MS, MAX_CONSENT_PERIOD_MS } from '../core/consent/limits.js';
 import type { Consent, RevocationReason } from '../core/consent/types.js';
 import { type ErrorCode, TsunagiError } from '../core/errors.js';
-import type { DisclosableItem } from '../core/items.js';
 import type { EventStore } from '../platform/event-store.js';
 import type { MemoryView } from '../platform/memory-view.js';
 import { consentKey, consentsOf } from '../projections/consents.js';
 import { createConsentStore } from './consent-store.js';
+import type { ConsentUse } from './ports.js';
 
 /**
  * The consent commands of the gateway, without HTTP: each goes through `handleCommand` (fold,
@@ -142,15 +142,7 @@ export function createConsentCommands(deps: ConsentCommandsDeps) {
      * Counts one use of a consent for a disclosed item (ConsentUsed, acks=all) before the answer
      * leaves; refused when the consent no longer covers it, e.g. USES_EXHAUSTED by a concurrent use.
      */
-    async use(input: {
-      consentId: string;
-      linkageId: string;
-      recipient: string;
-      purpose: string;
-      item: DisclosableItem;
-      at: Date;
-      correlationId: string;
-    }): Promise<ConsentCheck> {
+    async use(input: ConsentUse): Promise<ConsentCheck> {
       const { correlationId, ...use } = input;
       const result = await run({ type: 'UseConsent', ...use }, correlationId);
       if (result.ok) return { ok: true, consentId: input.consentId };

@@ -1,6 +1,7 @@
 import type { ConsentCheck } from '../core/consent/check.js';
+import type { UseConsent } from '../core/consent/decider.js';
 import type { Consent } from '../core/consent/types.js';
-import type { DisclosableItem, PublishedItem } from '../core/items.js';
+import type { PublishedItem } from '../core/items.js';
 import type { PublicMoneyAccount } from '../core/ledger/entries.js';
 import type { ResidentRecord } from '../core/resident/index.js';
 import type { Result } from '../core/result.js';
@@ -30,17 +31,12 @@ export interface ConsentReadModel {
   ready?(): boolean | Promise<boolean>;
 }
 
+/** One use of a consent for a disclosed item, as the gateway asks for it: the command and its correlation id. */
+export type ConsentUse = Omit<UseConsent, 'type'> & { correlationId: string };
+
 /** Counts one use of a consent for a disclosed item; resolves once ConsentUsed is acknowledged (acks=all). */
 export interface ConsentUses {
-  use(use: {
-    consentId: string;
-    linkageId: string;
-    recipient: string;
-    purpose: string;
-    item: DisclosableItem;
-    at: Date;
-    correlationId: string;
-  }): Promise<ConsentCheck>;
+  use(use: ConsentUse): Promise<ConsentCheck>;
 }
 
 export type CodeRefusal = 'CODE_MALFORMED' | 'CODE_UNKNOWN';

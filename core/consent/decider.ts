@@ -9,15 +9,18 @@ import type { Consent, ConsentEvent, ConsentEventDraft, ConsentGrantedData, Cons
 export type ConsentCommand =
   | ({ type: 'GrantConsent'; at: Date } & ConsentGrantedData)
   | { type: 'RevokeConsent'; at: Date; consentId: string; linkageId: string; reason: string }
-  | {
-      type: 'UseConsent';
-      at: Date;
-      consentId: string;
-      linkageId: string;
-      recipient: string;
-      purpose: string;
-      item: DisclosableItem;
-    };
+  | UseConsent;
+
+/** Counts one use of a consent by `recipient` for `purpose`, disclosing `item`. */
+export interface UseConsent {
+  type: 'UseConsent';
+  at: Date;
+  consentId: string;
+  linkageId: string;
+  recipient: string;
+  purpose: string;
+  item: DisclosableItem;
+}
 
 export type ConsentRefusal =
   | 'CONSENT_ALREADY_EXISTS'
