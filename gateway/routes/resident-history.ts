@@ -17,9 +17,8 @@ import { toBase64 } from '../../trail/log/verifier/bytes.js';
 import { inclusionProofToJson } from '../../trail/log/verifier/proof-json.js';
 import { ErrorBody } from '../errors.js';
 import type { ResidentResolver } from '../ports.js';
-import { requireResidentSession } from '../resident/resident-session.js';
+import { requireResidentSession, signedInResident } from '../resident/resident-session.js';
 import type { SessionTokens } from '../resident/session-token.js';
-import { signedInResident } from './resident-identity.js';
 import { InclusionProofBody } from './trail-log.js';
 
 export interface ResidentHistoryOptions {
