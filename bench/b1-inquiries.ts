@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { call } from '../gateway/testing/tls.js';
+import { openIdentityHub } from '../identity/identity-hub.js';
 import { kafkaServices } from '../infra/kafka.js';
 import { runningPid } from '../infra/process.js';
 import { type InfraConfig, loadInfraConfig } from '../platform/config.js';
@@ -13,7 +14,7 @@ import { openProjectionViews } from '../projections/views.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { demoIngest } from '../scripts/demo-ingest.js';
 import { ensureDemoPki, gatewayTlsEnv } from '../scripts/demo-pki.js';
-import { demoResidents, openDemoIdentity } from '../scripts/demo-resident.js';
+import { demoResidents } from '../scripts/demo-resident.js';
 import { freePort } from '../tests/support/free-port.js';
 import { testDisclosure } from '../trail/log/testdata/disclosures.js';
 import type { LoadResult, LoadSpec } from './b1/load-client.js';
@@ -262,7 +263,7 @@ benchMain(
 
 /** One request body per resident (a fresh agency code each), once the views hold their item. */
 async function inquiryBodies(config: InfraConfig, logger: Logger, count: number): Promise<string[]> {
-  const identity = await openDemoIdentity(config, logger);
+  const identity = await openIdentityHub(config, logger);
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings({})) });
   try {
     const kafka = createKafka(config, logger, { principal: 'admin' });

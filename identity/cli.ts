@@ -1,11 +1,8 @@
 import { pathToFileURL } from 'node:url';
-import { systemClock } from '../core/clock.js';
 import { isTsunagiError } from '../core/errors.js';
 import { loadInfraConfig } from '../platform/config.js';
-import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
-import { identityConfigFor } from './hub-config.js';
-import { createIdentityHub } from './identity-hub.js';
+import { openIdentityHub } from './identity-hub.js';
 
 const USAGE = `usage: tsx identity/cli.ts rebuild
 
@@ -22,13 +19,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const config = loadInfraConfig();
   const logger = createLogger({ name: 'identity-cli', level: config.LOG_LEVEL });
-  const store = openEventStore(config, logger, { principal: 'ingest' });
-  const hub = await createIdentityHub({
-    config: identityConfigFor(config),
-    store,
-    clock: systemClock,
-    logger,
-  });
+  const hub = await openIdentityHub(config, logger);
   try {
     const vault = await hub.vault.rebuildFromLog();
     const codes = await hub.codes.rebuildFromLog();
@@ -41,7 +32,6 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } finally {
     await hub.close();
-    await store.close();
   }
 }
 

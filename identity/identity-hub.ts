@@ -1,8 +1,10 @@
-import type { Clock } from '../core/clock.js';
-import type { EventStore } from '../platform/event-store.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import type { InfraConfig } from '../platform/config.js';
+import { type EventStore, openEventStore } from '../platform/event-store.js';
 import type { Logger } from '../platform/logger.js';
 import { type CertificateBindings, createCertificateBindings } from './certificate-binding.js';
 import { type CodeRegistry, createCodeRegistry } from './code-registry.js';
+import { identityConfigFor } from './hub-config.js';
 import { openIdentityStore } from './identity-store.js';
 import {
   createKafkaAgencyCodeLog,
@@ -54,4 +56,26 @@ export async function createIdentityHub(deps: {
     await hub.certificates.rebuildFromLog();
   }
   return hub;
+}
+
+/**
+ * The identity hub of a process that needs nothing else of Kafka (the rebuild tool, the demo steps):
+ * this home's store and keys, on an event store of its own as `ingest`, the one principal that may
+ * read and append the identity topics. `close` closes the hub, then its event store.
+ */
+export async function openIdentityHub(config: InfraConfig, logger: Logger): Promise<IdentityHub> {
+  const store = openEventStore(config, logger, { principal: 'ingest' });
+  const hub = await createIdentityHub({
+    config: identityConfigFor(config),
+    store,
+    clock: systemClock,
+    logger,
+  });
+  return {
+    ...hub,
+    async close() {
+      await hub.close();
+      await store.close();
+    },
+  };
 }

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { call } from '../gateway/testing/tls.js';
+import { openIdentityHub } from '../identity/identity-hub.js';
 import { gatewayPort } from '../infra/app-services.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { projectionStoreRoot, readProjectionSettings } from '../projections/catalogue.js';
 import { openProjectionViews } from '../projections/views.js';
 import { ensureDemoPki } from './demo-pki.js';
-import { firstDemoResident, openDemoIdentity } from './demo-resident.js';
+import { firstDemoResident } from './demo-resident.js';
 
 /**
  * Two agencies ask the gateway about the demo's first resident over mutual TLS: Osaka
@@ -28,7 +29,7 @@ export async function demoInquiries(
   port = gatewayPort(),
 ): Promise<DemoAnswer[]> {
   const pki = await ensureDemoPki(config);
-  const identity = await openDemoIdentity(config, logger);
+  const identity = await openIdentityHub(config, logger);
   const views = openProjectionViews({ storeRoot: projectionStoreRoot(config, readProjectionSettings()) });
   try {
     const linkageId = await firstDemoResident(config, identity);

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { call, type HttpAnswer } from '../gateway/testing/tls.js';
+import { openIdentityHub } from '../identity/identity-hub.js';
 import { gatewayPort } from '../infra/app-services.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { ensureDemoJpki } from './demo-jpki.js';
 import { ensureDemoPki } from './demo-pki.js';
-import { enrolledDemoResidents, openDemoIdentity } from './demo-resident.js';
+import { enrolledDemoResidents } from './demo-resident.js';
 import { signInAtGateway } from './demo-sign-in.js';
 
 /** A fictional account (bank code 0009, branch 418) for the demo's first resident. */
@@ -44,7 +45,7 @@ export async function demoLinks(
 ): Promise<DemoLinks> {
   const pki = await ensureDemoPki(config);
   const jpki = await ensureDemoJpki(config);
-  const identity = await openDemoIdentity(config, logger);
+  const identity = await openIdentityHub(config, logger);
   const [first] = await enrolledDemoResidents(config, identity, 1).finally(() => identity.close());
   if (!first || !jpki.cards[0]) throw new Error('no demo resident enrolled: run the demo ingest first');
   const url = `https://127.0.0.1:${port}`;

@@ -1,31 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemClock } from '../core/clock.js';
-import { identityConfigFor } from '../identity/hub-config.js';
-import { createIdentityHub, type IdentityHub } from '../identity/identity-hub.js';
+import type { IdentityHub } from '../identity/identity-hub.js';
 import type { LinkageId } from '../identity/linkage-id.js';
 import { infraPaths } from '../infra/paths.js';
 import type { InfraConfig } from '../platform/config.js';
-import { openEventStore } from '../platform/event-store.js';
-import type { Logger } from '../platform/logger.js';
-
-/** The identity hub as the demo steps use it: this home's store and keys, the configured topics. */
-export async function openDemoIdentity(config: InfraConfig, logger: Logger): Promise<IdentityHub> {
-  const store = openEventStore(config, logger, { principal: 'ingest' });
-  const hub = await createIdentityHub({
-    config: identityConfigFor(config),
-    store,
-    clock: systemClock,
-    logger,
-  });
-  return {
-    ...hub,
-    async close() {
-      await hub.close();
-      await store.close();
-    },
-  };
-}
 
 /** The linkage id of the first resident in the demo's resident-registry export, if enrolled. */
 export async function firstDemoResident(

@@ -3,12 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bindCertificateForResident } from '../gateway/resident/certificate-enrolment.js';
 import { demoCard, signInWithCard } from '../gateway/resident/sign-in-client.js';
 import { call } from '../gateway/testing/tls.js';
+import { openIdentityHub } from '../identity/identity-hub.js';
 import { gatewayPort } from '../infra/app-services.js';
 import type { InfraConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { type DemoCardFiles, ensureDemoJpki } from './demo-jpki.js';
 import { ensureDemoPki } from './demo-pki.js';
-import { demoResidents, openDemoIdentity } from './demo-resident.js';
+import { demoResidents } from './demo-resident.js';
 
 export interface DemoSignIn {
   card: DemoCardFiles;
@@ -53,7 +54,7 @@ export async function demoResidentSignIn(
   port = gatewayPort(),
 ): Promise<DemoSignIn[]> {
   const jpki = await ensureDemoJpki(config);
-  const identity = await openDemoIdentity(config, logger);
+  const identity = await openIdentityHub(config, logger);
   try {
     const residents = await demoResidents(config, identity, jpki.cards.length);
     if (residents.length < jpki.cards.length) {

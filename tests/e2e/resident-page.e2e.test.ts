@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindCertificateForResident } from '../../gateway/resident/certificate-enrolment.js';
 import { call } from '../../gateway/testing/tls.js';
+import { openIdentityHub } from '../../identity/identity-hub.js';
 import { servicesDown, servicesUp } from '../../infra/stack.js';
 import type { InfraConfig } from '../../platform/config.js';
 import { demoIngest } from '../../scripts/demo-ingest.js';
@@ -17,7 +18,7 @@ import {
   refreshDemoCrl,
 } from '../../scripts/demo-jpki.js';
 import { ensureDemoPki, gatewayTlsEnv } from '../../scripts/demo-pki.js';
-import { demoResidents, openDemoIdentity } from '../../scripts/demo-resident.js';
+import { demoResidents } from '../../scripts/demo-resident.js';
 import { demoResidentPage } from '../../scripts/demo-resident-page.js';
 import { demoResidentSignIn, signInAtGateway } from '../../scripts/demo-sign-in.js';
 import { DEMO_KEY_NAME, demoKeyFiles } from '../../trail/log/config.js';
@@ -357,7 +358,7 @@ describe("the resident's page in Chromium", () => {
     );
 
     const revoked = await issueDemoCard(jpki, 'card-revoked');
-    const identity = await openDemoIdentity(config, logger);
+    const identity = await openIdentityHub(config, logger);
     try {
       const residents = await demoResidents(config, identity, 3);
       expect(

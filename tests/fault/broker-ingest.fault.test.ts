@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIdentityHub } from '../../identity/identity-hub.js';
 import { createKafka } from '../../platform/kafka.js';
 import { generateExports, type Manifest } from '../../producers/synthetic/generate.js';
 import { projectionStoreRoot, readProjectionSettings } from '../../projections/catalogue.js';
 import { openProjectionViews } from '../../projections/views.js';
 import { Topics, topicName } from '../../schemas/topics.js';
-import { openDemoIdentity } from '../../scripts/demo-resident.js';
 import { REPOSITORY } from './support/fault-env.js';
 import { type FaultSystem, startFaultSystem } from './support/fault-system.js';
 import { recordCase } from './support/figures.js';
@@ -167,7 +167,7 @@ describe('a broker SIGKILLed and restarted in the middle of an ingest', () => {
     expect(duplicates).toBe(0);
 
     // The views against the input, resident by resident.
-    const identity = await openDemoIdentity(config, system.logger);
+    const identity = await openIdentityHub(config, system.logger);
     let historyEntries = 0;
     const mismatches: string[] = [];
     try {

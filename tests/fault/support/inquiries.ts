@@ -2,11 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { openIdentityHub } from '../../../identity/identity-hub.js';
 import { generateExports } from '../../../producers/synthetic/generate.js';
 import { projectionStoreRoot, readProjectionSettings } from '../../../projections/catalogue.js';
 import { openProjectionViews } from '../../../projections/views.js';
 import { ensureDemoPki } from '../../../scripts/demo-pki.js';
-import { openDemoIdentity } from '../../../scripts/demo-resident.js';
 import type { FaultSystem } from './fault-system.js';
 
 type Agency = '271004' | 'hello-work';
@@ -61,7 +61,7 @@ export async function prepareInquiries(system: FaultSystem, residents: number): 
       ),
     ),
   ];
-  const identity = await openDemoIdentity(system.config, system.logger);
+  const identity = await openIdentityHub(system.config, system.logger);
   const views = openProjectionViews({
     storeRoot: projectionStoreRoot(system.config, readProjectionSettings({})),
   });
