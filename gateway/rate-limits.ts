@@ -53,18 +53,41 @@ export async function createRequestLimiter(app: FastifyInstance, budgets: Reques
 
   return async function limit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const result = await (request.agency ? byAgency : byAddress)(request);
-    if (result.isAllowed) return;
-    void reply.header('x-ratelimit-limit', result.max);
-    void reply.header('x-ratelimit-remaining', result.remaining);
-    void reply.header('x-ratelimit-reset', result.ttlInSeconds);
-    if (!result.isExceeded) return;
-    void reply.header('retry-after', result.ttlInSeconds);
-    const suppressAudit = !firstRefusal(result.key);
-    throw refusal(
-      new TsunagiError('RATE_LIMITED', `rate limit of ${result.max} requests per minute exceeded`, {
-        path: request.agency ? 'agency' : 'client',
-      }),
-      { reason: request.agency ? 'AGENCY_BUDGET_EXCEEDED' : 'ADDRESS_BUDGET_EXCEEDED', suppressAudit },
+    answerBudget(
+      reply,
+      result,
+      firstRefusal,
+      request.agency
+        ? { path: 'agency', reason: 'AGENCY_BUDGET_EXCEEDED' }
+        : { path: 'client', reason: 'ADDRESS_BUDGET_EXCEEDED' },
     );
   };
+}
+
+/** What one budget check of `createRateLimit` found. */
+type BudgetCheck = Awaited<ReturnType<ReturnType<FastifyInstance['createRateLimit']>>>;
+
+/**
+ * Answers one budget check: nothing while the budget lasts; near it, the rate-limit headers; past it,
+ * `retry-after` too and RATE_LIMITED (429) with the given `path` and `reason`. Only the first refusal per
+ * key and window (`firstRefusal`) is for the security audit.
+ */
+export function answerBudget(
+  reply: FastifyReply,
+  result: BudgetCheck,
+  firstRefusal: (key: string) => boolean,
+  refused: { path: string; reason: string },
+): void {
+  if (result.isAllowed) return;
+  void reply.header('x-ratelimit-limit', result.max);
+  void reply.header('x-ratelimit-remaining', result.remaining);
+  void reply.header('x-ratelimit-reset', result.ttlInSeconds);
+  if (!result.isExceeded) return;
+  void reply.header('retry-after', result.ttlInSeconds);
+  throw refusal(
+    new TsunagiError('RATE_LIMITED', `rate limit of ${result.max} requests per minute exceeded`, {
+      path: refused.path,
+    }),
+    { reason: refused.reason, suppressAudit: !firstRefusal(result.key) },
+  );
 }

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { TsunagiError } from '../../core/errors.js';
-import { refusal } from '../errors.js';
 import { oncePerWindow } from '../once-per-window.js';
-import { addressKey } from '../rate-limits.js';
+import { addressKey, answerBudget } from '../rate-limits.js';
 import type { SessionTokens } from './session-token.js';
 
 export interface ResidentBudgets {
@@ -52,20 +50,13 @@ export function createResidentLimiter(
   return async function limit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const signedIn = sessionKey(request) !== undefined;
     const result = await (signedIn ? bySession : byAddress)(request);
-    if (result.isAllowed) return;
-    void reply.header('x-ratelimit-limit', result.max);
-    void reply.header('x-ratelimit-remaining', result.remaining);
-    void reply.header('x-ratelimit-reset', result.ttlInSeconds);
-    if (!result.isExceeded) return;
-    void reply.header('retry-after', result.ttlInSeconds);
-    throw refusal(
-      new TsunagiError('RATE_LIMITED', `rate limit of ${result.max} requests per minute exceeded`, {
-        path: signedIn ? 'session' : 'client',
-      }),
-      {
-        reason: signedIn ? 'RESIDENT_SESSION_BUDGET_EXCEEDED' : 'RESIDENT_ADDRESS_BUDGET_EXCEEDED',
-        suppressAudit: !firstRefusal(result.key),
-      },
+    answerBudget(
+      reply,
+      result,
+      firstRefusal,
+      signedIn
+        ? { path: 'session', reason: 'RESIDENT_SESSION_BUDGET_EXCEEDED' }
+        : { path: 'client', reason: 'RESIDENT_ADDRESS_BUDGET_EXCEEDED' },
     );
   };
 }
