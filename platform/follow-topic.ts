@@ -31,6 +31,14 @@ export async function followTopic(deps: {
           deps.onEvent(r.event, { partition: r.position.partition, offset: BigInt(r.position.offset) });
     },
   );
+  return caughtUpOrStopped(following);
+}
+
+/**
+ * Resolves with `following` once it caught up; if catching up failed, stops it first and rejects with
+ * why, so a view that never became complete is not left reading.
+ */
+export async function caughtUpOrStopped(following: Following): Promise<Following> {
   try {
     await following.caughtUp;
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { TsunagiEvent } from '../schemas/events.js';
 import type { EventStore, Following } from './event-store.js';
+import { caughtUpOrStopped } from './follow-topic.js';
 import { memoryTx } from './memory-tables.js';
 import { type LogPosition, partitionKey } from './positions.js';
 import { rowsOf, type ViewDefinition, type ViewReader, type ViewRecord } from './view.js';
@@ -66,11 +67,5 @@ export async function followInMemory<Row, E>(
     (batch) => void view.applyBatch(partitionKey(batch.topic, batch.partition), batch.records),
     decode ? { decode } : {},
   );
-  try {
-    await following.caughtUp;
-  } catch (error) {
-    await following.stop();
-    throw error;
-  }
-  return following;
+  return caughtUpOrStopped(following);
 }

@@ -52,32 +52,28 @@ export function emitItem(
   day: number,
   payload: RowValues | string,
 ): void {
-  const key = `${system}:${municipalityCode}`;
-  const sequence = (person.itemSequences.get(key) ?? 0) + 1;
-  person.itemSequences.set(key, sequence);
-  const withdraw = typeof payload === 'string';
   sink(system, {
     municipality_code: municipalityCode,
-    my_number: person.myNumber,
-    sequence,
-    action: withdraw ? 'WITHDRAW' : 'PUBLISH',
-    effective_date: date(day),
-    withdraw_reason: withdraw ? payload : null,
-    ...(withdraw ? {} : payload),
+    ...itemColumns(person, `${system}:${municipalityCode}`, day, payload),
   });
 }
 
 /** A row of the pension service's export: no municipality; one sequence per resident. */
 export function emitPension(sink: RowSink, person: Person, day: number, payload: RowValues | string): void {
-  const sequence = (person.itemSequences.get('pension:jps') ?? 0) + 1;
-  person.itemSequences.set('pension:jps', sequence);
+  sink('pension', itemColumns(person, 'pension:jps', day, payload));
+}
+
+/** The columns of an item row after its municipality, with the next of the person's sequences under `key`. */
+function itemColumns(person: Person, key: string, day: number, payload: RowValues | string): RowValues {
+  const sequence = (person.itemSequences.get(key) ?? 0) + 1;
+  person.itemSequences.set(key, sequence);
   const withdraw = typeof payload === 'string';
-  sink('pension', {
+  return {
     my_number: person.myNumber,
     sequence,
     action: withdraw ? 'WITHDRAW' : 'PUBLISH',
     effective_date: date(day),
     withdraw_reason: withdraw ? payload : null,
     ...(withdraw ? {} : payload),
-  });
+  };
 }
