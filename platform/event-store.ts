@@ -182,9 +182,11 @@ export function createEventStore(deps: EventStoreDeps): EventStore {
     return admin;
   };
 
+  const append: EventStore['append'] = (entries, options = {}) =>
+    queue.add(entries.map(prepare), { timeoutMs: options.timeoutMs ?? deps.appendTimeoutMs ?? 30_000 });
+
   return {
-    append: (entries, options = {}) =>
-      queue.add(entries.map(prepare), { timeoutMs: options.timeoutMs ?? deps.appendTimeoutMs ?? 30_000 }),
+    append,
     follow: (topics, from, handler, options = {}) => {
       const { decode, ...rest } = options;
       // Without a decoder of the caller's, records are domain events.
@@ -198,7 +200,7 @@ export function createEventStore(deps: EventStoreDeps): EventStore {
                 : [],
             );
             // Before the batch's position advances: nothing read is lost, even what could not be read.
-            if (letters.length > 0) await queue.add(letters.map(prepare), { timeoutMs: 30_000 });
+            if (letters.length > 0) await append(letters);
             await handler(batch, context);
           }
         : handler;
