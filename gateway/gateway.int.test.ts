@@ -40,7 +40,7 @@ describe('gateway over mutual TLS with the trail on real Kafka', () => {
 
   const recordsOf = (inquiryId: string) => trail.filter((e) => e.event.envelope.correlationId === inquiryId);
   async function trailFor(inquiryId: string, count: number) {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     while (recordsOf(inquiryId).length < count && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     return recordsOf(inquiryId);

@@ -152,15 +152,16 @@ describe('Kafka access for agencies and for clients without credentials', () => 
     if (openssl.status !== 0) return void console.warn('openssl not installed; handshake probe skipped');
     const [host, port] = (config.kafkaBrokers[0] as string).split(':');
     const files = localCredentialFiles(config.kafkaSecretsDir, 'projector');
-    // stdin stays open for a second, so s_client reads the broker's answer to its Finished message.
+    // stdin stays open for a few seconds, so s_client reads the broker's answer to its Finished message
+    // even on a loaded machine (with EOF on stdin it quits before reading a late alert).
     const handshake = (extra: string) =>
       spawnSync(
         'sh',
         [
           '-c',
-          `sleep 1 | openssl s_client -connect ${host}:${port} -CAfile ${files.ca} -verify_return_error ${extra} 2>&1`,
+          `sleep 4 | openssl s_client -connect ${host}:${port} -CAfile ${files.ca} -verify_return_error ${extra} 2>&1`,
         ],
-        { encoding: 'utf8', timeout: 15_000 },
+        { encoding: 'utf8', timeout: 30_000 },
       ).stdout;
     const without = handshake('');
     expect(without).toMatch(/alert (bad certificate|certificate required)/);

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 function setup(view: RevocationRows = revocationRows(), url = responder.url) {
-  const ocsp = createOcspClient({ url, clock, logger: silentLogger(), timeoutMs: 2_000 });
+  const ocsp = createOcspClient({ url, clock, logger: silentLogger(), timeoutMs: 10_000 });
   const revocation = createRevocationChecker({ clock, logger: silentLogger(), ocsp, revocations: view });
   const validate = (der: Uint8Array) =>
     validateCertificate(der, {

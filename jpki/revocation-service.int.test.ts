@@ -80,7 +80,7 @@ const validate = (der: Uint8Array, revocation: RevocationChecker) =>
   });
 
 // The responder is down on purpose in some tests: the OCSP client logs nothing.
-const ocspAt = (url: string) => createOcspClient({ url, clock, logger: quietLogger(), timeoutMs: 2_000 });
+const ocspAt = (url: string) => createOcspClient({ url, clock, logger: quietLogger(), timeoutMs: 10_000 });
 
 describe('revocations as events on certificate-status', () => {
   const revokedAt = new Date(Date.now() - 3_600_000);

@@ -81,7 +81,7 @@ describe('createPolicyStore', () => {
     const store = await createPolicyStore({ path, ...recordingLogger(), watch: true, debounceMs: 20 });
     try {
       await writeFile(path, JSON.stringify({ version: 1, revision: 'r3', rows: [rowOf('LB-0001')] }));
-      await expect.poll(() => store.current().revision, { timeout: 3000 }).toBe('r3');
+      await expect.poll(() => store.current().revision, { timeout: 30_000 }).toBe('r3');
     } finally {
       store.close();
     }

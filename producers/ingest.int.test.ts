@@ -14,7 +14,7 @@ import { createKafka } from '../platform/kafka.js';
 import type { DeadLetterRecorded, TsunagiEvent } from '../schemas/events.js';
 import { Topics, topicName } from '../schemas/topics.js';
 import { quietLogger, testKafka, testLogger } from '../tests/support/infra.js';
-import { readTopic } from '../tests/support/read-topic.js';
+import { readTopic, readTopics } from '../tests/support/read-topic.js';
 import { isolatedTopics } from '../tests/support/topics.js';
 import { recoverOriginalBytes } from './dead-letter.js';
 import { EXPORT_COLUMNS } from './exports/systems.js';
@@ -152,9 +152,8 @@ describe('ingesting a core-system export into Kafka', () => {
   it('keeps My Numbers off every topic, dead letters included', async () => {
     const myNumbers = myNumbersIn(join(dir, 'exports', 'juki.csv'));
     expect(myNumbers.length).toBeGreaterThan(40);
-    const kafka = testKafka(config);
-    for (const topic of Object.values(Topics)) {
-      const messages = await readTopic(kafka, topicName(config.TOPIC_PREFIX, topic));
+    const names = Object.values(Topics).map((topic) => topicName(config.TOPIC_PREFIX, topic));
+    for (const [topic, messages] of await readTopics(testKafka(config), names)) {
       const targets = messages.flatMap((m) => [m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0)]);
       expect(scanForMyNumbers(myNumbers, targets), topic).toEqual([]);
     }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { z } from 'zod';
 import { provision } from '../infra/provision.js';
 import { infraDown, infraUp } from '../infra/stack.js';
 import { loadInfraConfig } from '../platform/config.js';
@@ -27,18 +28,61 @@ const vitest = (projects: string[], report: string) =>
     `--outputFile.json=${join(results, report)}`,
   ]);
 
-function counts(report: string): { passed: number; failed: number; skipped: number } {
+interface TierReport {
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** `file > test: first line of the error`, so the last lines of a CI log name what failed. */
+  failures: string[];
+}
+
+const reportSchema = z.object({
+  numPassedTests: z.number(),
+  numFailedTests: z.number(),
+  numPendingTests: z.number(),
+  numTodoTests: z.number(),
+  testResults: z.array(
+    z.object({
+      name: z.string(),
+      message: z.string().optional(),
+      status: z.string().optional(),
+      assertionResults: z.array(
+        z.object({
+          fullName: z.string(),
+          status: z.string(),
+          failureMessages: z.array(z.string()).nullish(),
+        }),
+      ),
+    }),
+  ),
+});
+
+function tierReport(report: string): TierReport {
   try {
-    const json = JSON.parse(readFileSync(join(results, report), 'utf8'));
+    const json = reportSchema.parse(JSON.parse(readFileSync(join(results, report), 'utf8')));
+    const failures = json.testResults.flatMap((file) => {
+      const where = relative(process.cwd(), file.name);
+      const tests = file.assertionResults
+        .filter((t) => t.status === 'failed')
+        .map((t) => `${where} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+      // A file that failed outside its tests (a hook, an import) has no failed test to name.
+      return tests.length === 0 && file.status === 'failed'
+        ? [`${where}: ${firstLine(file.message)}`]
+        : tests;
+    });
     return {
       passed: json.numPassedTests,
       failed: json.numFailedTests,
       skipped: json.numPendingTests + json.numTodoTests,
+      failures,
     };
   } catch {
-    return { passed: 0, failed: 1, skipped: 0 };
+    return { passed: 0, failed: 1, skipped: 0, failures: [`${report}: no readable report`] };
   }
 }
+
+const firstLine = (text: string | undefined): string =>
+  (text ?? 'no message').split('\n', 1).join('').slice(0, 300);
 
 async function main(): Promise<number> {
   const began = Date.now();
@@ -80,8 +124,8 @@ async function main(): Promise<number> {
     say('fault tier (its own three-broker cluster: brokers and services SIGKILLed, docs/RELIABILITY.md)');
     faultCode = await vitest(['fault'], 'fault.json');
   }
-  const reports = [counts('unit.json'), counts('servers.json')];
-  if (process.env.TSUNAGI_SKIP_FAULT !== '1') reports.push(counts('fault.json'));
+  const reports = [tierReport('unit.json'), tierReport('servers.json')];
+  if (process.env.TSUNAGI_SKIP_FAULT !== '1') reports.push(tierReport('fault.json'));
   const codes = [unitCode, serverCode, faultCode];
   const passed = reports.reduce((n, r) => n + r.passed, 0);
   const failed =
@@ -89,6 +133,7 @@ async function main(): Promise<number> {
     reports.filter((r, i) => codes[i] !== 0 && r.failed === 0).length;
   console.log(`\nall tiers in ${seconds(Date.now() - began)}`);
   console.log(`${passed} passed, ${failed} failed, ${reports.reduce((n, r) => n + r.skipped, 0)} skipped`);
+  for (const failure of reports.flatMap((r) => r.failures)) console.log(`FAILED ${failure}`);
   return codes.every((c) => c === 0) ? 0 : 1;
 }
 

@@ -17,7 +17,7 @@ import { gatewayTlsEnv } from '../../scripts/demo-pki.js';
 import { demoResidentSignIn } from '../../scripts/demo-sign-in.js';
 import { testConfig, testKafka, testLogger } from '../support/infra.js';
 import { isolatedSystem } from '../support/isolated-system.js';
-import { readTopic } from '../support/read-topic.js';
+import { readTopic, readTopics } from '../support/read-topic.js';
 
 /**
  * Issue 15 as `npm start` runs it: the services (the notices service among them) as their own
@@ -130,9 +130,8 @@ describe('push-type administration in the running system', () => {
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(config.TOPIC_PREFIX));
     await admin.disconnect();
     const bytes: Buffer[] = [];
-    for (const topic of topics)
-      for (const m of await readTopic(kafka, topic))
-        bytes.push(m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0));
+    for (const m of [...(await readTopics(kafka, topics)).values()].flat())
+      bytes.push(m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0));
     const home = infraPaths(config.home);
     const stores = ['identity', 'projections', 'notices'].map((d) => ({ path: home.data(d) }));
     const logs = ['projector', 'subscriptions', 'notices', 'gateway', 'analytics'].map((s) => ({

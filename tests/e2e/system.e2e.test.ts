@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agencyTopic } from '../../consumers/notification-publisher.js';
 import { call } from '../../gateway/testing/tls.js';
 import { scanForMyNumbers } from '../../identity/privacy-scan.js';
 import { infraPaths } from '../../infra/paths.js';
@@ -21,7 +22,8 @@ import { ensureDemoPki, gatewayTlsEnv } from '../../scripts/demo-pki.js';
 import { firstDemoResident } from '../../scripts/demo-resident.js';
 import { testConfig, testKafka, testLogger } from '../support/infra.js';
 import { isolatedSystem } from '../support/isolated-system.js';
-import { readTopic } from '../support/read-topic.js';
+import { readTopic, readTopics } from '../support/read-topic.js';
+import { waitForCounts } from '../support/wait-for-counts.js';
 
 /**
  * The running system through its public interfaces: the projector, the subscription service
@@ -105,8 +107,18 @@ describe('the running system', () => {
   });
 
   it('notifies subscribed agencies on their own topics, each notification recorded in the trail', async () => {
-    const total = [...notifications.values()].reduce((a, b) => a + b, 0);
-    expect(notifications.get('jps')).toBeGreaterThan(0);
+    let counts = notifications;
+    if (!((counts.get('jps') ?? 0) > 0)) {
+      // On a loaded machine the service's first round can come after the demo step stopped waiting.
+      await waitForCounts(
+        testKafka(config),
+        new Map([[agencyTopic(config.TOPIC_PREFIX, 'jps'), 1]]),
+        150_000,
+      );
+      counts = await demoNotifications(config, logger);
+    }
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    expect(counts.get('jps')).toBeGreaterThan(0);
     // Agency topics carry change notifications (channel SUBSCRIPTION) and eligibility notices (NOTICE).
     const recorded = (await trail()).filter((e) => ['SUBSCRIPTION', 'NOTICE'].includes(e.event.data.channel));
     expect(recorded.length).toBeGreaterThanOrEqual(total);
@@ -172,11 +184,8 @@ describe('the running system', () => {
     await admin.connect();
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(config.TOPIC_PREFIX));
     await admin.disconnect();
-    for (const topic of topics) {
-      const bytes = (await readTopic(kafka, topic)).flatMap((m) => [
-        m.value ?? Buffer.alloc(0),
-        m.key ?? Buffer.alloc(0),
-      ]);
+    for (const [topic, records] of await readTopics(kafka, topics)) {
+      const bytes = records.flatMap((m) => [m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0)]);
       expect(scanForMyNumbers(myNumbers, bytes), topic).toEqual([]);
     }
     const home = infraPaths(config.home);
