@@ -12,15 +12,9 @@ import { EXPORT_SYSTEMS } from '../producers/exports/systems.js';
 import { openProducerHub, type ProducerHub } from '../producers/hub-wiring.js';
 import { ingestExport } from '../producers/ingest.js';
 import { generateExports } from '../producers/synthetic/generate.js';
+import { eventually } from '../tests/support/eventually.js';
 import { testLogger } from '../tests/support/infra.js';
-import {
-  adminQuery,
-  dropAnalytics,
-  eventually,
-  isolatedAnalytics,
-  publish,
-  testSink,
-} from './testing/clickhouse.js';
+import { adminQuery, dropAnalytics, isolatedAnalytics, publish, testSink } from './testing/clickhouse.js';
 import { disclosure, grant, revoke } from './testing/events.js';
 
 /**

@@ -6,16 +6,10 @@ import type { InfraConfig } from '../platform/config.js';
 import { createEventWire } from '../platform/event-wire.js';
 import type { DisclosureRecorded } from '../schemas/events.js';
 import { Topics, topicName } from '../schemas/topics.js';
+import { eventually } from '../tests/support/eventually.js';
 import { testConfig, testKafka, testLogger } from '../tests/support/infra.js';
 import { readTopic } from '../tests/support/read-topic.js';
-import {
-  adminQuery,
-  dropAnalytics,
-  eventually,
-  isolatedAnalytics,
-  publish,
-  testSink,
-} from './testing/clickhouse.js';
+import { adminQuery, dropAnalytics, isolatedAnalytics, publish, testSink } from './testing/clickhouse.js';
 import { disclosure, grant, ingestRun, recordChange, revoke } from './testing/events.js';
 
 /**

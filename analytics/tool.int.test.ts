@@ -5,19 +5,13 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InfraConfig } from '../platform/config.js';
+import { eventually } from '../tests/support/eventually.js';
 import { testConfig } from '../tests/support/infra.js';
 import { writeChart } from './analyst.js';
 import { analyticsDatabases } from './ddl.js';
 import { REPORTS, reportByName } from './reports.js';
 import type { Row } from './table-format.js';
-import {
-  adminQuery,
-  dropAnalytics,
-  eventually,
-  isolatedAnalytics,
-  publish,
-  testSink,
-} from './testing/clickhouse.js';
+import { adminQuery, dropAnalytics, isolatedAnalytics, publish, testSink } from './testing/clickhouse.js';
 import { disclosure } from './testing/events.js';
 
 /**

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createClickhouse } from '../../platform/clickhouse.js';
 import type { InfraConfig } from '../../platform/config.js';
 import type { TsunagiEvent } from '../../schemas/events.js';
@@ -68,20 +67,5 @@ export async function adminQuery<T>(config: InfraConfig, query: string): Promise
     return await (await admin.query({ query, format: 'JSONEachRow' })).json<T>();
   } finally {
     await admin.close();
-  }
-}
-
-/** Polls until `check` holds (or gives up after `timeoutMs`, returning the last value). */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  check: (value: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && check(value)) return value;
-    if (Date.now() > deadline) return value as T;
-    await sleep(250);
   }
 }
