@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { TsunagiError } from '../../core/errors.js';
+import { EXPORT_COLUMNS } from './systems.js';
 
 /** The columns an export must have: the system's, in any order, each once. */
 export interface ExpectedColumns {
@@ -8,13 +9,14 @@ export interface ExpectedColumns {
 }
 
 /**
- * Column names are not personal data, but the first line of a file without a header is a data row.
- * So only cells shaped like our column names (lower-case ASCII identifiers) are quoted back; any
+ * Column names are not personal data, but the first line of a file without a header is a data row,
+ * and a cell merely shaped like a name can hold one (`fiscal_year123456789018` has a My Number in
+ * it; `yamada` is a name). So only the column names of the systems we read are quoted back; any
  * other cell is named by its position.
  */
-const COLUMN_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const KNOWN_COLUMNS: ReadonlySet<string> = new Set(Object.values(EXPORT_COLUMNS).flat());
 const shown = (cell: string, index: number): string =>
-  COLUMN_NAME.test(cell) ? cell : `(column ${index + 1}: not a column name)`;
+  KNOWN_COLUMNS.has(cell) ? cell : `(column ${index + 1}: not a column name)`;
 
 /**
  * Refuses a file whose header (CSV) or first record's keys (JSON Lines) are not exactly the

@@ -64,6 +64,28 @@ describe('checkColumns: an export must have exactly its system’s columns', () 
   });
 });
 
+describe('checkColumns quotes only the column names of the systems it knows', () => {
+  it('never quotes a cell shaped like a column name that holds personal data (fuzz seed 692445178)', () => {
+    const myNumber = testMyNumber('columns-fused');
+    const header = [
+      ...localTax.filter((c) => c !== 'fiscal_year'),
+      `fiscal_year${myNumber}`,
+      'yamada',
+      'hanako_2',
+    ];
+    let message = '';
+    try {
+      checkColumns(header, juki, where);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      'prefectural_tax, (column 10: not a column name), (column 11: not a column name), (column 12',
+    );
+    for (const value of [myNumber, 'yamada', 'hanako']) expect(message).not.toContain(value);
+  });
+});
+
 describe('readExport with expected columns', () => {
   const rows = `${localTax.join(',')}\n271004,${testMyNumber('lt')},5,PUBLISH,2023-06-10,,2023,3200000,192000,128000\n`;
 
