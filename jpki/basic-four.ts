@@ -5,7 +5,7 @@ import type { Result } from '../core/result.js';
 import { refuse } from '../core/result.js';
 import { CalendarDate } from '../schemas/primitives.js';
 import { BasicFourOid, Oid } from './oids.js';
-import { extension, parseCertificate, toArrayBuffer } from './pki.js';
+import { extension, extensionValue, parseCertificate } from './pki.js';
 
 /**
  * The basic four information (name, address, date of birth, gender) as a JPKI signing
@@ -27,10 +27,10 @@ export type BasicFourRefusal = 'MALFORMED' | 'BASIC_FOUR_MISSING';
 function readOtherNames(certificate: pkijs.Certificate): Map<string, string> | undefined {
   const san = extension(certificate, Oid.subjectAltName);
   if (!san) return new Map();
-  const asn1 = asn1js.fromBER(toArrayBuffer(new Uint8Array(san.extnValue.valueBlock.valueHexView)));
-  if (asn1.offset === -1 || !(asn1.result instanceof asn1js.Sequence)) return undefined;
+  const names = extensionValue(san);
+  if (!(names instanceof asn1js.Sequence)) return undefined;
   const found = new Map<string, string>();
-  for (const generalName of asn1.result.valueBlock.value) {
+  for (const generalName of names.valueBlock.value) {
     if (generalName.idBlock.tagClass !== 3 || generalName.idBlock.tagNumber !== 0) continue;
     const [type, wrapped] = (generalName as asn1js.Constructed).valueBlock.value;
     const inner = (wrapped as asn1js.Constructed | undefined)?.valueBlock?.value?.[0];

@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { KeyUsageBit, type KeyUsageName, Oid } from './oids.js';
-import { extension } from './pki.js';
+import { extension, extensionValue } from './pki.js';
 
 /**
  * The JPKI-like certificate profile as pure checks over a parsed certificate (docs/jpki.md).
@@ -45,9 +45,9 @@ export const MIN_RSA_BITS = 2048;
 export function keyUsages(certificate: pkijs.Certificate): Set<KeyUsageName> | undefined {
   const found = extension(certificate, Oid.keyUsage);
   if (!found) return undefined;
-  const parsed = asn1js.fromBER(new Uint8Array(found.extnValue.valueBlock.valueHexView));
-  if (!(parsed.result instanceof asn1js.BitString)) return new Set();
-  const bytes = parsed.result.valueBlock.valueHexView;
+  const value = extensionValue(found);
+  if (!(value instanceof asn1js.BitString)) return new Set();
+  const bytes = value.valueBlock.valueHexView;
   const usages = new Set<KeyUsageName>();
   for (const [name, bit] of Object.entries(KeyUsageBit) as [KeyUsageName, number][]) {
     if (((bytes[bit >> 3] ?? 0) & (0x80 >> (bit & 7))) !== 0) usages.add(name);

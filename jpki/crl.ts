@@ -4,7 +4,15 @@ import type { Result } from '../core/result.js';
 import { refuse } from '../core/result.js';
 import { ALLOWED_SIGNATURE_ALGORITHMS, keyUsages } from './certificate-profile.js';
 import { Oid } from './oids.js';
-import { formatName, parseCertificate, parseDer, pkiCrypto, serialHex, toDer } from './pki.js';
+import {
+  extensionValue,
+  formatName,
+  parseCertificate,
+  parseDer,
+  pkiCrypto,
+  serialHex,
+  toDer,
+} from './pki.js';
 import { type CertificateStatusDraft, type Revocation, reasonFromCode } from './revocation.js';
 import { revokedStatus } from './revocation-events.js';
 import { isRevoked, type RevocationRows } from './revocation-view.js';
@@ -30,14 +38,14 @@ export type CrlRefusal =
 function entryReason(entry: pkijs.RevokedCertificate): number | undefined {
   const found = entry.crlEntryExtensions?.extensions.find((ext) => ext.extnID === Oid.crlReason);
   if (!found) return undefined;
-  const value = asn1js.fromBER(new Uint8Array(found.extnValue.valueBlock.valueHexView)).result;
+  const value = extensionValue(found);
   return value instanceof asn1js.Enumerated ? value.valueBlock.valueDec : undefined;
 }
 
 function crlNumber(crl: pkijs.CertificateRevocationList): bigint | undefined {
   const found = crl.crlExtensions?.extensions.find((ext) => ext.extnID === Oid.crlNumber);
   if (!found) return undefined;
-  const value = asn1js.fromBER(new Uint8Array(found.extnValue.valueBlock.valueHexView)).result;
+  const value = extensionValue(found);
   return value instanceof asn1js.Integer ? value.toBigInt() : undefined;
 }
 

@@ -5,7 +5,7 @@ import { refuse } from '../core/result.js';
 import { ALLOWED_SIGNATURE_ALGORITHMS, extendedKeyUsages } from './certificate-profile.js';
 import { checkValidity } from './chain.js';
 import { Oid } from './oids.js';
-import { parseDer, pkiCrypto, toArrayBuffer, toHex } from './pki.js';
+import { extensionValue, parseDer, pkiCrypto, toArrayBuffer, toHex } from './pki.js';
 import { type RevocationReason, reasonFromCode } from './revocation.js';
 
 /**
@@ -66,7 +66,7 @@ export async function buildOcspRequest(
 export function readNonce(extensions: readonly pkijs.Extension[] | undefined): Uint8Array | undefined {
   const found = extensions?.find((ext) => ext.extnID === Oid.ocspNonce);
   if (!found) return undefined;
-  const inner = asn1js.fromBER(new Uint8Array(found.extnValue.valueBlock.valueHexView)).result;
+  const inner = extensionValue(found);
   return inner instanceof asn1js.OctetString
     ? new Uint8Array(inner.valueBlock.valueHexView)
     : new Uint8Array(found.extnValue.valueBlock.valueHexView);

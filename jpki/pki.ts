@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { TsunagiError } from '../core/errors.js';
+import { isStrictDer } from './der.js';
 
 /**
  * The one place that binds pkijs to Node's WebCrypto, plus the encoding helpers every JPKI
@@ -116,11 +117,33 @@ export function parseDer<T>(der: Uint8Array, build: (schema: asn1js.AsnType) => 
   }
 }
 
-export const parseCertificate = (der: Uint8Array): pkijs.Certificate | undefined =>
-  parseDer(der, (schema) => new pkijs.Certificate({ schema }));
-
 export const certificateDer = (certificate: pkijs.Certificate): Uint8Array =>
   new Uint8Array(certificate.toSchema(true).toBER(false));
+
+/**
+ * A certificate in DER (RFC 5280 §4.1), fully decoded, or undefined. Found by fuzzing, both:
+ * - asn1js reads some damaged lengths leniently, so the structure is checked first (der.ts);
+ * - pkijs decodes the key and the extension values lazily, on first read, and asn1js can throw
+ *   there (a GeneralizedTime that is not a time): they are read here, inside parseDer's catch.
+ */
+export const parseCertificate = (der: Uint8Array): pkijs.Certificate | undefined =>
+  parseDer(der, (schema) => {
+    if (!isStrictDer(der)) return undefined;
+    const certificate = new pkijs.Certificate({ schema });
+    void certificate.subjectPublicKeyInfo.parsedKey;
+    for (const found of certificate.extensions ?? []) void found.parsedValue;
+    return certificate;
+  });
+
+/** An extension's value as ASN.1; undefined when the bytes do not decode (asn1js can throw on them). */
+export function extensionValue(found: pkijs.Extension): asn1js.AsnType | undefined {
+  try {
+    const parsed = asn1js.fromBER(new Uint8Array(found.extnValue.valueBlock.valueHexView));
+    return parsed.offset === -1 ? undefined : parsed.result;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Serial numbers as lowercase hex without DER's sign-padding zeros: the key of revocation facts. */
 export function serialHex(serial: asn1js.Integer): string {

@@ -109,6 +109,25 @@ describe('validateCertificate', () => {
     });
   });
 
+  it('refuses as MALFORMED, never throwing, a certificate whose key does not decode (found by fuzzing)', async () => {
+    const card = Buffer.from((await pki.issueUserIdentification()).der);
+    // The RSA modulus's INTEGER tag made a GeneralizedTime: asn1js throws when pkijs reads the key.
+    const modulus = card.indexOf(Buffer.from([0x02, 0x82, 0x01, 0x01, 0x00]));
+    expect(modulus).toBeGreaterThan(0);
+    card[modulus] = 0x18;
+    expect(await validateCertificate(card, options)).toMatchObject({ ok: false, reason: 'MALFORMED' });
+  });
+
+  it('refuses as MALFORMED a certificate whose outer length is wrong though its signed part is intact (found by fuzzing)', async () => {
+    const card = Buffer.from((await pki.issueUserIdentification()).der);
+    card[2] = (card[2] ?? 0) ^ 1; // 30 82 LL LL: the SEQUENCE's length, 256 off; asn1js read it anyway
+    expect(await validateCertificate(card, options)).toMatchObject({ ok: false, reason: 'MALFORMED' });
+    const signature = Buffer.from((await pki.issueUserIdentification()).der);
+    const bitString = signature.lastIndexOf(Buffer.from([0x03, 0x82, 0x01, 0x01, 0x00]));
+    signature[bitString + 2] = 0x05; // the signature BIT STRING's length 1,024 beyond the certificate's end
+    expect(await validateCertificate(signature, options)).toMatchObject({ ok: false, reason: 'MALFORMED' });
+  });
+
   it('refuses a certificate revoked in the CRL view, with when and why', async () => {
     const card = await pki.issueUserIdentification({ serialNumber: '0badc0de' });
     const revokedAt = new Date('2026-03-20T09:00:00Z');
