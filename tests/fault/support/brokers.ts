@@ -103,7 +103,8 @@ export function registryControl(config: InfraConfig, logger: Logger) {
     /** Starts it again (if it is not running) and waits until it answers; returns how long that took. */
     async start(): Promise<number> {
       const began = Date.now();
-      await ensureUp(service, logger);
+      // A loaded 2-core machine took up to a minute; infra's 120 s leaves too little margin for CI.
+      await ensureUp({ ...service, startupTimeoutMs: RESTART_TIMEOUT_MS }, logger);
       return Date.now() - began;
     },
   };
