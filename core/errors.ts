@@ -24,6 +24,8 @@ export const ErrorCatalogue = {
   /** An entry re-read at an integrated index differs from the one in the tree: the trail was rewritten. */
   TRAIL_LOG_DIVERGED: { httpStatus: 500, retriable: false },
   STORE_UNAVAILABLE: { httpStatus: 503, retriable: true },
+  /** A local store could not write: its disk is full (or a file-size limit was reached). Needs an operator. */
+  STORE_FULL: { httpStatus: 507, retriable: false },
   ANALYTICS_UNAVAILABLE: { httpStatus: 503, retriable: true },
   IDENTITY_UNKNOWN: { httpStatus: 404, retriable: false },
   KEY_VERSION_UNKNOWN: { httpStatus: 500, retriable: false },

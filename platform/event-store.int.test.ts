@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TsunagiError } from '../core/errors.js';
 import type { TsunagiEvent } from '../schemas/events.js';
 import { anEvent } from '../schemas/testing/events.js';
 import { AGENCY_NOTIFICATION_SPEC, agencyNotificationTopic, Topics } from '../schemas/topics.js';
@@ -134,5 +135,20 @@ describe('the event store', () => {
     );
     expect(all.map((r) => r.kind)).toEqual(['event', 'event', 'event', 'event', 'rejected', 'event']);
     expect(all[4]).toMatchObject({ kind: 'rejected', code: 'INPUT_INVALID' });
+  });
+
+  it('stops on an error of the handler that may not pass, and `done` rejects with that very error', async () => {
+    const full = new TsunagiError('STORE_FULL', 'a store of this test is full', {
+      cause: Object.assign(new Error('Input/output error'), { code: 5 }),
+    });
+    const following = await store.follow(
+      [Topics.residentRecords],
+      { kind: 'earliest', groupPrefix: 'test-stops-' },
+      () => {
+        throw full;
+      },
+    );
+    await expect(following.done).rejects.toBe(full);
+    await following.stop();
   });
 });

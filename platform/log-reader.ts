@@ -154,12 +154,14 @@ export async function follow<E>(
     );
     rewind();
   });
+  // kafkajs keeps only the cause of an error it does not retry: the handler's own error is kept here.
+  let stoppedBy: unknown;
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) {
       logger.warn({ group, err: { message: String(payload.error) } }, 'reader restarts after a failure');
       return;
     }
-    finish(unwrap(payload.error));
+    finish(stoppedBy ?? unwrap(payload.error));
   });
 
   const toRecord = async (
@@ -203,8 +205,13 @@ export async function follow<E>(
     const records: Array<ReadRecord<E>> = [];
     for (const message of fresh) records.push(await toRecord(topic, partition, message));
     const context = { heartbeat, isCurrent: () => isRunning() && !isStale(), rewind };
-    if (records.length > 0)
-      await handler({ topic, partition, records, highWatermark: batch.highWatermark }, context);
+    try {
+      if (records.length > 0)
+        await handler({ topic, partition, records, highWatermark: batch.highWatermark }, context);
+    } catch (error) {
+      if (isTsunagiError(error) && !error.retriable) stoppedBy = error;
+      throw error;
+    }
     const last = batch.lastOffset();
     resolveOffset(last);
     const next = BigInt(last) + 1n;

@@ -101,9 +101,11 @@ export async function registryJson<T>(
       signal: AbortSignal.timeout(10_000),
     });
   } catch (cause) {
-    throw new TsunagiError('REGISTRY_UNAVAILABLE', `schema registry unreachable while looking up ${what}`, {
-      cause,
-    });
+    throw new TsunagiError(
+      'REGISTRY_UNAVAILABLE',
+      `schema registry at ${base} unreachable while looking up ${what}: start it (npm run infra -- up) or check REGISTRY_URL`,
+      { cause },
+    );
   }
   if (response.status === 404) throw new TsunagiError('SCHEMA_NOT_FOUND', `${what} is not registered`);
   if (response.status === 409 || response.status === 422) {
@@ -113,7 +115,7 @@ export async function registryJson<T>(
   if (!response.ok) {
     throw new TsunagiError(
       'REGISTRY_UNAVAILABLE',
-      `schema registry answered HTTP ${response.status} for ${what}`,
+      `schema registry at ${base} answered HTTP ${response.status} for ${what}`,
     );
   }
   return (await response.json()) as T;

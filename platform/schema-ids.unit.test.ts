@@ -35,4 +35,18 @@ describe('registry schema ids', () => {
     expect(await ids.idOf('disclosure-recorded', 2)).toBe(7);
     expect(registry.requests).toBe(2);
   });
+
+  it('names the registry and what to do when it cannot be reached', async () => {
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('fetch failed');
+    });
+    const ids = registrySchemaIds({ registryCcompatUrl: 'http://127.0.0.1:1/apis/ccompat/v7' });
+    await expect(ids.idOf('disclosure-recorded', 2)).rejects.toMatchObject({
+      code: 'REGISTRY_UNAVAILABLE',
+      retriable: true,
+      message: expect.stringMatching(
+        /^schema registry at http:\/\/127\.0\.0\.1:1\/apis\/ccompat\/v7 unreachable while looking up schema disclosure-recorded v2 .*: start it \(npm run infra -- up\) or check REGISTRY_URL$/,
+      ),
+    });
+  });
 });

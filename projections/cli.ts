@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { TsunagiError } from '../core/errors.js';
+import { isTsunagiError, TsunagiError } from '../core/errors.js';
 import { loadInfraConfig } from '../platform/config.js';
 import { openEventStore } from '../platform/event-store.js';
 import { createLogger } from '../platform/logger.js';
@@ -70,17 +70,39 @@ async function main(argv: string[]): Promise<void> {
     }),
   );
   let stopping = false;
+  const shutdown = async (exitCode: number) => {
+    await Promise.allSettled(runners.map((runner) => runner.stop()));
+    await store.close();
+    process.exit(exitCode);
+  };
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping projections');
-    await Promise.allSettled(runners.map((runner) => runner.stop()));
-    await store.close();
-    process.exit(0);
+    await shutdown(0);
+  };
+  // A projection whose reader stopped on an error (a full store) stops the process: exit 1, the error
+  // on stderr; nothing of the failed batch was stored, so a restart resumes right after the last one.
+  const failed = async (projection: string, error: unknown) => {
+    if (stopping) return;
+    stopping = true;
+    const code = isTsunagiError(error) ? error.code : 'INTERNAL';
+    logger.fatal({ projection, code, err: { message: describe(error) } }, 'projection stopped on an error');
+    process.stderr.write(`projector stopped: ${describe(error)}\n`);
+    await shutdown(1);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-  for (const runner of runners) await runner.start();
+  runners.forEach((runner, i) => {
+    runner.finished.catch((error: unknown) => failed(only[i] ?? '', error));
+  });
+  try {
+    for (const runner of runners) await runner.start();
+  } catch (error) {
+    // A projection that failed while the next ones started closed their stores: `failed` exits.
+    if (stopping) return;
+    throw error;
+  }
   if (settings.PROJECTION_METRICS_PORT > 0)
     await serveMetrics(metrics.registry, settings.PROJECTION_METRICS_PORT);
   logger.info(
@@ -89,8 +111,10 @@ async function main(argv: string[]): Promise<void> {
   );
 }
 
+const describe = (error: unknown): string =>
+  isTsunagiError(error) ? `${error.code}: ${error.message}` : String(error);
+
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof TsunagiError ? `${error.code}: ${error.message}` : String(error);
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${describe(error)}\n`);
   process.exit(1);
 });

@@ -77,7 +77,13 @@ export function openStoreAt(generation: string, options: OpenStoreOptions = {}):
     get version() {
       return get<number>(META, 'version');
     },
-    transaction: (work) => root.transactionSync(() => work(tx)),
+    transaction: (work) => {
+      try {
+        return root.transactionSync(() => work(tx));
+      } catch (error) {
+        throw noSpaceError(error, generation) ?? error;
+      }
+    },
     read: { get, range },
     offsets: () => new Map(rangeOf<string>(db(OFFSETS), { prefix: '' }).map((e) => [e.key, e.value])),
     dump: () =>
@@ -89,6 +95,31 @@ export function openStoreAt(generation: string, options: OpenStoreOptions = {}):
       await root.close();
     },
   };
+}
+
+/**
+ * What lmdb reports when a write finds no space: a short write is EIO (a full disk and a file-size
+ * limit both end so; measured with lmdb 3.5 on tmpfs and under RLIMIT_FSIZE), or the errno itself;
+ * MDB_MAP_FULL when the map cannot grow.
+ */
+const NO_SPACE = new Map<number, string>([
+  [5, 'EIO'],
+  [27, 'EFBIG'],
+  [28, 'ENOSPC'],
+  [122, 'EDQUOT'],
+  [-30792, 'MDB_MAP_FULL'],
+]);
+
+/** STORE_FULL for a failed write transaction that found no space (nothing of it was stored), else undefined. */
+export function noSpaceError(error: unknown, generation: string): TsunagiError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  const name = typeof code === 'number' ? NO_SPACE.get(code) : undefined;
+  if (name === undefined) return undefined;
+  return new TsunagiError(
+    'STORE_FULL',
+    `projection store ${generation} could not write a batch (${name}: its disk is full, a file-size limit was reached, or the disk failed); nothing of the batch was stored. Free space there and start the projector again: it resumes after the last stored batch`,
+    { path: generation, cause: error },
+  );
 }
 
 /** lmdb's `env.sync` (mdb_env_sync, forced): typed in lmdb's sources, not in its declarations. */

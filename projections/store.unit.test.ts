@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memoryTx } from '../platform/memory-tables.js';
 import { type RangeQuery, ROWS, type StoreTx } from '../platform/view.js';
 import { createGeneration, currentGeneration, promoteGeneration } from './generations.js';
-import { openCurrentStore, openStoreAt } from './store.js';
+import { noSpaceError, openCurrentStore, openStoreAt } from './store.js';
 
 const roots: string[] = [];
 const tempRoot = () => {
@@ -100,5 +100,36 @@ describe('projection store (lmdb)', () => {
     expect(reader.read.range(ROWS, { prefix: 'k' })).toHaveLength(50);
     expect(reader.read.get(ROWS, 'k49')).toEqual({ batch: 49 });
     await reader.close();
+  });
+});
+
+describe('a write that finds no space', () => {
+  const lmdbError = (code: number) => Object.assign(new Error('lmdb says no'), { code });
+
+  it('is STORE_FULL, not retriable, naming the store and what to do', () => {
+    for (const [code, name] of [
+      [5, 'EIO'],
+      [28, 'ENOSPC'],
+      [27, 'EFBIG'],
+      [-30792, 'MDB_MAP_FULL'],
+    ] as const) {
+      const error = noSpaceError(lmdbError(code), '/srv/views/information-items/gen-1');
+      expect(error).toMatchObject({
+        code: 'STORE_FULL',
+        retriable: false,
+        path: '/srv/views/information-items/gen-1',
+      });
+      expect(error?.message).toMatch(
+        new RegExp(
+          `^projection store /srv/views/information-items/gen-1 could not write a batch \\(${name}: .*Free space there and start the projector again`,
+        ),
+      );
+    }
+  });
+
+  it('leaves every other error as it is', () => {
+    expect(noSpaceError(lmdbError(2), '/g')).toBeUndefined();
+    expect(noSpaceError(new Error('no code'), '/g')).toBeUndefined();
+    expect(noSpaceError(undefined, '/g')).toBeUndefined();
   });
 });

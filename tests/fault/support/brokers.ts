@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KAFKA_VERSION, kafkaServices } from '../../../infra/kafka.js';
 import { kafkaNodes } from '../../../infra/kafka-cluster.js';
 import { runningPid, stopProcess } from '../../../infra/process.js';
+import { registryService } from '../../../infra/registry.js';
 import { ensureUp, type InfraService } from '../../../infra/service.js';
 import type { InfraConfig } from '../../../platform/config.js';
 import { createKafka } from '../../../platform/kafka.js';
@@ -92,6 +93,23 @@ export function clusterControl(config: InfraConfig, logger: Logger) {
   };
 }
 export type ClusterControl = ReturnType<typeof clusterControl>;
+
+/** The tier's schema registry: SIGKILLed by its recorded PID, started again as `infra up` does. */
+export function registryControl(config: InfraConfig, logger: Logger) {
+  const service = registryService(config);
+  return {
+    url: config.registryUrl,
+    kill: () => sigkill(service),
+    /** Starts it again (if it is not running) and waits until it answers; returns how long that took. */
+    async start(): Promise<number> {
+      const began = Date.now();
+      // A loaded 2-core machine took up to a minute; infra's 120 s leaves too little margin for CI.
+      await ensureUp({ ...service, startupTimeoutMs: RESTART_TIMEOUT_MS }, logger);
+      return Date.now() - began;
+    },
+  };
+}
+export type RegistryControl = ReturnType<typeof registryControl>;
 
 /**
  * The offsets each node holds of one partition, read from its own log files on disk with Kafka's

@@ -11,7 +11,13 @@ import { createKafka } from '../../../platform/kafka.js';
 import { createLogger, type Logger } from '../../../platform/logger.js';
 import { gatewayTlsEnv } from '../../../scripts/demo-pki.js';
 import { freePort } from '../../support/free-port.js';
-import { type ClusterControl, clusterControl, sigkill } from './brokers.js';
+import {
+  type ClusterControl,
+  clusterControl,
+  type RegistryControl,
+  registryControl,
+  sigkill,
+} from './brokers.js';
 import { faultConfig, faultEnv, REPOSITORY } from './fault-env.js';
 
 /** Where the systems of a run keep their homes (cleared by the tier's global setup). */
@@ -46,13 +52,24 @@ export interface FaultSystem {
   projectorMetricsPort: number;
   logger: Logger;
   cluster: ClusterControl;
+  /** The tier's registry (shared by every file: a test that stops it starts it again). */
+  registry: RegistryControl;
   service(name: ServiceName): InfraService;
   start(...names: ServiceName[]): Promise<void>;
   /** SIGKILL; returns the PID that was killed. */
   kill(name: ServiceName): Promise<number>;
   pid(name: ServiceName): number | undefined;
-  /** Runs `npx tsx <script> ...args` from the repository with this system's environment. */
-  cli(script: string, args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>;
+  /**
+   * Runs `npx tsx <script> ...args` from the repository with this system's environment; with
+   * `fileSizeLimitBytes`, under that RLIMIT_FSIZE (`prlimit`, util-linux): no file it writes grows
+   * past it, as on a full disk; `signal` aborts it (SIGTERM).
+   */
+  cli(
+    script: string,
+    args: string[],
+    extraEnv?: NodeJS.ProcessEnv,
+    options?: { fileSizeLimitBytes?: number; signal?: AbortSignal },
+  ): Promise<CliResult>;
   stop(): Promise<void>;
 }
 
@@ -110,16 +127,21 @@ export async function startFaultSystem(name: string): Promise<FaultSystem> {
     projectorMetricsPort,
     logger,
     cluster: clusterControl(base, logger),
+    registry: registryControl(base, logger),
     service: (n) => services[n],
     async start(...names) {
       for (const n of names) await ensureUp(services[n], logger);
     },
     kill: (n) => sigkill(services[n]),
     pid: (n) => runningPid(services[n].process),
-    cli(script, args, extraEnv = {}) {
+    cli(script, args, extraEnv = {}, options = {}) {
+      const node = [process.execPath, '--import', 'tsx', script, ...args];
+      const limit = options.fileSizeLimitBytes;
+      const [command, ...rest] = limit === undefined ? node : ['prlimit', `--fsize=${limit}`, '--', ...node];
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+        const child = spawn(command as string, rest, {
           cwd: REPOSITORY,
+          ...(options.signal ? { signal: options.signal } : {}),
           env: { ...process.env, ...env, LOG_LEVEL: 'warn', ...extraEnv },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
