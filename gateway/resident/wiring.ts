@@ -1,10 +1,13 @@
 import type { Clock } from '../../core/clock.js';
+import { TsunagiError } from '../../core/errors.js';
 import type { IdentityHub } from '../../identity/identity-hub.js';
 import { createOcspClient } from '../../jpki/ocsp-client.js';
 import { startRevocationService } from '../../jpki/revocation-service.js';
 import type { EventStore } from '../../platform/event-store.js';
 import type { Logger } from '../../platform/logger.js';
 import type { ResidentSignInOptions } from '../routes/resident-sign-in.js';
+import { createChallengeStore, type SessionLedgerLog } from './challenge-store.js';
+import type { SessionLedgerState } from './session-ledger.js';
 import { revocableSessions, type SessionRevocations } from './session-revocations.js';
 import { createSessionTokens, type SessionTokens } from './session-token.js';
 import { loadResidentSignInSettings } from './settings.js';
@@ -21,12 +24,22 @@ export async function residentSignInFromEnv(deps: {
   logger: Logger;
   /** Signed-out sessions: tokens they name are refused (TOKEN_REVOKED). */
   revocations?: SessionRevocations;
+  /** The session ledger shared by the instances (session-ledger-kafka.ts); default: memory. */
+  ledger?: { state: SessionLedgerState; log: SessionLedgerLog; instance: string };
+  /** GATEWAY_INSTANCES: more than one needs the same TSUNAGI_SESSION_KEY on each. */
+  instances?: number;
   env?: NodeJS.ProcessEnv;
 }): Promise<{ options: ResidentSignInOptions; close(): Promise<void> } | undefined> {
   const env = deps.env ?? process.env;
   if (!env.JPKI_TRUST_ANCHORS) return undefined;
   const { store, identity, clock, logger } = deps;
   const settings = await loadResidentSignInSettings(env);
+  if (settings.session.generated && (deps.instances ?? 1) > 1)
+    throw new TsunagiError(
+      'CONFIG_INVALID',
+      'TSUNAGI_SESSION_KEY must be set, the same on every instance, when GATEWAY_INSTANCES is more than 1',
+      { path: 'TSUNAGI_SESSION_KEY' },
+    );
   const revocations = await startRevocationService({ store, clock, logger });
   const ocsp = settings.ocsp ? createOcspClient({ ...settings.ocsp, clock, logger }) : undefined;
   logger.info(
@@ -43,6 +56,9 @@ export async function residentSignInFromEnv(deps: {
       trustAnchors: settings.trustAnchors,
       intermediates: settings.intermediates,
       challengeTtlMs: settings.challengeTtlMs,
+      ...(deps.ledger
+        ? { challenges: createChallengeStore({ clock, ttlMs: settings.challengeTtlMs, ...deps.ledger }) }
+        : {}),
       revocation: revocations.checker(ocsp),
       certificates: identity.certificates,
       codes: identity.codes,
