@@ -11,6 +11,7 @@ import {
 } from './session-ledger.js';
 import { ledgerRevocations, revocableSessions } from './session-revocations.js';
 import { createSessionTokens } from './session-token.js';
+import { requireSharedSessionKey } from './settings.js';
 
 const clock = fixedClock('2026-04-01T09:00:00Z');
 const issued = (challengeId: string): SessionLedgerEvent => ({
@@ -165,5 +166,24 @@ describe('sign-outs shared by two instances', () => {
     expect(state.isRevoked('s1', Date.parse('2026-04-01T09:10:00Z'))).toBe(true);
     state.prune(Date.parse('2026-04-01T09:15:00Z'));
     expect(state.isRevoked('s1', Date.parse('2026-04-01T09:14:00Z'))).toBe(false);
+  });
+});
+
+describe('the session key of several instances', () => {
+  it('refuses a key generated per process when more than one instance answers (CONFIG_INVALID)', () => {
+    expect(() => requireSharedSessionKey({ generated: true }, 1)).not.toThrow();
+    expect(() => requireSharedSessionKey({ generated: false }, 2)).not.toThrow();
+    const refused = (() => {
+      try {
+        requireSharedSessionKey({ generated: true }, 2);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(isTsunagiError(refused) && [refused.code, refused.path, refused.message]).toEqual([
+      'CONFIG_INVALID',
+      'TSUNAGI_SESSION_KEY',
+      'TSUNAGI_SESSION_KEY must be set, the same on every instance, when GATEWAY_INSTANCES is more than 1',
+    ]);
   });
 });

@@ -1,5 +1,4 @@
 import type { Clock } from '../../core/clock.js';
-import { TsunagiError } from '../../core/errors.js';
 import type { IdentityHub } from '../../identity/identity-hub.js';
 import { createOcspClient } from '../../jpki/ocsp-client.js';
 import { startRevocationService } from '../../jpki/revocation-service.js';
@@ -10,7 +9,7 @@ import { createChallengeStore, type SessionLedgerLog } from './challenge-store.j
 import type { SessionLedgerState } from './session-ledger.js';
 import { revocableSessions, type SessionRevocations } from './session-revocations.js';
 import { createSessionTokens, type SessionTokens } from './session-token.js';
-import { loadResidentSignInSettings } from './settings.js';
+import { loadResidentSignInSettings, requireSharedSessionKey } from './settings.js';
 
 /**
  * Resident sign-in for a gateway process, from JPKI_* and TSUNAGI_SESSION_* (docs/jpki.md):
@@ -34,12 +33,7 @@ export async function residentSignInFromEnv(deps: {
   if (!env.JPKI_TRUST_ANCHORS) return undefined;
   const { store, identity, clock, logger } = deps;
   const settings = await loadResidentSignInSettings(env);
-  if (settings.session.generated && (deps.instances ?? 1) > 1)
-    throw new TsunagiError(
-      'CONFIG_INVALID',
-      'TSUNAGI_SESSION_KEY must be set, the same on every instance, when GATEWAY_INSTANCES is more than 1',
-      { path: 'TSUNAGI_SESSION_KEY' },
-    );
+  requireSharedSessionKey(settings.session, deps.instances ?? 1);
   const revocations = await startRevocationService({ store, clock, logger });
   const ocsp = settings.ocsp ? createOcspClient({ ...settings.ocsp, clock, logger }) : undefined;
   logger.info(
