@@ -20,7 +20,7 @@ import {
   statusCounts,
 } from './support/inquiries.js';
 import { type RoundRobinProxy, startRoundRobinProxy } from './support/round-robin-proxy.js';
-import { answersAgainstTrail, readTrail, type TrailRow } from './support/trail.js';
+import { answersAgainstTrail, disclosedInquiryRecords, readTrail, type TrailRow } from './support/trail.js';
 
 /**
  * Two gateway instances (`gateway` and `gateway-2`, GATEWAY_INSTANCES=2, one TSUNAGI_SESSION_KEY)
@@ -293,13 +293,7 @@ describe('two gateway instances behind a round-robin proxy', () => {
     const checked = answersAgainstTrail(receipts, trail);
     const received = receipts.filter((r) => r.status === 200).length;
     // The trail may over-state (an answer lost with the killed instance), never under-state.
-    const recorded = [...trail.values()].filter(
-      (row) =>
-        row.channel === 'INQUIRY' &&
-        row.outcome === 'DISCLOSED' &&
-        row.recordedAt >= from &&
-        row.recordedAt < to,
-    ).length;
+    const recorded = disclosedInquiryRecords(trail, from, to);
     expect(checked.withoutRecord).toEqual([]);
     expect(receipts.filter((r) => r.status !== 200 && r.disclosedData)).toEqual([]);
     expect(later.length).toBeGreaterThan(0);
