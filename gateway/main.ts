@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { systemClock } from '../core/clock.js';
@@ -28,12 +29,13 @@ import { startGatewayPush } from './push/wiring.js';
 import { projectionReadModel } from './read-model.js';
 import { kafkaReadiness } from './readiness.js';
 import { buildResidentPage } from './resident/page.js';
-import { openSessionRevocations } from './resident/session-revocations.js';
+import { startSessionLedger } from './resident/session-ledger-kafka.js';
+import { ledgerRevocations } from './resident/session-revocations.js';
 import { residentSignInFromEnv } from './resident/wiring.js';
 import { createSecurityAudit } from './security-audit.js';
 import { kafkaSecurityEventLog } from './security-event-log.js';
 import { buildGateway } from './server.js';
-import { connectionLimitsOf, loadGatewaySettings } from './settings.js';
+import { connectionLimitsOf, instanceShare, loadGatewaySettings } from './settings.js';
 
 async function main(): Promise<void> {
   const infra = loadInfraConfig();
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
     recorder,
     clock,
     logger,
-    linksPerMinute: settings.GATEWAY_LINKS_PER_MINUTE,
+    linksPerMinute: instanceShare(settings.GATEWAY_LINKS_PER_MINUTE, settings),
   });
   const metrics = createGatewayMetrics();
   const securityAudit = createSecurityAudit({
@@ -104,17 +106,23 @@ async function main(): Promise<void> {
     capacity: settings.GATEWAY_AUDIT_QUEUE_CAPACITY,
     metrics: { recorded: metrics.securityEvents, dropped: metrics.securityEventsDropped },
   });
-  // Sign-outs outlive a restart: the gateway's own store under TSUNAGI_HOME.
-  const sessionRevocations = openSessionRevocations(
-    join(infraPaths(infra.home).data('gateway'), 'sessions'),
+  // Challenges and sign-outs on the session ledger every instance follows: a sign-in begun on one
+  // instance completes on another, a sign-out holds on all, and both outlive a restart.
+  const instance = settings.GATEWAY_INSTANCE_ID ?? `${hostname().slice(0, 48)}:${process.pid}`;
+  const sessionLedger = await startSessionLedger({
+    store,
     clock,
-  );
+    timeoutMs: settings.GATEWAY_TRAIL_TIMEOUT_MS,
+  });
+  const sessionRevocations = ledgerRevocations({ ...sessionLedger, clock, instance });
   const signIn = await residentSignInFromEnv({
     store,
     identity,
     clock,
     logger,
     revocations: sessionRevocations,
+    ledger: { ...sessionLedger, instance },
+    instances: settings.GATEWAY_INSTANCES,
   });
   // The trail's Merkle log, read from the trail-log service's store on this host (read-only lmdb).
   const trailLogConfig = loadTrailLogReaderConfig(infra.home);
@@ -134,7 +142,7 @@ async function main(): Promise<void> {
     clock,
     metrics,
     limits: {
-      ratePerMinute: settings.GATEWAY_RATE_LIMIT_PER_MINUTE,
+      ratePerMinute: instanceShare(settings.GATEWAY_RATE_LIMIT_PER_MINUTE, settings),
       unauthenticatedRatePerMinute: settings.GATEWAY_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
       bodyLimitBytes: settings.GATEWAY_BODY_LIMIT_BYTES,
       connectionLimits: connectionLimitsOf(settings),
@@ -180,7 +188,7 @@ async function main(): Promise<void> {
       views.close(),
       signIn?.close(),
       trailLog.close(),
-      sessionRevocations.close(),
+      sessionLedger.close(),
       push.close(),
     ]);
     await store.close();

@@ -26,7 +26,9 @@ import { ConsistencyProofJson, InclusionProofJson } from '../trail/log/verifier/
 import { verifyResidentEntry } from '../trail/log/verifier/resident-entry.js';
 import { verifyLogConsistency } from '../trail/log/verifier/verify.js';
 import { createDisclosureRecorder } from '../trail/recorder.js';
-import { openSessionRevocations, revocableSessions } from './resident/session-revocations.js';
+import { memorySessionLedgerLog } from './resident/challenge-store.js';
+import { sessionLedgerState } from './resident/session-ledger.js';
+import { ledgerRevocations, revocableSessions } from './resident/session-revocations.js';
 import { createSessionTokens, SESSION_SERVICE_ID, type SessionTokens } from './resident/session-token.js';
 import { startTestGateway } from './testing/test-gateway.js';
 import { createAgencyPki } from './testing/tls.js';
@@ -55,7 +57,6 @@ let service: TrailLogService;
 let hub: TestHub;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
 let sessions: SessionTokens;
-let revocationsDir: string;
 let log: EventStore;
 const trailIndex = memoryView(trailIndexView);
 const token: Record<'alice' | 'bob', string> = { alice: '', bob: '' };
@@ -100,7 +101,6 @@ beforeAll(async () => {
   const consentsTopic = await createTestTopic(admin, 'history-consents', 1);
   topics = [trailTopic, checkpointTopic, consentsTopic];
   dir = mkdtempSync(join(tmpdir(), 'tsunagi-history-'));
-  revocationsDir = join(dir, 'sessions');
   store = openTrailLogStore(join(dir, 'trail-log'));
   log = testStore(config, {
     topicNames: { 'access-trail': trailTopic, 'trail-checkpoints': checkpointTopic },
@@ -143,7 +143,13 @@ beforeAll(async () => {
 
   hub = createTestHub();
   sessions = createSessionTokens({ key: sessionKey, clock: systemClock });
-  const revocations = openSessionRevocations(revocationsDir, systemClock);
+  const ledger = sessionLedgerState();
+  const revocations = ledgerRevocations({
+    state: ledger,
+    log: memorySessionLedgerLog(ledger),
+    clock: systemClock,
+    instance: 'history-test',
+  });
   const residentSessions = revocableSessions(sessions, revocations);
   token.alice = sessions.issue(await hub.codes.ppidFor(SESSION_SERVICE_ID, alice)).token;
   token.bob = sessions.issue(await hub.codes.ppidFor(SESSION_SERVICE_ID, bob)).token;
@@ -388,7 +394,7 @@ describe('the public proof routes', () => {
 });
 
 describe('sign-out and the residents’ budget', () => {
-  it('refuses a signed-out token (session-revocations.unit.test.ts: also after a restart)', async () => {
+  it('refuses a signed-out token (shared by instances and kept over a restart: session-ledger.int.test.ts)', async () => {
     const ppid = await hub.codes.ppidFor(SESSION_SERVICE_ID, bob);
     const leaving = sessions.issue(ppid).token;
     expect((await get('/v1/resident/history', undefined, leaving)).statusCode).toBe(200);

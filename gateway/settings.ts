@@ -46,8 +46,18 @@ export const GatewaySettings = z
     GATEWAY_CONSENTS_TOPIC: z.string().optional(),
     /** How long an answer waits for the trail's acknowledgement before 503. */
     GATEWAY_TRAIL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-    /** Requests per agency per minute. */
+    /** Requests per agency per minute, for the whole gateway (each of GATEWAY_INSTANCES takes its share). */
     GATEWAY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /**
+     * How many gateway instances answer behind the load balancer (docs/gateway.md, "Several
+     * instances"): each enforces 1/n of every agency budget, so together they never exceed it.
+     */
+    GATEWAY_INSTANCES: z.coerce.number().int().min(1).max(64).default(1),
+    /** This instance's name in the shared session ledger; default host name and process id. */
+    GATEWAY_INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/)
+      .optional(),
     /** Links (POST /v1/links) per agency per minute, on top of its request budget (docs/linking.md). */
     GATEWAY_LINKS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     /** Requests per client address per minute without an agency certificate (checked before the 401). */
@@ -90,6 +100,14 @@ export type GatewaySettings = z.infer<typeof GatewaySettings>;
 
 export const loadGatewaySettings = (env: NodeJS.ProcessEnv = process.env): GatewaySettings =>
   readEnv(GatewaySettings, env);
+
+/**
+ * One instance's share of a per-agency budget: the budget divided by GATEWAY_INSTANCES, rounded down
+ * (at least 1), so the instances together accept at most the configured budget whatever the load
+ * balancer's spread. An agency whose traffic reaches one instance only gets that share.
+ */
+export const instanceShare = (perMinute: number, settings: Pick<GatewaySettings, 'GATEWAY_INSTANCES'>) =>
+  Math.max(1, Math.floor(perMinute / settings.GATEWAY_INSTANCES));
 
 export const connectionLimitsOf = (settings: GatewaySettings): ConnectionLimits => ({
   headersTimeoutMs: settings.GATEWAY_HEADERS_TIMEOUT_MS,

@@ -3,6 +3,7 @@ import {
   connectionLimitsOf,
   connectionsCheckingIntervalMs,
   DEFAULT_CONNECTION_LIMITS,
+  instanceShare,
   loadGatewaySettings,
 } from './settings.js';
 
@@ -59,5 +60,23 @@ describe('gateway connection limits', () => {
       250,
     );
     expect(connectionsCheckingIntervalMs({ ...DEFAULT_CONNECTION_LIMITS, headersTimeoutMs: 60 })).toBe(50);
+  });
+});
+
+describe('several gateway instances', () => {
+  it('each enforces its share of an agency budget, rounded down, so together they never exceed it', () => {
+    expect(loadGatewaySettings(required).GATEWAY_INSTANCES).toBe(1);
+    const two = loadGatewaySettings({ ...required, GATEWAY_INSTANCES: '2', GATEWAY_INSTANCE_ID: 'gw-b:42' });
+    expect(instanceShare(600, two)).toBe(300);
+    expect(instanceShare(601, loadGatewaySettings({ ...required, GATEWAY_INSTANCES: '3' }))).toBe(200);
+    expect(instanceShare(1, two)).toBe(1);
+    expect(two.GATEWAY_INSTANCE_ID).toBe('gw-b:42');
+  });
+
+  it('refuses an instance count below 1 and an instance id that could not name it in a record', () => {
+    expect(() => loadGatewaySettings({ ...required, GATEWAY_INSTANCES: '0' })).toThrow(/GATEWAY_INSTANCES/);
+    expect(() => loadGatewaySettings({ ...required, GATEWAY_INSTANCE_ID: 'a b' })).toThrow(
+      /GATEWAY_INSTANCE_ID/,
+    );
   });
 });

@@ -107,9 +107,15 @@ export const HUB_ROWS: readonly HubRow[] = [
     what: 'gateway: inquiries, links, consents, resident sign-in, ledger and notice inbox; writes the trail',
     grants: [
       ...writes(T.accessTrail, T.agencyCodes, T.securityAudit, T.deadLetters),
-      ...topics(['READ', 'WRITE', 'DESCRIBE'], T.consents, T.residentLedger, T.notices),
+      ...topics(['READ', 'WRITE', 'DESCRIBE'], T.consents, T.residentLedger, T.notices, T.gatewaySessions),
       ...reads(T.certificateStatus),
-      ...groups('gateway-consents-', 'gateway-ledger-', 'gateway-notices-', 'tsunagi-jpki-revocation-feed-'),
+      ...groups(
+        'gateway-consents-',
+        'gateway-ledger-',
+        'gateway-notices-',
+        'gateway-sessions-',
+        'tsunagi-jpki-revocation-feed-',
+      ),
     ],
   },
   {

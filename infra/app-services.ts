@@ -114,3 +114,22 @@ export const appServices = (config: InfraConfig, env: NodeJS.ProcessEnv = {}): I
     env,
   }),
 ];
+
+/**
+ * One more gateway instance on this host (docs/gateway.md, "Several instances"): its own name, port
+ * (GATEWAY_PORT in `env`), PID file and log, and its instance id in the session ledger. It reads the
+ * same home's stores as the first (the projector's views, the identity store), which lmdb allows.
+ */
+export const gatewayInstanceService = (
+  config: InfraConfig,
+  env: NodeJS.ProcessEnv,
+  instance: number,
+): InfraService =>
+  appService(config, {
+    name: `gateway-${instance}`,
+    script: 'gateway/main.ts',
+    ports: [gatewayPort(env)],
+    readyMessage: 'gateway listening',
+    endpoint: `https://127.0.0.1:${gatewayPort(env)} (gateway instance ${instance})`,
+    env: { GATEWAY_INSTANCE_ID: `gateway-${instance}`, ...env },
+  });

@@ -10,6 +10,8 @@ export const CONSUMER_GROUPS = {
   projection: { prefix: 'tsunagi-projection-', principals: ['projector'] },
   /** The gateway's consents in memory (`earliest`). */
   gatewayConsents: { prefix: 'gateway-consents-', principals: ['gateway'] },
+  /** The gateway's sign-in challenges and signed-out sessions in memory (`earliest`), shared by its instances. */
+  gatewaySessions: { prefix: 'gateway-sessions-', principals: ['gateway'] },
   /** jpki's revocations in memory (`earliest`): the gateway's sign-in and the CRL ingest. */
   revocationFeed: { prefix: 'tsunagi-jpki-revocation-feed-', principals: ['gateway', 'jpki-revocations'] },
   /** The identity hub's rebuild from its topics (`earliest`). */

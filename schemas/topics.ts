@@ -33,6 +33,7 @@ export const Topics = {
   ingestRuns: 'ingest-runs',
   residentLedger: 'resident-ledger',
   notices: 'notices',
+  gatewaySessions: 'gateway-sessions',
 } as const;
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
@@ -157,6 +158,17 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionMs: FOREVER,
     key: "the resident portal's PPID",
     description: 'eligibility notices issued to residents, and their "not interested" answers',
+  },
+  {
+    // Shared by the gateway instances (docs/gateway.md, "Several instances"): a day outlives every
+    // challenge (minutes) and every session token (at most an hour) the records name.
+    name: Topics.gatewaySessions,
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 1 * DAYS,
+    key: 'challenge id or session id',
+    description:
+      'internal to the gateway: sign-in challenges issued and spent, sessions signed out (ids and times only, JSON)',
   },
 ];
 

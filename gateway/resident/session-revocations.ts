@@ -1,62 +1,42 @@
-import { type Database, open, type RootDatabase } from 'lmdb';
 import type { Clock } from '../../core/clock.js';
-import { TsunagiError } from '../../core/errors.js';
+import type { SessionLedgerLog } from './challenge-store.js';
+import type { SessionLedgerState } from './session-ledger.js';
 import type { SessionTokens } from './session-token.js';
 
 /**
  * Signed-out sessions: their token ids until the tokens expire. Tokens are self-contained (any
- * instance holding the key checks one), so signing out must be remembered somewhere: here, in an lmdb
- * store of the gateway's own, so a sign-out survives a gateway restart. One store per gateway host;
- * several gateway instances behind a load balancer need a shared one (docs/gateway.md).
+ * instance holding the key checks one), so signing out must be remembered where every instance
+ * reads it: a SessionRevoked event in the ledger (`gateway-sessions`, kept a day, longer than any
+ * token lives). The instance that signs out refuses the token at once; another instance from when
+ * its follower has read the event (docs/gateway.md, "Several instances"); a restarted instance
+ * reads every revocation again before it answers.
  */
 export interface SessionRevocations {
+  /** Resolves once the revocation is durable on the ledger. */
   revoke(sessionId: string, expiresAt: Date): Promise<void>;
   isRevoked(sessionId: string): boolean;
-  close(): Promise<void>;
 }
 
-export function memorySessionRevocations(clock: Clock): SessionRevocations {
-  const revoked = new Map<string, number>();
+export function ledgerRevocations(deps: {
+  state: SessionLedgerState;
+  log: SessionLedgerLog;
+  clock: Clock;
+  instance: string;
+}): SessionRevocations {
+  const { state, log, clock, instance } = deps;
   return {
     async revoke(sessionId, expiresAt) {
-      revoked.set(sessionId, expiresAt.getTime());
+      const event = {
+        type: 'SessionRevoked' as const,
+        sessionId,
+        expiresAt: expiresAt.toISOString(),
+        instance,
+      };
+      await log.append(event);
+      // This instance refuses the token from now on, before its follower delivers the event back.
+      state.apply(event);
     },
-    isRevoked(sessionId) {
-      const until = revoked.get(sessionId);
-      if (until !== undefined && until <= clock.now().getTime()) revoked.delete(sessionId);
-      return until !== undefined && until > clock.now().getTime();
-    },
-    close: async () => undefined,
-  };
-}
-
-/** Durable: each revocation is committed synchronously before sign-out answers. */
-export function openSessionRevocations(path: string, clock: Clock): SessionRevocations {
-  let root: RootDatabase;
-  try {
-    root = open({ path, maxDbs: 1 });
-  } catch (cause) {
-    throw new TsunagiError('STORE_UNAVAILABLE', 'the session revocation store could not be opened', {
-      cause,
-      path,
-    });
-  }
-  const revoked: Database<number, string> = root.openDB({ name: 'revoked-sessions', encoding: 'json' });
-  // Expired revocations are dropped at each start: the tokens they name are refused as expired anyway.
-  const now = clock.now().getTime();
-  root.transactionSync(() => {
-    for (const { key, value } of revoked.getRange()) if (value <= now) revoked.removeSync(key);
-  });
-  return {
-    async revoke(sessionId, expiresAt) {
-      // Committed to disk before sign-out answers.
-      revoked.putSync(sessionId, expiresAt.getTime());
-    },
-    isRevoked(sessionId) {
-      const until = revoked.get(sessionId);
-      return until !== undefined && until > clock.now().getTime();
-    },
-    close: () => root.close(),
+    isRevoked: (sessionId) => state.isRevoked(sessionId, clock.now().getTime()),
   };
 }
 

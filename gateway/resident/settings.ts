@@ -35,3 +35,16 @@ export async function loadResidentSignInSettings(
     session: loadSessionSettings(env),
   };
 }
+
+/**
+ * Several instances check each other's tokens, so they need one key: a key generated per process
+ * (TSUNAGI_SESSION_KEY unset outside production) would make every other instance refuse the token.
+ */
+export function requireSharedSessionKey(session: { generated: boolean }, instances: number): void {
+  if (session.generated && instances > 1)
+    throw new TsunagiError(
+      'CONFIG_INVALID',
+      'TSUNAGI_SESSION_KEY must be set, the same on every instance, when GATEWAY_INSTANCES is more than 1',
+      { path: 'TSUNAGI_SESSION_KEY' },
+    );
+}

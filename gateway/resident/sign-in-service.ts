@@ -37,7 +37,8 @@ export interface SignedIn {
 }
 
 /**
- * The resident sign-in, without HTTP. Order: the challenge is taken (single use, whatever follows)
+ * The resident sign-in, without HTTP. Order: the challenge is taken (single use across every gateway
+ * instance, whatever follows: challenge-store.ts)
  * → the card's signature over it → the certificate (chain, validity, key usage for
  * user-identification, revocation) → the certificate's enrolment → the portal's PPID → a session
  * token. Refusals are values; nothing here logs a serial number, a PPID or a linkage id.
@@ -49,8 +50,8 @@ export function createSignIn(deps: SignInDeps) {
   };
 
   return {
-    challenge() {
-      const challenge = deps.challenges.issue();
+    async challenge() {
+      const challenge = await deps.challenges.issue();
       return {
         challengeId: challenge.id,
         challenge: new TextDecoder().decode(challengeMessage(challenge)),
@@ -63,7 +64,7 @@ export function createSignIn(deps: SignInDeps) {
       certificate: Uint8Array;
       signature: Uint8Array;
     }): Promise<Result<SignedIn, SignInRefusal>> {
-      const challenge = deps.challenges.take(input.challengeId);
+      const challenge = await deps.challenges.take(input.challengeId);
       if (!challenge) return refused('CHALLENGE_UNKNOWN');
       const signed = await verifyChallengeSignature(challenge, input.signature, input.certificate, {
         clock: deps.clock,

@@ -4,7 +4,12 @@ import { TsunagiError } from '../../core/errors.js';
 import { DEFAULT_CHALLENGE_TTL_MS } from '../../jpki/challenge.js';
 import { ErrorBody, refusal } from '../errors.js';
 import { ChallengeAnswer, SignInAnswer, SignInBody } from '../resident/api-schemas.js';
-import { type ChallengeStore, createChallengeStore } from '../resident/challenge-store.js';
+import {
+  type ChallengeStore,
+  createChallengeStore,
+  memorySessionLedgerLog,
+} from '../resident/challenge-store.js';
+import { sessionLedgerState } from '../resident/session-ledger.js';
 import { createSignIn, type SignInDeps, type SignInRefusal } from '../resident/sign-in-service.js';
 
 export interface ResidentSignInOptions extends Omit<SignInDeps, 'challenges' | 'logger'> {
@@ -13,7 +18,7 @@ export interface ResidentSignInOptions extends Omit<SignInDeps, 'challenges' | '
   logger?: SignInDeps['logger'];
   /** Default 2 minutes (JPKI_CHALLENGE_TTL_MS). */
   challengeTtlMs?: number;
-  /** Default: an in-memory store (one per gateway instance). */
+  /** Default: a ledger in this process's memory (one instance only; main.ts shares it on Kafka). */
   challenges?: ChallengeStore;
 }
 
@@ -91,10 +96,7 @@ export const residentSignIn: FastifyPluginAsyncZod<ResidentSignInOptions> = asyn
     logger: options.logger ?? app.log,
     challenges:
       options.challenges ??
-      createChallengeStore({
-        clock: options.clock,
-        ttlMs: options.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS,
-      }),
+      memoryChallengeStore(options.clock, options.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS),
   });
 
   app.post(
@@ -108,7 +110,7 @@ export const residentSignIn: FastifyPluginAsyncZod<ResidentSignInOptions> = asyn
       },
     },
     async () => {
-      const issued = flow.challenge();
+      const issued = await flow.challenge();
       return {
         ...issued,
         algorithm: 'RSASSA-PKCS1-v1_5-SHA256' as const,
@@ -151,3 +153,14 @@ export const residentSignIn: FastifyPluginAsyncZod<ResidentSignInOptions> = asyn
     },
   );
 };
+
+function memoryChallengeStore(clock: Clock, ttlMs: number): ChallengeStore {
+  const state = sessionLedgerState();
+  return createChallengeStore({
+    clock,
+    ttlMs,
+    state,
+    log: memorySessionLedgerLog(state),
+    instance: 'memory',
+  });
+}

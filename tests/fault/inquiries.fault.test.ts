@@ -15,7 +15,7 @@ import {
   statusCounts,
   writeAnswers,
 } from './support/inquiries.js';
-import { answersAgainstTrail, readTrail, trailTopic } from './support/trail.js';
+import { answersAgainstTrail, disclosedInquiryRecords, readTrail, trailTopic } from './support/trail.js';
 
 /**
  * Agencies inquire at a steady rate through the gateway (mutual TLS, keep-alive) while faults hit
@@ -216,13 +216,7 @@ describe('agencies inquiring while the cluster and the gateway fail', () => {
     const trail = await readTrail(system);
     const checked = answersAgainstTrail(phase, trail);
     const received = phase.filter((r) => r.status === 200).length;
-    const recorded = [...trail.values()].filter(
-      (row) =>
-        row.channel === 'INQUIRY' &&
-        row.outcome === 'DISCLOSED' &&
-        row.recordedAt >= from &&
-        row.recordedAt < to,
-    ).length;
+    const recorded = disclosedInquiryRecords(trail, from, to);
     expect(checked.withoutRecord).toEqual([]);
     expect(received).toBeLessThanOrEqual(recorded);
     expect(received).toBeGreaterThan(0);

@@ -48,10 +48,12 @@ acl --allow-principal User:gateway --operation Write --operation Describe --topi
 acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}consents" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}resident-ledger" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}notices" --resource-pattern-type literal
+acl --allow-principal User:gateway --operation Read --operation Write --operation Describe --topic "${PREFIX}gateway-sessions" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Describe --topic "${PREFIX}certificate-status" --resource-pattern-type literal
 acl --allow-principal User:gateway --operation Read --operation Describe --group 'gateway-consents-' --resource-pattern-type prefixed
 acl --allow-principal User:gateway --operation Read --operation Describe --group 'gateway-ledger-' --resource-pattern-type prefixed
 acl --allow-principal User:gateway --operation Read --operation Describe --group 'gateway-notices-' --resource-pattern-type prefixed
+acl --allow-principal User:gateway --operation Read --operation Describe --group 'gateway-sessions-' --resource-pattern-type prefixed
 acl --allow-principal User:gateway --operation Read --operation Describe --group 'tsunagi-jpki-revocation-feed-' --resource-pattern-type prefixed
 
 # jpki-revocations: JPKI CRL ingest: certificate revocations

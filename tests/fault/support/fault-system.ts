@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { appServices } from '../../../infra/app-services.js';
+import { appServices, gatewayInstanceService } from '../../../infra/app-services.js';
 import { runningPid, stopProcess } from '../../../infra/process.js';
 import { provisionKafka } from '../../../infra/provision.js';
 import { ensureUp, type InfraService } from '../../../infra/service.js';
@@ -27,7 +27,7 @@ export const systemsDir = (config: Pick<InfraConfig, 'home'>): string => {
   return dir;
 };
 
-export type ServiceName = 'projector' | 'subscriptions' | 'gateway';
+export type ServiceName = 'projector' | 'subscriptions' | 'gateway' | 'gateway-2';
 
 export interface CliResult {
   code: number | null;
@@ -49,6 +49,8 @@ export interface FaultSystem {
   /** What every service and command of this system runs with. */
   env: NodeJS.ProcessEnv;
   gatewayPort: number;
+  /** With `gateways: 2`: the second instance's port (service `gateway-2`), else undefined. */
+  secondGatewayPort: number | undefined;
   projectorMetricsPort: number;
   logger: Logger;
   cluster: ClusterControl;
@@ -85,7 +87,14 @@ const HOME_OVERRIDES = [
   'TSUNAGI_VAULT_KEYS',
 ];
 
-export async function startFaultSystem(name: string): Promise<FaultSystem> {
+export interface FaultSystemOptions {
+  /** Gateway instances: 2 adds `gateway-2` on its own port, beside `gateway` (docs/gateway.md). */
+  gateways?: 1 | 2;
+  /** More settings for every service, made once the system's home exists (e.g. its demo JPKI). */
+  env?: (config: InfraConfig) => Promise<NodeJS.ProcessEnv> | NodeJS.ProcessEnv;
+}
+
+export async function startFaultSystem(name: string, options: FaultSystemOptions = {}): Promise<FaultSystem> {
   for (const variable of HOME_OVERRIDES) delete process.env[variable];
   const logger = createLogger({ name: `fault-${name}`, level: process.env.LOG_LEVEL ?? 'warn' });
   const base = faultConfig();
@@ -103,6 +112,7 @@ export async function startFaultSystem(name: string): Promise<FaultSystem> {
     await admin.disconnect();
   }
   const [gatewayPort, projectorMetricsPort] = [await freePort(), await freePort()];
+  const secondGatewayPort = options.gateways === 2 ? await freePort() : undefined;
   const env: NodeJS.ProcessEnv = {
     ...faultEnv(),
     TSUNAGI_HOME: config.home,
@@ -112,9 +122,15 @@ export async function startFaultSystem(name: string): Promise<FaultSystem> {
     PROJECTION_METRICS_PORT: String(projectorMetricsPort),
     LOG_LEVEL: process.env.FAULT_SERVICE_LOG_LEVEL ?? 'info',
     ...(await gatewayTlsEnv(config, {})),
+    ...(await options.env?.(config)),
   };
   const services = Object.fromEntries(
-    appServices(config, env)
+    [
+      ...appServices(config, env),
+      ...(secondGatewayPort
+        ? [gatewayInstanceService(config, { ...env, GATEWAY_PORT: String(secondGatewayPort) }, 2)]
+        : []),
+    ]
       .filter((s) => s.name !== 'analytics')
       .map((s) => [s.name, s]),
   ) as Record<ServiceName, InfraService>;
@@ -124,6 +140,7 @@ export async function startFaultSystem(name: string): Promise<FaultSystem> {
     config,
     env,
     gatewayPort,
+    secondGatewayPort,
     projectorMetricsPort,
     logger,
     cluster: clusterControl(base, logger),

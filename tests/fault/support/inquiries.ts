@@ -183,17 +183,29 @@ export interface Load {
 export async function startLoad(
   system: FaultSystem,
   targets: readonly InquiryTarget[],
-  options: { ratePerSecond: number; inFlight?: number; timeoutMs?: number },
+  options: {
+    ratePerSecond: number;
+    inFlight?: number;
+    timeoutMs?: number;
+    /** Default the system's gateway; e.g. a load balancer in front of its instances. */
+    port?: number;
+    /** Default true; false: a new connection (and TLS handshake) per inquiry. */
+    keepAlive?: boolean;
+  },
 ): Promise<Load> {
   const pki = await ensureDemoPki(system.config);
   const ca = readFileSync(pki.caFile, 'utf8');
   const agents = new Map<Agency, { ca: string; cert: string; key: string; agent: Agent }>(
     (['271004', 'hello-work'] as const).map((id) => [
       id,
-      { ca, ...pki.agency(id), agent: new Agent({ keepAlive: true, maxSockets: options.inFlight ?? 16 }) },
+      {
+        ca,
+        ...pki.agency(id),
+        agent: new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.inFlight ?? 16 }),
+      },
     ]),
   );
-  const url = `https://127.0.0.1:${system.gatewayPort}/v1/inquiries`;
+  const url = `https://127.0.0.1:${options.port ?? system.gatewayPort}/v1/inquiries`;
   const receipts: Receipt[] = [];
   const pending = new Set<Promise<void>>();
   let next = 0;

@@ -61,3 +61,13 @@ export function answersAgainstTrail(receipts: readonly Receipt[], trail: Readonl
     }
   return { disclosing: disclosing.length, withoutRecord };
 }
+
+/** The trail's DISCLOSED inquiry records recorded in [from, to): what a window's answers are counted against. */
+export const disclosedInquiryRecords = (trail: ReadonlyMap<string, TrailRow>, from: Date, to: Date): number =>
+  [...trail.values()].filter(
+    (row) =>
+      row.channel === 'INQUIRY' &&
+      row.outcome === 'DISCLOSED' &&
+      row.recordedAt >= from &&
+      row.recordedAt < to,
+  ).length;
