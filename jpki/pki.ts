@@ -39,15 +39,7 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 .]+)-----([\s\S]*?)-----END \1-----/g;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** True when the bytes are one complete DER structure (a SEQUENCE, as certificates and CRLs are). */
-function isDer(bytes: Uint8Array): boolean {
-  if (bytes[0] !== 0x30) return false;
-  try {
-    const parsed = asn1js.fromBER(toArrayBuffer(bytes));
-    return parsed.offset === bytes.byteLength;
-  } catch {
-    return false;
-  }
-}
+const isDer = (bytes: Uint8Array): boolean => bytes[0] === 0x30 && isStrictDer(bytes);
 
 /**
  * Every DER structure of one kind in the input: the bytes themselves when they are DER, else the
@@ -127,13 +119,14 @@ export const certificateDer = (certificate: pkijs.Certificate): Uint8Array =>
  *   there (a GeneralizedTime that is not a time): they are read here, inside parseDer's catch.
  */
 export const parseCertificate = (der: Uint8Array): pkijs.Certificate | undefined =>
-  parseDer(der, (schema) => {
-    if (!isStrictDer(der)) return undefined;
-    const certificate = new pkijs.Certificate({ schema });
-    void certificate.subjectPublicKeyInfo.parsedKey;
-    for (const found of certificate.extensions ?? []) void found.parsedValue;
-    return certificate;
-  });
+  isStrictDer(der) ? parseDer(der, decodedWhole) : undefined;
+
+function decodedWhole(schema: asn1js.AsnType): pkijs.Certificate {
+  const certificate = new pkijs.Certificate({ schema });
+  void certificate.subjectPublicKeyInfo.parsedKey;
+  for (const found of certificate.extensions ?? []) void found.parsedValue;
+  return certificate;
+}
 
 /** An extension's value as ASN.1; undefined when the bytes do not decode (asn1js can throw on them). */
 export function extensionValue(found: pkijs.Extension): asn1js.AsnType | undefined {

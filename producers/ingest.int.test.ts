@@ -153,10 +153,15 @@ describe('ingesting a core-system export into Kafka', () => {
     const myNumbers = myNumbersIn(join(dir, 'exports', 'juki.csv'));
     expect(myNumbers.length).toBeGreaterThan(40);
     const names = Object.values(Topics).map((topic) => topicName(config.TOPIC_PREFIX, topic));
-    for (const [topic, messages] of await readTopics(testKafka(config), names)) {
+    const everyTopic = await readTopics(testKafka(config), names);
+    for (const [topic, messages] of everyTopic) {
       const targets = messages.flatMap((m) => [m.value ?? Buffer.alloc(0), m.key ?? Buffer.alloc(0)]);
       expect(scanForMyNumbers(myNumbers, targets), topic).toEqual([]);
     }
+    // A scan that read nothing would find nothing: the records and the dead letters were read.
+    const read = (topic: string) => everyTopic.get(topicName(config.TOPIC_PREFIX, topic))?.length ?? 0;
+    expect(read(Topics.deadLetters)).toBeGreaterThan(0);
+    expect(read(Topics.residentRecords) + read(Topics.deadLetters)).toBeGreaterThanOrEqual(myNumbers.length);
   });
 
   it('gives the same event ids when the same file is ingested again, so no view applies a row twice', async () => {

@@ -46,7 +46,7 @@ export function createChallengeStore(deps: {
 
   return {
     async issue() {
-      if (state.outstanding(now()) >= max) state.prune(now() - deps.ttlMs);
+      // Expired challenges do not count (the ledger's follower prunes them from memory).
       if (state.outstanding(now()) >= max)
         throw new TsunagiError('RATE_LIMITED', 'too many sign-in challenges outstanding; retry shortly', {
           path: '/v1/resident/challenge',
